@@ -1,0 +1,38 @@
+# trust-tipping: `make run` runs the main study, `make test` the whole test suite.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench viz figures lint clean browser
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/find-python.sh
+	@base=$$(scripts/find-python.sh) || exit 1; \
+	  echo "Using $$base"; \
+	  [ -x $(PY) ] || $$base -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+run: install
+	$(PY) run.py
+
+test: install browser
+	$(PY) -m pytest
+
+bench: install
+	$(PY) benchmarks/bench_model.py
+
+viz: install
+	$(PY) run.py viz
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,60 @@
+"""The command line: ``python run.py COMMAND ...``. Bad input exits with status 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from sim.parameters import ParameterError, parse_value
+from sim.scenarios import ScenarioError
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_SCENARIO = ROOT / "scenarios" / "baseline.toml"
+# Modules that each add one sub-command through ``add_parser(subparsers)``.
+COMMANDS = ["sim.commands.run"]
+
+
+class UsageError(ValueError):
+    """A command-line mistake the user can fix (exit status 2)."""
+
+
+def parse_sets(items: list[str]) -> dict:
+    """``["NAME=VALUE", ...]`` into checked parameter values."""
+    overrides = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+        name, value = item.split("=", 1)
+        overrides[name.strip()] = parse_value(name.strip(), value.strip())
+    return overrides
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py", description="trust-tipping: do trust platforms tip mass-production "
+        "incumbents? With no command, runs the main study.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        importlib.import_module(module).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:
+        argv = ["run", str(MAIN_SCENARIO)]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except (ScenarioError, ParameterError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,105 @@
+"""Choice, pricing and accounting (M6, M8, M9): plain functions, no Mesa."""
+
+from __future__ import annotations
+
+import numpy as np
+
+NOTHING, FACTORY, PLATFORM = 0, 1, 2
+
+
+def purchase_utility(trust: np.ndarray | float, price: np.ndarray | float, risk: np.ndarray | float,
+                     beta_quality: float, beta_price: float, beta_risk: float):
+    """Utility of buying: expected good outcome, minus price, minus perceived loss (M6).
+
+    ``trust`` is the expected chance of a good outcome, ``risk`` the perceived chance of
+    losing the payment. Buying nothing has utility 0.
+    """
+    return beta_quality * trust - beta_price * price - beta_risk * risk
+
+
+def choice_probabilities(u_factory: np.ndarray, u_platform: np.ndarray,
+                         factory_open: np.ndarray, platform_open: np.ndarray) -> np.ndarray:
+    """Multinomial-logit probabilities of (nothing, factory, platform), shape (n, 3).
+
+    Options that are closed to a consumer get probability 0; buying nothing is always open.
+    """
+    u = np.stack([np.zeros_like(u_factory), u_factory, u_platform], axis=1)
+    u[:, 1] = np.where(factory_open, u[:, 1], -np.inf)
+    u[:, 2] = np.where(platform_open, u[:, 2], -np.inf)
+    u -= u.max(axis=1, keepdims=True)
+    e = np.exp(u)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Choices (0, 1, 2) drawn from each row of ``probabilities`` with the given uniforms."""
+    cumulative = np.cumsum(probabilities, axis=1)
+    return (uniforms[:, None] >= cumulative[:, :-1]).sum(axis=1)
+
+
+def factory_choice_probability(price: float, quality: float, advertising: float,
+                               beta_quality: float, beta_price: float) -> float:
+    """Chance a consumer who only has the factory and nothing buys from the factory."""
+    u = beta_quality * quality - beta_price * price + advertising
+    return float(1.0 / (1.0 + np.exp(-u)))
+
+
+def baseline_contribution(price: float, marginal_cost: float, volume: float) -> float:
+    """C0: the factory's contribution (price - marginal cost) x volume with the whole market."""
+    return (price - marginal_cost) * volume
+
+
+def break_even_share(fixed_cost_share: float) -> float:
+    """Share of its volume the factory can lose at a fixed price before losing money: 1 - F/C0."""
+    return 1.0 - fixed_cost_share
+
+
+def operating_profit(price: float, marginal_cost: float, volume: float, fixed_cost: float) -> float:
+    """Revenue minus variable and fixed cost for one week."""
+    return (price - marginal_cost) * volume - fixed_cost
+
+
+def full_cost_price(marginal_cost: float, fixed_cost: float, volume: float, markup: float) -> float:
+    """Full-cost pricing: average cost at the recent volume, times (1 + markup).
+
+    With no volume the average cost is unbounded: the price is then returned as infinity and
+    nobody buys.
+    """
+    if volume <= 0:
+        return float("inf")
+    return (marginal_cost + fixed_cost / volume) * (1.0 + markup)
+
+
+def full_cost_markup(price: float, marginal_cost: float, fixed_cost: float, volume: float) -> float:
+    """The markup at which full-cost pricing reproduces ``price`` at ``volume``."""
+    return price / (marginal_cost + fixed_cost / volume) - 1.0
+
+
+def vendor_price(unit_cost: np.ndarray, markup: float, fee: float) -> np.ndarray:
+    """Price that leaves the vendor its markup over unit cost after the platform's fee."""
+    return unit_cost * (1.0 + markup) / (1.0 - fee)
+
+
+def split_payment(price: np.ndarray, fee: float):
+    """(vendor's revenue, platform's fee) for payments ``price``."""
+    fees = price * fee
+    return price - fees, fees
+
+
+def allocate_capacity(choice_vendor: np.ndarray, capacity: np.ndarray,
+                      priority: np.ndarray) -> np.ndarray:
+    """Which buyers get served: each vendor serves its buyers in ``priority`` order up to capacity.
+
+    ``choice_vendor[i]`` is the vendor buyer i asks (-1: none); ``priority`` holds values in
+    [0, 1). Returns a boolean array.
+    """
+    served = np.zeros(choice_vendor.shape[0], dtype=bool)
+    buyers = np.flatnonzero(choice_vendor >= 0)
+    if buyers.size == 0:
+        return served
+    order = buyers[np.argsort(choice_vendor[buyers] + priority[buyers])]
+    vendors = choice_vendor[order]
+    starts = np.flatnonzero(np.r_[True, vendors[1:] != vendors[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    served[order[rank < capacity[vendors]]] = True
+    return served

@@ -1,0 +1,126 @@
+"""The layered tie network (M1): a clustered strong-tie layer plus random weak ties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from sim import trust
+
+
+class Layer:
+    """One layer of ties as a CSR matrix whose data is each tie's current trust (M5).
+
+    ``initial`` (trust when new or just used) and ``floor`` (trust it never decays below)
+    are aligned with ``trust.data``; ``rows`` is the row of every stored tie.
+    """
+
+    def __init__(self, adjacency: sp.csr_matrix, initial: float, floor: float) -> None:
+        adjacency = adjacency.tocsr()
+        adjacency.sort_indices()
+        n = adjacency.shape[0]
+        self.adjacency = adjacency
+        self.initial = np.full(adjacency.nnz, initial)
+        self.floor = np.full(adjacency.nnz, floor)
+        self.trust = sp.csr_matrix((self.initial.copy(), adjacency.indices, adjacency.indptr),
+                                   shape=adjacency.shape)
+        self.rows = np.repeat(np.arange(n), np.diff(adjacency.indptr))
+        self._keys = self.rows.astype(np.int64) * n + adjacency.indices
+
+    def positions(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Indices into ``trust.data`` of the ties (rows[k], cols[k]) that are in this layer,
+        and a mask saying which k those are."""
+        keys = rows.astype(np.int64) * self.trust.shape[0] + cols
+        where = np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
+        found = self._keys[where] == keys if self._keys.size else np.zeros(keys.size, bool)
+        return where[found], found
+
+
+@dataclass
+class Ties:
+    """The two layers: clustered strong ties (the inner circle) and random weak ties."""
+
+    strong: Layer
+    weak: Layer
+
+    @property
+    def n(self) -> int:
+        return self.strong.trust.shape[0]
+
+    def decay(self, rate: float) -> None:
+        """Unused ties lose trust, strong ones never below their floor (M5)."""
+        for layer in (self.strong, self.weak):
+            trust.decay(layer.trust.data, rate, floor=layer.floor)
+
+    def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        """Ties that were just used are restored to full trust at once."""
+        for layer in (self.strong, self.weak):
+            where, _ = layer.positions(rows, cols)
+            layer.trust.data[where] = layer.initial[where]
+
+    def all_ties(self) -> sp.csr_matrix:
+        """Both layers summed: every tie once, weighted by its current trust."""
+        return (self.strong.trust + self.weak.trust).tocsr()
+
+
+def strong_layer(n: int, mean_degree: float, model: str, clustering: float,
+                 rng: np.random.Generator) -> nx.Graph:
+    """The inner-circle layer: Holme-Kim or Watts-Strogatz, seeded from ``rng``."""
+    seed = int(rng.integers(2**31 - 1))
+    if model == "holme_kim":
+        m = max(1, min(n - 1, round(mean_degree / 2)))
+        return nx.powerlaw_cluster_graph(n, m, clustering, seed=seed)
+    if model == "watts_strogatz":
+        k = max(2, min(n - 1, 2 * round(mean_degree / 2)))
+        return nx.watts_strogatz_graph(n, k, 1.0 - clustering, seed=seed)
+    raise ValueError(f"unknown network model {model!r}")
+
+
+def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
+    data = np.ones(2 * rows.size)
+    m = sp.coo_matrix((data, (np.r_[rows, cols], np.r_[cols, rows])), shape=(n, n)).tocsr()
+    m.data[:] = 1.0
+    return m
+
+
+def random_weak_layer(n: int, mean_degree: float, strong: sp.csr_matrix,
+                      rng: np.random.Generator) -> sp.csr_matrix:
+    """Uniformly random acquaintance ties, none duplicating a strong tie or itself."""
+    n_edges = int(round(n * mean_degree / 2))
+    if n_edges == 0:
+        return sp.csr_matrix((n, n))
+    a = rng.integers(0, n, size=n_edges)
+    b = rng.integers(0, n, size=n_edges)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    lo, hi = lo[keep], hi[keep]
+    key = np.unique(lo.astype(np.int64) * n + hi)
+    lo, hi = key // n, key % n
+    not_strong = np.asarray(strong[lo, hi]).ravel() == 0
+    return _symmetric(lo[not_strong], hi[not_strong], n)
+
+
+def build_ties(n: int, strong_ties: float, weak_ties: float, model: str, clustering: float,
+               weak_tie_weight: float, strong_tie_floor: float,
+               rng: np.random.Generator) -> Ties:
+    """Build the two layers: strong ties start at trust 1, weak ones at ``weak_tie_weight``."""
+    graph = strong_layer(n, strong_ties, model, clustering, rng)
+    edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
+    strong = _symmetric(edges[:, 0], edges[:, 1], n)
+    weak = random_weak_layer(n, weak_ties, strong, rng)
+    return Ties(strong=Layer(strong, 1.0, strong_tie_floor),
+                weak=Layer(weak, weak_tie_weight, 0.0))
+
+
+def to_networkx(ties: Ties) -> nx.Graph:
+    """The tie network as a networkx graph with a boolean ``strong`` edge attribute."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(ties.n))
+    for layer, strong in ((ties.weak, False), (ties.strong, True)):
+        coo = sp.triu(layer.adjacency, k=1).tocoo()
+        graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True),
+                             strong=strong)
+    return graph

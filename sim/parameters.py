@@ -1,0 +1,180 @@
+"""Every model parameter, declared once: default, allowed range, unit, description, source.
+
+The model, the command line, the scenario validator, the browser sliders and the parameter
+table of ``docs/ODD.md`` all read :data:`PARAMETERS`; ``tests/test_parameters.py`` fails if
+any of them drifts from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that the model does not accept (one line, user-facing)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter."""
+
+    name: str
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+    group: str = ""
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def allowed(self) -> str:
+        """What values are allowed, in words."""
+        if self.choices:
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.kind is bool:
+            return "true or false"
+        word = "an integer" if self.kind is int else "a number"
+        return f"{word} in [{self.low:g}, {self.high:g}]"
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
+        kind = self.kind
+        bad = ParameterError(f"parameter '{self.name}': got {value!r}, allowed: {self.allowed()}")
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise bad
+            return value
+        if kind is str:
+            if not isinstance(value, str) or value not in (self.choices or ()):
+                raise bad
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad
+        if kind is int:
+            if float(value) != int(value):
+                raise bad
+            value = int(value)
+        else:
+            value = float(value)
+        if not (self.low <= value <= self.high):
+            raise bad
+        return value
+
+
+def _p(name, default, low=None, high=None, unit="", description="", source="", choices=None,
+       group=""):
+    return Param(name, default, low, high, tuple(choices) if choices else None, unit,
+                 description, source, group)
+
+
+# fmt: off
+_DECLARED = [
+    # --- population and network (M1) -------------------------------------------------------
+    _p("n_consumers",        2000,   50, 1_000_000, "consumers", "Number of consumers.", "model size; 10,000 for studies", group="network"),
+    _p("strong_ties",        12.0,   2, 60, "ties", "Mean inner-circle (strong-tie) degree.", "essay 004: 'maybe 8 and no more than 30+'; Dunbar layer 15", group="network"),
+    _p("weak_ties",          40.0,   0, 300, "ties", "Mean weak-tie degree (acquaintances).", "Dunbar layers 50/150 minus the inner circle", group="network"),
+    _p("network_model",      "holme_kim", choices=("holme_kim", "watts_strogatz"), description="Generator of the strong-tie layer (clustered); weak ties are random.", source="Holme & Kim 2002; Watts & Strogatz 1998", group="network"),
+    _p("clustering",         0.5,    0, 1, "probability", "Triad-closure probability (Holme-Kim) or 1 - rewiring probability (Watts-Strogatz).", "gives clustering 0.2-0.5 as in friendship networks", group="network"),
+    # --- referrals and trust (M2-M5) -------------------------------------------------------
+    _p("referral_hops",      3,      0, 6, "hops", "Longest referral path: 'someone who knows someone who knows someone'.", "essay 000", group="trust"),
+    _p("hop_discount",       0.6,    0, 1, "factor", "Trust kept at each hop beyond the first.", "assumption; Josang discounting", group="trust"),
+    _p("referral_withhold",  0.2,    0, 1, "probability", "Chance a consumer withholds its referrals this week ('office politics').", "essay 002; assumption", group="trust"),
+    _p("weak_tie_weight",    0.15,   0, 1, "trust", "Trust in a weak tie relative to a strong tie (1).", "essay 004: 'I only act on strong ties'", group="trust"),
+    _p("tie_decay",          0.005,  0, 0.5, "per week", "Share of a tie's trust lost each week it is not used.", "assumption (half-life about 2.7 years)", group="trust"),
+    _p("strong_tie_floor",   0.8,    0, 1, "fraction", "Share of its trust a strong tie never loses; used again it is fully restored.", "essay 004: 'an ex-shipmate calls'", group="trust"),
+    _p("evidence_decay",     0.01,   0, 0.5, "per week", "Share of unused evidence about a vendor or the platform forgotten each week.", "assumption", group="trust"),
+    _p("rating_weight",      4.0,    0, 50, "pseudo-counts", "Evidence a vendor's public rating is worth when fully trusting the platform.", "assumption", group="trust"),
+    _p("tie_threshold",      3,      1, 50, "sales", "Good purchases from one vendor after which the consumer holds a direct tie to it (M4).", "essay 004: mediated trust 'becomes real'", group="trust"),
+    # --- choice (M6) -----------------------------------------------------------------------
+    _p("need_rate",          1.0,    0.01, 1, "per week", "Chance a consumer needs the sector's good in a week.", "a weekly staple (food, news)", group="choice"),
+    _p("beta_quality",       30.0,   0, 50, "utility", "Weight on the expected chance of a good outcome.", "calibrated: weekly logit noise small next to a 0.1 gap in trust", group="choice"),
+    _p("beta_price",         15.0,    0, 50, "utility per price unit", "Weight on price.", "calibrated: a 10% price gap worth a 0.05 gap in trust", group="choice"),
+    _p("beta_risk",          15.0,    0, 50, "utility", "Weight on the perceived chance of losing the payment.", "assumption: as price", group="choice"),
+    _p("habit",              6.0,    0, 20, "utility", "Utility bonus for buying where one bought last time (state dependence).", "switching costs (Guadagni & Little 1983); calibrated: about 0.25% weekly trial at equal utility", group="choice"),
+    _p("endorsements_needed", 1,     1, 10, "strong ties", "Strong ties who must endorse the platform before a first purchase (1 = simple contagion).", "Centola & Macy 2007", group="choice"),
+    _p("early_adopter_share", 0.02,  0, 1, "share", "Consumers who have used the platform before week 0 (not committed).", "assumption", group="choice"),
+    # --- interventions (M10) ---------------------------------------------------------------
+    _p("committed_share",    0.0,    0, 1, "share", "Consumers who buy on the platform whatever happens.", "Centola et al. 2018 committed-minority design", group="interventions"),
+    _p("consumer_switching", True,   description="If false only committed consumers use the platform (the pure-accounting limit).", source="test design", group="interventions"),
+    # --- platform vendors (M7) -------------------------------------------------------------
+    _p("initial_vendors",    20,     0, 100_000, "vendors", "Vendors on the platform at week 0.", "assumption", group="vendors"),
+    _p("vendor_capacity",    12.0,   1, 1000, "units per week", "Mean weekly capacity of a vendor (Poisson, at least 1).", "small sellers", group="vendors"),
+    _p("vendor_unit_cost",   1.0,    0, 10, "price units", "Mean unit cost of a vendor (the factory's starting price is 1).", "no scale economies: above the factory's full cost (0.9)", group="vendors"),
+    _p("vendor_markup",      0.05,   0, 2, "fraction", "Vendor's markup over unit cost plus the platform fee.", "assumption", group="vendors"),
+    _p("vendor_quality_mean", 0.8,   0.01, 0.99, "probability", "Mean chance a vendor's sale turns out well (Beta distributed).", "assumption: as the factory, with spread", group="vendors"),
+    _p("vendor_quality_spread", 0.08, 0, 0.3, "probability", "Standard deviation of vendor quality.", "heterogeneous craft quality", group="vendors"),
+    _p("entry_rate",         0.5,    0, 10, "per unserved unit of capacity", "Entry attempts per week per vendor-capacity of unserved platform demand.", "essay 004: consumers become providers", group="vendors"),
+    _p("presale_ties",       1,      0, 30, "strong ties", "Strong ties of a would-be vendor who must have used the platform to pre-buy (finance entry).", "essay 004: crowdfunding from the inner circle", group="vendors"),
+    _p("vendor_idle_weeks",  8,      1, 520, "weeks", "Weeks without a sale after which a vendor exits.", "assumption", group="vendors"),
+    _p("vendor_min_rating",  0.6,    0, 1, "rating", "Shown rating below which a vendor with 10 or more sales exits.", "assumption", group="vendors"),
+    # --- the platform (M8) -----------------------------------------------------------------
+    _p("platform_fee",       0.10,   0, 0.5, "share of price", "Platform's fee per sale.", "Etsy 6.5%, Airbnb 3-15%", group="platform"),
+    _p("rating_inflation",   0.6,    0, 1, "fraction", "Share of the gap to a perfect rating that the shown rating closes.", "Zervas et al. 2021: 95% of Airbnb listings at 4.5-5 stars", group="platform"),
+    _p("payment_guarantee",  0.5,    0, 1, "fraction", "Share of the payment risk the platform guarantees (the Visa role).", "assumption", group="platform"),
+    _p("institutional_trust_initial", 0.3, 0, 1, "trust", "Institutional trust in the platform before any sale.", "assumption", group="platform"),
+    _p("institutional_weight", 5.0,  0, 100, "pseudo-counts", "Weight of institutional trust in each consumer's trust in the platform.", "assumption", group="platform"),
+    # --- the factory (M9) ------------------------------------------------------------------
+    _p("factory_price",      1.0,    0.01, 100, "price units", "Factory's starting price (the unit of money).", "normalisation", group="factory"),
+    _p("factory_marginal_cost", 0.5, 0, 100, "price units", "Factory's marginal cost per unit.", "mass production: low marginal cost", group="factory"),
+    _p("factory_quality",    0.8,    0, 1, "probability", "Factory's steady chance of a good outcome.", "steady medium quality", group="factory"),
+    _p("factory_advertising", 1.5,   0, 10, "utility", "Utility bonus from broadcast advertising at the starting fixed cost.", "essay 001: the soapbox", group="factory"),
+    _p("factory_fixed_cost_share", 0.8, 0, 1, "fraction", "Fixed cost per week / contribution with the whole market at the starting price.", "break-even share = 1 - this; 0.8 gives the essay's 20%", group="factory"),
+    _p("factory_pricing",    "full_cost", choices=("fixed", "full_cost"), description="Fixed price, or full-cost pricing repriced every few weeks (the death spiral).", source="Seamans & Zhu 2014", group="factory"),
+    _p("factory_reprice_every", 13,  1, 520, "weeks", "Weeks between repricings under full-cost pricing.", "quarterly", group="factory"),
+    _p("factory_cash_reserve_weeks", 26.0, 0, 1040, "weeks of fixed cost", "Starting cash in weeks of fixed cost.", "assumption", group="factory"),
+    _p("factory_cost_cut_rate", 0.002, 0, 0.1, "per week", "Largest share of fixed cost the factory can cut in a week of losses.", "essay 004: 'trapped by fixed process costs'", group="factory"),
+]
+# fmt: on
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _DECLARED}
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in _DECLARED}
+
+
+def suggest(name: str, known: list[str] | None = None) -> str:
+    """A ' (did you mean X?)' hint for a misspelled name, or ''."""
+    pool = known if known is not None else list(PARAMETERS)
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_name(name: str) -> Param:
+    """The declaration for ``name``, or a ParameterError with a did-you-mean hint."""
+    try:
+        return PARAMETERS[name]
+    except KeyError:
+        raise ParameterError(f"unknown parameter '{name}'{suggest(name)}") from None
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults updated by ``overrides``, every value checked against its declaration."""
+    params = dict(DEFAULTS)
+    for name, value in (overrides or {}).items():
+        params[name] = check_name(name).check(value)
+    return params
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Parse a command-line ``NAME=VALUE`` value into the declared type and check it."""
+    param = check_name(name)
+    kind = param.kind
+    if kind is bool:
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise ParameterError(f"parameter '{name}': got {text!r}, allowed: {param.allowed()}")
+        return param.check(lowered in ("true", "1", "yes"))
+    if kind is str:
+        return param.check(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ParameterError(
+            f"parameter '{name}': got {text!r}, allowed: {param.allowed()}"
+        ) from None
+    return param.check(value)
