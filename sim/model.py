@@ -123,7 +123,7 @@ class TrustMarket(mesa.Model):
         weight, source, via = trust.propagate_referrals(
             self.ties.strong.trust, self.ties.weak.trust, strength, p["referral_hops"],
             p["hop_discount"], rows=(self.ties.strong.rows,))
-        found = (source >= 0) & (source != np.arange(n))
+        found = source >= 0
         src = np.where(found, source, 0)
         path = np.where(found, weight / np.maximum(strength[src], 1e-12), 0.0)
         good, bad = trust.discount(rec_good[src], rec_bad[src], path)

@@ -116,7 +116,9 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     optionally holds the row of every stored entry of ``strong``.
 
     A weak tie can only win where no strong tie scores as much as the best weak tie could,
-    so the weak layer is read only for those rows.
+    so the weak layer is read only for those rows. A consumer never takes its own
+    recommendation back from a tie (where that is a row's best relayed path, the row keeps
+    what it had).
     """
     strong_rows = rows[0] if rows is not None else None
     n = strong.shape[0]
@@ -134,9 +136,10 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
         weight[ask[better]] = weak_best[better]
         via[ask[better]] = weak_via[better]
     source[via >= 0] = via[via >= 0]
+    me = np.arange(n)
     for _ in range(hops - 1):
         relayed, arg = row_argmax(strong, weight * hop_discount, strong_rows)
-        better = relayed > weight
+        better = (relayed > weight) & (source[np.maximum(arg, 0)] != me)
         weight[better] = relayed[better]
         source[better] = source[arg[better]]
         via[better] = arg[better]
