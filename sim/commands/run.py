@@ -1,4 +1,4 @@
-"""``run.py run SCENARIO``: one simulation, written to DIR/{manifest.json,series.parquet,summary.json}."""
+"""``run.py run SCENARIO``: one simulation, written to DIR (manifest, series, summary)."""
 
 from __future__ import annotations
 
