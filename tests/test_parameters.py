@@ -38,7 +38,8 @@ def test_resolve_fills_defaults_and_checks_overrides():
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"comitted_share": 0.1}, "unknown parameter 'comitted_share' (did you mean 'committed_share'?)"),
+    ({"comitted_share": 0.1},
+     "unknown parameter 'comitted_share' (did you mean 'committed_share'?)"),
     ({"platform_fee": 0.9}, "parameter 'platform_fee': got 0.9, allowed: a number in [0, 0.5]"),
     ({"referral_hops": 1.5}, "parameter 'referral_hops': got 1.5, allowed: an integer in [0, 6]"),
     ({"factory_pricing": "cost_plus"},
