@@ -21,20 +21,20 @@ def choice_probabilities(u_factory: np.ndarray, u_platform: np.ndarray,
                          factory_open: np.ndarray, platform_open: np.ndarray) -> np.ndarray:
     """Multinomial-logit probabilities of (nothing, factory, platform), shape (n, 3).
 
-    Options that are closed to a consumer get probability 0; buying nothing is always open.
+    Options that are closed to a consumer get probability 0; buying nothing (utility 0) is
+    always open.
     """
-    u = np.stack([np.zeros_like(u_factory), u_factory, u_platform], axis=1)
-    u[:, 1] = np.where(factory_open, u[:, 1], -np.inf)
-    u[:, 2] = np.where(platform_open, u[:, 2], -np.inf)
-    u -= u.max(axis=1, keepdims=True)
-    e = np.exp(u)
+    u_factory = np.where(factory_open, u_factory, -np.inf)
+    u_platform = np.where(platform_open, u_platform, -np.inf)
+    top = np.maximum(np.maximum(u_factory, u_platform), 0.0)
+    e = np.stack([np.exp(-top), np.exp(u_factory - top), np.exp(u_platform - top)], axis=1)
     return e / e.sum(axis=1, keepdims=True)
 
 
 def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """Choices (0, 1, 2) drawn from each row of ``probabilities`` with the given uniforms."""
-    cumulative = np.cumsum(probabilities, axis=1)
-    return (uniforms[:, None] >= cumulative[:, :-1]).sum(axis=1)
+    p_nothing, p_factory = probabilities[:, 0], probabilities[:, 1]
+    return (uniforms >= p_nothing).astype(np.int64) + (uniforms >= p_nothing + p_factory)
 
 
 def factory_choice_probability(price: float, quality: float, advertising: float,

@@ -121,8 +121,8 @@ class TrustMarket(mesa.Model):
         speaks = (rec_vendor >= 0) & (self.rng.random(n) >= p["referral_withhold"])
         strength = np.where(speaks, trust.beta_mean(rec_good, rec_bad), 0.0)
         weight, source, via = trust.propagate_referrals(
-            self.ties.strong.trust, self.ties.weak.trust, strength, p["referral_hops"],
-            p["hop_discount"], rows=(self.ties.strong.rows,))
+            self.ties.strong.matrix(), self.ties.weak.stored, strength, p["referral_hops"],
+            p["hop_discount"], rows=(self.ties.strong.rows,), weak_scale=self.ties.weak.scale)
         found = source >= 0
         src = np.where(found, source, 0)
         path = np.where(found, weight / np.maximum(strength[src], 1e-12), 0.0)

@@ -8,14 +8,15 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from sim import trust
-
 
 class Layer:
-    """One layer of ties as a CSR matrix whose data is each tie's current trust (M5).
+    """One layer of ties: a CSR matrix of tie trust, decaying each week (M5).
 
-    ``initial`` (trust when new or just used) and ``floor`` (trust it never decays below)
-    are aligned with ``trust.data``; ``rows`` is the row of every stored tie.
+    Every unused tie loses the same share of its trust each week, so the matrix stores trust
+    divided by one running ``scale`` and a week's decay is one multiplication of ``scale``
+    rather than one per tie. A tie's trust is ``max(stored * scale, floor)``. ``initial``
+    (trust when new or just used) and ``floor`` are aligned with the stored entries; ``rows``
+    is the row of every entry.
     """
 
     def __init__(self, adjacency: sp.csr_matrix, initial: float, floor: float) -> None:
@@ -24,19 +25,39 @@ class Layer:
         n = adjacency.shape[0]
         self.adjacency = adjacency
         self.initial = np.full(adjacency.nnz, initial)
-        self.floor = np.full(adjacency.nnz, floor)
-        self.trust = sp.csr_matrix((self.initial.copy(), adjacency.indices, adjacency.indptr),
-                                   shape=adjacency.shape)
+        self.floor = np.full(adjacency.nnz, min(floor, initial))
+        self.has_floor = bool(np.any(self.floor > 0))
+        self.stored = sp.csr_matrix((self.initial.copy(), adjacency.indices, adjacency.indptr),
+                                    shape=adjacency.shape)
+        self.scale = 1.0
         self.rows = np.repeat(np.arange(n), np.diff(adjacency.indptr))
         self._keys = self.rows.astype(np.int64) * n + adjacency.indices
 
-    def positions(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Indices into ``trust.data`` of the ties (rows[k], cols[k]) that are in this layer,
-        and a mask saying which k those are."""
-        keys = rows.astype(np.int64) * self.trust.shape[0] + cols
-        where = np.minimum(np.searchsorted(self._keys, keys), max(self._keys.size - 1, 0))
-        found = self._keys[where] == keys if self._keys.size else np.zeros(keys.size, bool)
-        return where[found], found
+    def current(self) -> np.ndarray:
+        """Every tie's trust now, aligned with the stored entries."""
+        values = self.stored.data * self.scale
+        return np.maximum(values, self.floor) if self.has_floor else values
+
+    def matrix(self) -> sp.csr_matrix:
+        """The layer as a CSR matrix of current trust."""
+        return sp.csr_matrix((self.current(), self.stored.indices, self.stored.indptr),
+                             shape=self.stored.shape)
+
+    def decay(self, rate: float) -> None:
+        """Every tie loses a share ``rate`` of its trust, never going below its floor."""
+        self.scale *= 1.0 - rate
+        if self.scale < 1e-100:
+            self.stored.data[:] = self.current()
+            self.scale = 1.0
+
+    def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        """Ties (rows[k], cols[k]) of this layer are restored to their starting trust."""
+        keys = rows.astype(np.int64) * self.stored.shape[0] + cols
+        if self._keys.size == 0 or keys.size == 0:
+            return
+        where = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
+        where = where[self._keys[where] == keys]
+        self.stored.data[where] = self.initial[where] / self.scale
 
 
 @dataclass
@@ -48,22 +69,17 @@ class Ties:
 
     @property
     def n(self) -> int:
-        return self.strong.trust.shape[0]
+        return self.strong.stored.shape[0]
 
     def decay(self, rate: float) -> None:
         """Unused ties lose trust, strong ones never below their floor (M5)."""
-        for layer in (self.strong, self.weak):
-            trust.decay(layer.trust.data, rate, floor=layer.floor)
+        self.strong.decay(rate)
+        self.weak.decay(rate)
 
     def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
         """Ties that were just used are restored to full trust at once."""
-        for layer in (self.strong, self.weak):
-            where, _ = layer.positions(rows, cols)
-            layer.trust.data[where] = layer.initial[where]
-
-    def all_ties(self) -> sp.csr_matrix:
-        """Both layers summed: every tie once, weighted by its current trust."""
-        return (self.strong.trust + self.weak.trust).tocsr()
+        self.strong.reactivate(rows, cols)
+        self.weak.reactivate(rows, cols)
 
 
 def strong_layer(n: int, mean_degree: float, model: str, clustering: float,

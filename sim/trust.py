@@ -104,7 +104,7 @@ def row_argmax(matrix: sp.csr_matrix, values: np.ndarray, row_of: np.ndarray | N
 
 def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np.ndarray,
                         hops: int, hop_discount: float,
-                        rows: tuple[np.ndarray, ...] | None = None):
+                        rows: tuple[np.ndarray, ...] | None = None, weak_scale: float = 1.0):
     """Best referral each consumer can reach within ``hops`` hops (M2).
 
     ``strength[j]`` is how strongly consumer j recommends its own vendor (0: no referral).
@@ -113,7 +113,8 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     inner circle), each multiplying by ``hop_discount``. Returns ``(weight, source, via)``:
     the path's weight (product of tie trusts and discounts, times the source's strength),
     the original recommender, and the tie it arrived through (-1 where none). ``rows``
-    optionally holds the row of every stored entry of ``strong``.
+    optionally holds the row of every stored entry of ``strong``; ``weak``'s entries may be
+    stored divided by ``weak_scale``.
 
     A weak tie can only win where no strong tie scores as much as the best weak tie could,
     so the weak layer is read only for those rows. A consumer never takes its own
@@ -128,10 +129,10 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     if hops <= 0:
         return weight, source, via
     weight, via = row_argmax(strong, strength, strong_rows)
-    weak_cap = (weak.data.max() if weak.nnz else 0.0) * strength.max(initial=0.0)
+    weak_cap = (weak.data.max() if weak.nnz else 0.0) * weak_scale * strength.max(initial=0.0)
     ask = np.flatnonzero(weight < weak_cap)
     if ask.size:
-        weak_best, weak_via = row_argmax(weak[ask], strength)
+        weak_best, weak_via = row_argmax(weak[ask], strength * weak_scale)
         better = weak_best > weight[ask]
         weight[ask[better]] = weak_best[better]
         via[ask[better]] = weak_via[better]

@@ -72,7 +72,7 @@ def test_invariants_hold_every_week(committed, fee, fcs, pricing, hops, endorsem
         t = model.consumer_platform_trust()
         assert ((t >= 0) & (t <= 1)).all()
         for layer in (model.ties.strong, model.ties.weak):
-            data = layer.trust.data
+            data = layer.current()
             assert ((data >= layer.floor - 1e-12) & (data <= layer.initial + 1e-12)).all()
         assert (c.fav_good >= 0).all() and (c.fav_bad >= 0).all()
         assert 0.0 <= model.platform.institutional_trust <= 1.0

@@ -152,3 +152,21 @@ def test_allocate_capacity_serves_at_most_capacity_in_priority_order():
     priority = np.array([0.9, 0.1, 0.5, 0.3, 0.0, 0.2, 0.7])
     served = economics.allocate_capacity(asks, np.array([2, 5]), priority)
     np.testing.assert_array_equal(served, [False, True, True, True, False, True, False])
+
+
+def test_tie_layer_decays_to_its_floor_and_used_ties_return_to_full_trust_at_once():
+    from sim.network import Layer
+
+    adjacency = _path(3)
+    strong, weak = Layer(adjacency, 1.0, 0.8), Layer(adjacency, 0.15, 0.0)
+    for _ in range(10):
+        strong.decay(0.05)
+        weak.decay(0.05)
+    np.testing.assert_allclose(strong.current(), 0.8)  # 0.95**10 = 0.60 < floor
+    np.testing.assert_allclose(weak.current(), 0.15 * 0.95**10)
+    strong.reactivate(np.array([0]), np.array([1]))
+    weak.reactivate(np.array([1, 0]), np.array([2, 2]))  # (0, 2) is not a tie: ignored
+    np.testing.assert_allclose(strong.current(), [1.0, 0.8, 0.8, 0.8])
+    np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.15)
+    weak.decay(0.5)
+    np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.075)
