@@ -38,7 +38,7 @@ class Consumer(mesa.Agent):
 
     @property
     def platform_trust(self) -> float:
-        return float(self.model.consumer_platform_trust()[self.index])
+        return float(self.model.platform_trust[self.index])
 
     @property
     def favourite_vendor(self) -> int:

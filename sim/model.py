@@ -39,7 +39,7 @@ MODEL_REPORTERS = {
     "factory_profit": lambda m: m.factory.profit,
     "factory_cash": lambda m: m.factory.cash,
     "n_vendors": lambda m: int(m.vendors.active.sum()),
-    "platform_trust": lambda m: float(m.consumer_platform_trust().mean()),
+    "platform_trust": lambda m: float(m.platform_trust.mean()),
     "share_ever_used_platform": lambda m: float(m.consumers.ever_used.mean()),
     "gross": lambda m: m.week["gross"],
     "unserved": lambda m: m.week["unserved"],
@@ -85,6 +85,7 @@ class TrustMarket(mesa.Model):
             c.fav[early] = self.rng.choice(np.flatnonzero(self.vendors.active), size=early.size)
             c.fav_good[early] = 1.0
         self.week: dict[str, float] = {"platform_share": 0.0, "gross": 0.0, "unserved": 0}
+        self._refresh_platform_trust()
         self._share_history: list[float] = []
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
 
@@ -155,7 +156,7 @@ class TrustMarket(mesa.Model):
         rating = trust.shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
         mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0)
         m_good, m_bad = trust.mediated_evidence(rating[np.maximum(candidate, 0)],
-                                                self.consumer_platform_trust(), p["rating_weight"])
+                                                self.platform_trust, p["rating_weight"])
         tau = trust.beta_mean(good + mediated * m_good, bad + mediated * m_bad)
         price = self.vendors.price[np.maximum(candidate, 0)] if active.size else np.ones(n)
         u_platform = economics.purchase_utility(
@@ -234,6 +235,7 @@ class TrustMarket(mesa.Model):
         trust.decay(c.fav_good, rate, floor=np.where(c.tied, p["tie_threshold"], 0.0),
                     unused=~same)
         trust.decay(c.fav_bad, rate, unused=~same)
+        self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
         used = np.flatnonzero((via >= 0) & good)
         self.ties.reactivate(used, via[used])
@@ -287,12 +289,12 @@ class TrustMarket(mesa.Model):
             return np.zeros(index.shape, bool)
         return (index >= 0) & self.vendors.active[np.maximum(index, 0)]
 
-    def consumer_platform_trust(self) -> np.ndarray:
+    def _refresh_platform_trust(self) -> None:
         """Each consumer's trust in the platform: own evidence on the institutional prior."""
         c = self.consumers
-        return trust.platform_trust(c.platform_good, c.platform_bad,
-                                    self.platform.institutional_trust,
-                                    self.p["institutional_weight"])
+        self.platform_trust = trust.platform_trust(c.platform_good, c.platform_bad,
+                                                   self.platform.institutional_trust,
+                                                   self.p["institutional_weight"])
 
     def outcomes(self) -> dict[str, Any]:
         """Per-run outcomes: did the incumbent fall, when, and the platform's shares."""

@@ -1,6 +1,7 @@
 """Whole-model tests: invariants, determinism, the accounting limit, the death spiral,
 complex contagion, and the Mesa API."""
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,6 +38,13 @@ def test_agentset_queries_read_the_model_arrays():
     assert all(a.choice in (0, 2) for a in committed)
     choices = model.agents_by_type[Consumer].get("choice")
     np.testing.assert_array_equal(choices, model.consumers.choice)
+    np.testing.assert_allclose(committed.get("platform_trust"),
+                               model.platform_trust[model.consumers.committed])
+    collector = mesa.DataCollector(agenttype_reporters={Consumer: {"choice": "choice"}})
+    collector.collect(model)
+    table = collector.get_agenttype_vars_dataframe(Consumer)
+    assert len(table) == 300
+    assert sorted(table["choice"].unique()) == sorted(np.unique(model.consumers.choice))
     active = model.agents_by_type[Vendor]
     assert len(active) == int(model.vendors.active.sum())
     assert all(v.sales <= v.capacity for v in active)
@@ -69,7 +77,7 @@ def test_invariants_hold_every_week(committed, fee, fcs, pricing, hops, endorsem
         assert 0.0 <= week["platform_share"] <= 1.0
         assert (v.sales <= v.capacity).all()
         assert (v.sales[~v.active] == 0).all()
-        t = model.consumer_platform_trust()
+        t = model.platform_trust
         assert ((t >= 0) & (t <= 1)).all()
         for layer in (model.ties.strong, model.ties.weak):
             data = layer.current()
