@@ -91,9 +91,13 @@ def row_argmax(matrix: sp.csr_matrix, values: np.ndarray, row_of: np.ndarray | N
     counts = np.diff(matrix.indptr)
     if row_of is None:
         row_of = np.repeat(np.arange(n), counts)
-    nonempty = counts > 0
-    best[nonempty] = np.maximum.reduceat(scores, matrix.indptr[:-1][nonempty])
-    positions = np.flatnonzero((scores > 0) & (scores == best[row_of]))
+    if counts.all():
+        best[:] = np.maximum.reduceat(scores, matrix.indptr[:-1])
+    else:
+        nonempty = counts > 0
+        best[nonempty] = np.maximum.reduceat(scores, matrix.indptr[:-1][nonempty])
+    positions = np.flatnonzero(scores > 0)
+    positions = positions[scores[positions] == best[row_of[positions]]]
     rows = row_of[positions]
     first = np.ones(rows.size, dtype=bool)
     first[1:] = rows[1:] != rows[:-1]
