@@ -18,7 +18,7 @@ from sim import economics, trust
 from sim.agents import Consumer, ConsumerArrays, Factory, Platform, Vendor, VendorArrays
 from sim.economics import FACTORY, NOTHING, PLATFORM
 from sim.network import build_ties
-from sim.parameters import resolve
+from sim.parameters import ParameterError, check_name, resolve
 
 
 class Referral(NamedTuple):
@@ -66,6 +66,7 @@ class TrustMarket(mesa.Model):
         people = self.rng.permutation(n)
         n_committed = int(round(p["committed_share"] * n))
         n_early = min(n - n_committed, int(round(p["early_adopter_share"] * n)))
+        self._commit_order = people  # who joins the committed set first (set_param)
         c.committed[people[:n_committed]] = True
         early = people[n_committed:n_committed + n_early]
         c.ever_used[early] = True
@@ -295,6 +296,26 @@ class TrustMarket(mesa.Model):
         self.platform_trust = trust.platform_trust(c.platform_good, c.platform_bad,
                                                    self.platform.institutional_trust,
                                                    self.p["institutional_weight"])
+
+    def set_param(self, name: str, value: Any) -> None:
+        """Change a control mid-run (a hysteresis ramp), checked through its declaration.
+
+        Only ``committed_share`` (consumers join and leave the committed set in one fixed
+        order) and ``platform_fee`` (every vendor reprices at once) can change mid-run.
+        """
+        if name not in ("committed_share", "platform_fee"):
+            raise ParameterError(f"parameter '{name}' cannot change mid-run; allowed: "
+                                 "committed_share, platform_fee")
+        p = self.p
+        p[name] = check_name(name).check(value)
+        if name == "committed_share":
+            self.consumers.committed[:] = False
+            chosen = self._commit_order[:int(round(p[name] * p["n_consumers"]))]
+            self.consumers.committed[chosen] = True
+        else:
+            self.platform.fee = p[name]
+            self.vendors.price[:] = economics.vendor_price(
+                p["vendor_unit_cost"], p["vendor_markup"], p[name])
 
     def outcomes(self) -> dict[str, Any]:
         """Per-run outcomes: did the incumbent fall, when, and the platform's shares."""
