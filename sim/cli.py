@@ -13,7 +13,7 @@ from sim.scenarios import ScenarioError
 ROOT = Path(__file__).resolve().parent.parent
 MAIN_SCENARIO = ROOT / "scenarios" / "baseline.toml"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
-COMMANDS = ["sim.commands.run"]
+COMMANDS = ["sim.commands.run", "sim.commands.sweep"]
 
 
 class UsageError(ValueError):
