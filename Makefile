@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench viz figures lint clean browser
+.PHONY: install run test bench bench-sweep viz figures lint clean browser
 
 install: $(STAMP)
 
@@ -27,6 +27,9 @@ test: install browser
 
 bench: install
 	$(PY) benchmarks/bench_model.py
+
+bench-sweep: install
+	$(PY) benchmarks/bench_sweep.py
 
 viz: install
 	$(PY) run.py viz
