@@ -180,7 +180,7 @@ def stored_run_ids(out: Path | str) -> set[str]:
 
 
 def load_runs(out: Path | str) -> pd.DataFrame:
-    """The runs table, one row per run sorted by point and replicate.
+    """The runs table, one row per run sorted by point, replicate and run id.
 
     Nullable integer and boolean outcomes come back as pandas ``Int64`` and ``boolean``
     (``<NA>`` where the run gave None or failed); float outcomes use NaN.
@@ -193,7 +193,7 @@ def load_runs(out: Path | str) -> pd.DataFrame:
     for f in table.schema:
         if f.nullable and f.type in _NULLABLE:
             frame[f.name] = frame[f.name].astype(_NULLABLE[f.type])
-    return frame.sort_values(["point_id", "replicate"], ignore_index=True)
+    return frame.sort_values(["point_id", "replicate", "run_id"], ignore_index=True)
 
 
 def load_series(out: Path | str, run_ids: Any = None) -> pd.DataFrame:
