@@ -11,9 +11,11 @@ from sim.parameters import ParameterError, parse_value
 from sim.scenarios import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
-MAIN_SCENARIO = ROOT / "scenarios" / "baseline.toml"
+MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its tipping study
+MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
-COMMANDS = ["sim.commands.run", "sim.commands.sweep"]
+COMMANDS = ["sim.commands.run", "sim.commands.sweep",
+            "sim.commands.tipping"]
 
 
 class UsageError(ValueError):
@@ -44,8 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv:
-        argv = ["run", str(MAIN_SCENARIO)]
+    if not argv:  # the main study, then its figures if the figures command exists
+        status = main(["tipping", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
+        if status or "sim.commands.figures" not in COMMANDS:
+            return status
+        return main(["figures", str(MAIN_OUT)])
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
