@@ -43,6 +43,9 @@ def write_json(path: Path, data: Any) -> None:
                                      suffix=".tmp", delete=False, encoding="utf-8") as tmp:
         json.dump(data, tmp, indent=2, default=_json_default)
         tmp.write("\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp.name, 0o666 & ~umask)  # as a plain open() would, not the temp file's 0600
     os.replace(tmp.name, path)
 
 
