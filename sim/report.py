@@ -207,9 +207,11 @@ def analysis_verdict(result: dict[str, Any]) -> str:
         best = max(aucs, key=aucs.__getitem__)
         text += (f"Best early warning: the Kendall trend of {best.replace('_', ' ')} "
                  f"(ROC AUC {aucs[best]:.2f}; 0.5 is chance). ")
-    fell = hy["factory_fell_at"]
+    lost, fell = hy["market_lost_at"], hy["factory_fell_at"]
     text += (f"Hysteresis ({hy['control']} up to {max(hy['levels']):g} and back): "
-             + (f"the factory fell on the way {fell['leg']} at {fell['level']:g}; "
+             + (f"the factory lost its market on the way {lost['leg']} at {lost['level']:g}; "
+                if lost else "")
+             + (f"it fell on the way {fell['leg']} at {fell['level']:g}; "
                 if fell else "the factory survived the ramp; ")
              + ("the market returned." if hy["returned"] else
                 f"the market did not return (platform share {pct(hy['share_up_at_bottom'])} "
@@ -234,8 +236,9 @@ def analysis_report(result: dict[str, Any], description: str = "") -> str:
               + ". Point of no return: the platform share in the last week, up to the fall, "
               "in which the factory's operating profit was non-negative. Early warnings "
               "(ewstools): Gaussian detrending (bandwidth 0.2), rolling variance and lag-1 "
-              "autocorrelation over half the stretch, their Kendall tau trend, up to the week "
-              "before the fall; runs that did not fall are read up to week "
+              "autocorrelation over half the stretch, their Kendall tau trend, from week "
+              f"{ews.get('burn_in', 0) + 1} (after a burn-in) up to the week before the fall; "
+              "runs that did not fall are read up to week "
               f"{ews.get('end_step_survivors', '-')} (the median fall week). ROC AUC: how well "
               "each tau separates runs that fell from runs that did not. Hysteresis: one run "
               f"with {hy['control']} raised in {len(hy['levels'])} steps to "
