@@ -1,13 +1,17 @@
 """The tipping estimator: synthetic dose-response data with a known midpoint, complete
 separation, and the pure-accounting limit of the trust market."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 from scipy import special
 
+from sim import scenarios, tipping
+from sim.cli import main
 from sim.economics import break_even_share
+from sim.scenarios import ScenarioError
 from sim.simulate import simulate
 from sim.tipping import (
     Design,
@@ -109,3 +113,77 @@ def test_pure_accounting_limit_gives_the_break_even_share(fixed_cost_share):
     fit = adaptive_design(spec, run).fit()
     assert fit.estimate == pytest.approx(break_even_share(fixed_cost_share), abs=0.02)
     assert fit.covers(break_even_share(fixed_cost_share))
+
+
+def scenario_with(table: str, extra: str = "") -> scenarios.Scenario:
+    return scenarios.parse(f"steps = 5\n{extra}\n[tipping]\n{table}", "t.toml")
+
+
+@pytest.mark.parametrize(("table", "extra", "message"), [
+    ("low = 0.0", "", "t.toml: tipping.high: missing"),
+    ("low = 0.0\nhigh = 0.5\nbudjet = 10", "", "t.toml: tipping.budjet: unknown key (did you "
+     "mean 'budget'?)"),
+    ("low = 0.3\nhigh = 0.1", "", "t.toml: tipping.high: got 0.1, allowed: a number above low"),
+    ("low = 0.0\nhigh = 1.5", "", "t.toml: tipping.high: parameter 'committed_share': got 1.5"),
+    ("low = 0.0\nhigh = 0.5\nvariable = 'strong_tie'", "",
+     "t.toml: tipping.variable: got 'strong_tie' (did you mean 'strong_ties'?)"),
+    ("low = 1.0\nhigh = 5.0\nvariable = 'referral_hops'", "",
+     "t.toml: tipping.variable: 'referral_hops' is not a number parameter"),
+    ("low = 0.0\nhigh = 0.5\noutcome = 'fall_step'", "",
+     "t.toml: tipping.outcome: got 'fall_step', allowed: one of incumbent_fell"),
+    ("low = 0.0\nhigh = 0.5\nbudget = 10", "",
+     "t.toml: tipping.budget: got 10, allowed: a whole number of runs per point, at least "
+     "grid x replicates (28)"),
+    ("low = 0.0\nhigh = 0.5", "[params]\ncommitted_share = 0.1",
+     "t.toml: tipping.variable: 'committed_share' is also set in [params]"),
+])
+def test_tipping_table_errors_name_the_file_and_key(table, extra, message):
+    with pytest.raises(ScenarioError) as error:
+        tipping.spec_from(scenario_with(table, extra))
+    assert str(error.value).startswith(message)
+
+
+def test_tipping_command_writes_json_and_report_and_resumes(tmp_path, capsys):
+    path = tmp_path / "limit.toml"
+    path.write_text("""
+name = "limit"
+steps = 4
+seed = 5
+[params]
+consumer_switching = false
+factory_pricing = "fixed"
+factory_cash_reserve_weeks = 0.0
+factory_fixed_cost_share = 0.75
+n_consumers = 2000
+strong_ties = 4.0
+weak_ties = 4.0
+[tipping]
+low = 0.0
+high = 0.5
+grid = 6
+replicates = 1
+batch = 4
+budget = 14
+""")
+    out = tmp_path / "out"
+    assert main(["tipping", str(path), "--out", str(out), "--workers", "2",
+                 "--no-progress"]) == 0
+    first = json.loads((out / "tipping.json").read_text())
+    assert first["n_runs"] == 14 and first["n_failed"] == 0
+    assert first["estimate"] == pytest.approx(0.25, abs=0.02)
+    assert first["break_even_share"] == pytest.approx(0.25)
+    assert first["claim_inside_ci"] is False and first["variable"] == "committed_share"
+    report = (out / "report.md").read_text()
+    assert "## Verdict" in report and "The claimed 20% lies outside the interval" in report
+    assert "The claimed 20% lies outside" in capsys.readouterr().out
+    assert main(["tipping", str(path), "--out", str(out), "--no-progress"]) == 0
+    again = json.loads((out / "tipping.json").read_text())
+    assert again["estimate"] == first["estimate"] and again["n_runs"] == 14
+
+
+def test_tipping_command_rejects_a_bad_table_with_exit_status_2(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text("[tipping]\nlow = 0.0\n")
+    assert main(["tipping", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {path}: tipping.high: missing; allowed: " \
+        "a number above low: the highest value of the variable"
