@@ -30,7 +30,11 @@ def verdict(e: dict[str, Any], steps: int) -> str:
     """The plain-language verdict on one tipping estimate."""
     level = f"{100 * e['level']:.0f}%"
     claim = pct(e["claim"], 0)
-    if e["estimate"] is None:
+    if e["transition"] == "flat":
+        text = (f"The chance that the incumbent falls within {steps} weeks shows no trend "
+                f"between {pct(e['low'])} and {pct(e['high'])} ({e['n_runs']} runs): no "
+                "critical share can be placed. ")
+    elif e["estimate"] is None:
         side = "never" if e["transition"] == "above" else "always"
         text = (f"The incumbent {side} fell within {steps} weeks anywhere in "
                 f"{pct(e['low'])} to {pct(e['high'])} ({e['n_runs']} runs): s* is "
@@ -67,7 +71,7 @@ def _points_table(result: dict[str, Any]) -> list[str]:
     rows = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for e in result["estimates"]:
         be, est = e.get("break_even_share"), e["estimate"]
-        gap = "" if be is None or est is None else f"{100 * (est - be):+.1f} pts"
+        gap = "" if be is None or est is None else f"{round(100 * (est - be), 1) + 0:+.1f} pts"
         cells = [f"{e['params'][n]:g}" for n in names] + [
             pct(est), interval(e), pct(e["width"]), pct(be), gap,
             "yes" if e["claim_inside_ci"] else "no", str(e["n_runs"])]

@@ -11,9 +11,15 @@ small-sample bias; without separation it is close to the plain maximum-likelihoo
 - the critical value ``s* = -a / b``, where the fitted probability is one half;
 - its confidence interval by profile penalized likelihood (Heinze & Schemper 2002): the
   values of s* whose profile is within ``chi2_1(level) / 2`` of the maximum; a side on which
-  the profile never drops that far (within one range beyond ``[low, high]``) is unbounded
+  the profile never drops that far (within two ranges of the estimate) is unbounded
   (``None``);
 - the width of the transition, from probability 0.1 to 0.9: ``ln 81 / |b|``.
+
+:func:`run_study` runs a scenario's ``[tipping]`` table (:class:`TippingSpec`; one design
+per point of its ``[sweep]``/``[sample]``) and writes ``DIR/tipping.json``: per point
+``estimate``, ``ci_low``, ``ci_high``, ``width``, ``n_runs``, ``claim``,
+``claim_inside_ci``, ``break_even_share``, ``variable``, ``outcome`` and the design's runs
+and events at each value, under ``estimates``; with one point these also sit at the top.
 """
 
 from __future__ import annotations
@@ -145,8 +151,9 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
     """Fit ``k`` events out of ``n`` runs at each ``x`` (Firth-penalized logistic).
 
     ``low`` and ``high`` set the scale (the fit runs on ``(x - low) / (high - low)``) and how
-    far the interval is searched (one range beyond each end). Needs at least one event and
-    one non-event, at two or more distinct ``x``.
+    far the interval is searched (two ranges from the estimate). Needs at least one event and
+    one non-event, at two or more distinct ``x``. A perfectly flat fit (slope 0) has no
+    midpoint: its estimate is NaN and its interval unbounded.
     """
     x, n, k = (np.asarray(a, float) for a in (x, n, k))
     if k.sum() == 0 or k.sum() == n.sum() or np.unique(x).size < 2:
@@ -154,7 +161,9 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
     span = high - low
     u = (x - low) / span
     beta, best = _maximize(u, n, k)
-    sign = 1.0 if beta[1] >= 0 else -1.0
+    if beta[1] == 0:
+        return Fit(float(beta[0]), 0.0, math.nan, None, None, math.inf, level, False)
+    sign = 1.0 if beta[1] > 0 else -1.0
     m_hat = -beta[0] / beta[1]
     best = max(best, _profile(m_hat, sign, u, n, k))
     floor = best - stats.chi2.ppf(level, 1) / 2
@@ -162,11 +171,11 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
     upper = _bound(m_hat, 1.0, floor, sign, u, n, k)
     with_none, with_event = x[k < n], x[k > 0]
     separated = bool(with_none.max() < with_event.min() or with_event.max() < with_none.min())
-    return Fit(intercept=beta[0] - beta[1] * low / span, slope=beta[1] / span,
-               estimate=low + m_hat * span,
-               ci_low=None if lower is None else low + lower * span,
-               ci_high=None if upper is None else low + upper * span,
-               width=LOG_81 / abs(beta[1]) * span, level=level, separated=separated)
+    return Fit(intercept=float(beta[0] - beta[1] * low / span), slope=float(beta[1] / span),
+               estimate=float(low + m_hat * span),
+               ci_low=None if lower is None else float(low + lower * span),
+               ci_high=None if upper is None else float(low + upper * span),
+               width=float(LOG_81 / abs(beta[1]) * span), level=level, separated=separated)
 
 
 # ---------------------------------------------------------------- the adaptive design
@@ -244,9 +253,13 @@ class Design:
 
         mixed = {self._point_of(xi) for xi, ni, ki in zip(x, n, k, strict=True)
                  if 0 < ki < ni and 0.1 <= fitted(xi) <= 0.9}
-        quantiles = {self._point_of(s.low + (special.logit(q) - a) / b * span)
-                     for q in (0.2, 0.5, 0.8)}
+        quantiles = set()
+        if b != 0:
+            quantiles = {self._point_of(s.low + (special.logit(q) - a) / b * span)
+                         for q in (0.2, 0.5, 0.8)}
         ranked = sorted(mixed | quantiles, key=lambda p: abs(fitted(self.x_of(p)) - 0.5))
+        if not ranked:  # a flat fit and no point with both outcomes: back to the grid
+            ranked = [i * RESOLUTION for i in range(s.grid)]
         size = min(left, s.batch)
         return self._trials([ranked[i % len(ranked)] for i in range(size)])
 
@@ -367,12 +380,16 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
         "claim": s.claim, "level": s.level, "n_runs": design.n_runs, "n_failed": failed,
         "break_even_share": (economics.break_even_share(params["factory_fixed_cost_share"])
                              if model == "trust_market" else None)}
-    if design.transition_seen():
-        fit = design.fit()
+    fit = design.fit() if design.transition_seen() else None
+    if fit is not None and math.isfinite(fit.estimate):
         result |= {"estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
                    "width": fit.width, "claim_inside_ci": fit.covers(s.claim),
                    "separated": fit.separated, "intercept": fit.intercept,
                    "slope": fit.slope, "transition": "inside"}
+    elif fit is not None:  # both outcomes but no trend: s* could be anywhere
+        result |= {"estimate": None, "ci_low": None, "ci_high": None, "width": None,
+                   "claim_inside_ci": True, "separated": False, "intercept": fit.intercept,
+                   "slope": 0.0, "transition": "flat"}
     else:
         never = k.sum() == 0
         low, high = (s.high, None) if never else (None, s.low)

@@ -187,3 +187,9 @@ def test_tipping_command_rejects_a_bad_table_with_exit_status_2(tmp_path, capsys
     assert main(["tipping", str(path)]) == 2
     assert capsys.readouterr().err.strip() == f"error: {path}: tipping.high: missing; allowed: " \
         "a number above low: the highest value of the variable"
+
+
+def test_a_perfectly_flat_fit_has_no_midpoint_and_an_unbounded_interval():
+    fit = fit_dose_response([0.0, 0.5, 1.0], [4, 4, 4], [2, 2, 2], 0.0, 1.0)
+    assert fit.slope == 0.0 and math.isnan(fit.estimate) and math.isinf(fit.width)
+    assert fit.ci_low is None and fit.ci_high is None
