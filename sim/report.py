@@ -30,20 +30,23 @@ def verdict(e: dict[str, Any], steps: int) -> str:
     """The plain-language verdict on one tipping estimate."""
     level = f"{100 * e['level']:.0f}%"
     claim = pct(e["claim"], 0)
+    event = ("the incumbent falls" if e["outcome"] == "incumbent_fell"
+             else f"`{e['outcome']}` is true")
+    variable = ("a committed share (of consumers buying only on the platform)"
+                if e["variable"] == "committed_share" else f"`{e['variable']}`")
     if e["transition"] == "flat":
-        text = (f"The chance that the incumbent falls within {steps} weeks shows no trend "
-                f"between {pct(e['low'])} and {pct(e['high'])} ({e['n_runs']} runs): no "
-                "critical share can be placed. ")
+        text = (f"The chance that {event} within {steps} weeks shows no trend between "
+                f"{pct(e['low'])} and {pct(e['high'])} ({e['n_runs']} runs): no critical "
+                "value can be placed. ")
     elif e["estimate"] is None:
-        side = "never" if e["transition"] == "above" else "always"
-        text = (f"The incumbent {side} fell within {steps} weeks anywhere in "
-                f"{pct(e['low'])} to {pct(e['high'])} ({e['n_runs']} runs): s* is "
-                f"{'above' if side == 'never' else 'below'} the range studied. ")
+        never = e["transition"] == "above"
+        text = (f"In {e['n_runs']} runs from {pct(e['low'])} to {pct(e['high'])}, {event} "
+                f"within {steps} weeks in {'none' if never else 'all'} of them: s* is "
+                f"{'above' if never else 'below'} the range studied. ")
     else:
-        text = (f"The incumbent falls within {steps} weeks with probability one half at a "
-                f"committed share of s* = {pct(e['estimate'])} ({level} interval "
-                f"{interval(e)}, {e['n_runs']} runs); the chance rises from 10% to 90% over "
-                f"{pct(e['width'])} of share. ")
+        text = (f"Within {steps} weeks {event} with probability one half at {variable} of "
+                f"s* = {pct(e['estimate'])} ({level} interval {interval(e)}, {e['n_runs']} "
+                f"runs); the chance rises from 10% to 90% over {100 * e['width']:.1f} points. ")
     inside = "lies inside" if e["claim_inside_ci"] else "lies outside"
     text += f"The claimed {claim} {inside} the interval. "
     be = e.get("break_even_share")

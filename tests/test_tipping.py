@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from sim import scenarios, tipping
+from sim import report, scenarios, tipping
 from sim.cli import main
 from sim.economics import break_even_share
 from sim.scenarios import ScenarioError
@@ -193,3 +193,34 @@ def test_a_perfectly_flat_fit_has_no_midpoint_and_an_unbounded_interval():
     fit = fit_dose_response([0.0, 0.5, 1.0], [4, 4, 4], [2, 2, 2], 0.0, 1.0)
     assert fit.slope == 0.0 and math.isnan(fit.estimate) and math.isinf(fit.width)
     assert fit.ci_low is None and fit.ci_high is None
+
+
+ESTIMATE = {"variable": "committed_share", "outcome": "incumbent_fell", "low": 0.0,
+            "high": 0.4, "claim": 0.2, "level": 0.95, "n_runs": 120, "estimate": 0.123,
+            "ci_low": 0.115, "ci_high": 0.134, "width": 0.076, "claim_inside_ci": False,
+            "break_even_share": 0.2, "transition": "inside"}
+
+
+def test_verdict_states_estimate_interval_claim_and_break_even_in_words():
+    text = report.verdict(ESTIMATE, 520)
+    assert "s* = 12.3% (95% interval 11.5% to 13.4%, 120 runs)" in text
+    assert "The claimed 20% lies outside the interval" in text
+    assert "break-even share for the same cost structure is 20.0%; s* is 7.7 points below" \
+        in text
+    never = ESTIMATE | {"estimate": None, "transition": "above", "ci_low": 0.4,
+                        "ci_high": None}
+    assert "in none of them: s* is above the range studied" in report.verdict(never, 520)
+
+
+def test_phase_answer_lists_where_the_claim_holds_and_the_trust_gap():
+    result = {"claim": 0.2, "varied": ["factory_fixed_cost_share", "strong_ties"],
+              "estimates": [
+                  ESTIMATE | {"params": {"factory_fixed_cost_share": 0.8, "strong_ties": 4.0}},
+                  ESTIMATE | {"params": {"factory_fixed_cost_share": 0.7, "strong_ties": 4.0},
+                              "estimate": 0.2, "claim_inside_ci": True,
+                              "break_even_share": 0.3}]}
+    lines = report.phase_answer(result)
+    assert lines[0] == ("20% lies inside the interval at 1 of 2 points: "
+                        "factory_fixed_cost_share = 0.7, strong_ties = 4.")
+    assert lines[1].startswith("At strong_ties = 4, s* lies -8.8 points from the break-even "
+                               "share on average (from -10.0 to -7.7, 2 points)")
