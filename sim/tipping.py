@@ -42,6 +42,7 @@ from sim.scenarios import ScenarioError
 
 RESOLUTION = 200  # lattice points per cell of the coarse grid: where new design points may go
 LOG_81 = math.log(81.0)  # logit(0.9) - logit(0.1)
+TARGETS = (0.2, 0.5, 0.8)  # fitted probabilities at which the design adds new points
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class Design:
         quantiles = set()
         if b != 0:
             quantiles = {self._point_of(s.low + (special.logit(q) - a) / b * span)
-                         for q in (0.2, 0.5, 0.8)}
+                         for q in TARGETS}
         ranked = sorted(mixed | quantiles, key=lambda p: abs(fitted(self.x_of(p)) - 0.5))
         if not ranked:  # a flat fit and no point with both outcomes: back to the grid
             ranked = [i * RESOLUTION for i in range(s.grid)]
