@@ -189,14 +189,16 @@ def sensitivity_verdict(result: dict[str, Any]) -> list[str]:
     if "morris" in result:
         ranked = sorted(result["morris"]["indices"].items(), key=lambda kv: -kv[1]["mu_star"])
         top = [k for k, v in ranked if v["mu_star"] - v["mu_star_conf"] > 0]
-        lines.append("Morris: " + (", ".join(top) + " have effects clearly above zero"
-                                   if top else "no effect is clearly above zero")
-                     + f"; the largest is {ranked[0][0]}.")
+        clear = (f"{', '.join(top)} {'has an effect' if len(top) == 1 else 'have effects'} "
+                 "clearly above zero (mu* minus its 95% half-width)" if top
+                 else "no effect is clearly above zero at this sample size")
+        lines.append(f"Morris: {clear}; the largest mu* is {ranked[0][0]}'s.")
     if "sobol" in result:
         ranked = sorted(result["sobol"]["indices"].items(), key=lambda kv: -kv[1]["ST"])
         name, v = ranked[0]
         lines.append(f"Sobol: {name} accounts for {pct(v['S1'], 0)} of the variance alone "
-                     f"and {pct(v['ST'], 0)} with its interactions.")
+                     f"(±{pct(v['S1_conf'], 0)}) and {pct(v['ST'], 0)} with its interactions "
+                     f"(±{pct(v['ST_conf'], 0)}).")
     return lines
 
 

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from sim import scenarios, sensitivity
+from sim import report, scenarios, sensitivity
 from sim.scenarios import ScenarioError
 from sim.sensitivity import SensitivitySpec, analyse
 
@@ -85,3 +85,6 @@ replicates = 1
     # in 4 weeks the committed share drives the platform's share, endorsements barely
     assert indices["committed_share"]["mu_star"] > 0.15
     assert indices["committed_share"]["mu_star"] > 5 * indices["endorsements_needed"]["mu_star"]
+    text = report.sensitivity_report(result)
+    assert "Morris (9 points):" in text and "## Verdict" in text
+    assert "the largest mu* is committed_share's" in text
