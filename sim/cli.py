@@ -15,7 +15,8 @@ MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its 
 MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
 COMMANDS = ["sim.commands.run", "sim.commands.sweep",
-            "sim.commands.tipping", "sim.commands.sensitivity", "sim.commands.analyze"]
+            "sim.commands.tipping", "sim.commands.sensitivity", "sim.commands.analyze",
+            "sim.commands.figures"]
 
 
 class UsageError(ValueError):
