@@ -34,6 +34,10 @@ bench-sweep: install
 viz: install
 	$(PY) run.py viz
 
+# Figures of a stored result: `make figures DIR=results/NAME` (default: the main study).
+figures: install
+	$(PY) run.py figures $(or $(DIR),results/essay_claim)
+
 lint: install
 	$(VENV)/bin/ruff check .
 
