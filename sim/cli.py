@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its tipping study
 MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
-COMMANDS = ["sim.commands.run", "sim.commands.sweep",
+COMMANDS = ["sim.commands.run", "sim.commands.viz", "sim.commands.sweep",
             "sim.commands.tipping", "sim.commands.sensitivity", "sim.commands.analyze",
             "sim.commands.figures"]
 

@@ -1,0 +1,35 @@
+"""``run.py viz [--port P] [--host H]``: the browser app (Mesa's SolaraViz) on 127.0.0.1:8765."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+HOST, PORT = "127.0.0.1", 8765
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("viz", help="explore the model in the browser (Mesa's SolaraViz)")
+    p.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    p.add_argument("--host", default=HOST,
+                   help=f"address to listen on (default {HOST}: this machine only)")
+    p.set_defaults(func=viz)
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    """The command that serves the app."""
+    return [sys.executable, "-m", "solara", "run", str(APP), "--host", host,
+            "--port", str(port), "--no-open"]
+
+
+def viz(args: argparse.Namespace) -> int:
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"The app will be at http://{shown}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    with subprocess.Popen(solara_command(args.host, args.port)) as server:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:  # solara got the same Ctrl-C and stops by itself
+            return server.wait()

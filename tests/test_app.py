@@ -1,0 +1,262 @@
+"""The browser app: its sliders follow the parameter declaration, its figures follow the model,
+``run.py viz`` serves it on this machine only, and it works in a real headless chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import app
+from sim.cli import build_parser
+from sim.commands.viz import solara_command
+from sim.model import TrustMarket
+from sim.parameters import PARAMETERS
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+TYPES = {bool: "Checkbox", int: "SliderInt", float: "SliderFloat", str: "Select"}
+
+
+# ----------------------------------------------------------------- no browser
+def test_every_declared_parameter_has_an_input_with_its_default_range_and_label():
+    params = app.user_params()
+    assert list(params) == ["seed", *PARAMETERS]
+    for name, param in PARAMETERS.items():
+        spec = params[name]
+        assert spec["type"] == TYPES[param.kind]
+        assert spec["label"].startswith(f"{name} ({param.unit})" if param.unit else name)
+        if param.choices:
+            assert spec["values"] == list(param.choices)
+        if spec["type"].startswith("Slider"):
+            assert spec["min"] == param.low
+        if name == "n_consumers":
+            continue
+        assert spec["value"] == param.default, name
+        assert spec["label"] == app.label(param)
+        if spec["type"].startswith("Slider"):
+            assert spec["max"] == param.high, name
+
+
+def test_only_the_population_differs_and_its_label_says_so():
+    spec, declared = app.user_params()["n_consumers"], PARAMETERS["n_consumers"]
+    assert (spec["value"], spec["min"], spec["max"]) == (300, declared.low, 2000)
+    assert spec["label"] == "n_consumers (consumers): app starts at 300, not 2000"
+    assert app.user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
+                                         "value": "1"}
+
+
+def test_every_float_default_and_bound_lies_on_its_slider_steps():
+    for param in PARAMETERS.values():
+        if param.kind is not float:
+            continue
+        step = app.slider_step(param)
+        for x in (param.low, param.default):
+            assert x / step == pytest.approx(round(x / step)), param.name
+        assert 10 <= (param.high - param.low) / step <= 100_000, param.name
+
+
+@pytest.fixture(scope="module")
+def view() -> app.MarketView:
+    return app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+
+
+def test_the_layout_comes_from_the_seed_and_stays_fixed_while_the_model_runs(view):
+    before = view.layout.copy()
+    assert before.shape == (300, 2)
+    view.run_for(3)
+    np.testing.assert_array_equal(view.layout, before)
+    again = app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+    np.testing.assert_array_equal(again.layout, before)
+    other = app.MarketView(seed=4, n_consumers=300, committed_share=0.1)
+    assert not np.allclose(other.layout, before)
+
+
+def test_the_app_model_runs_exactly_like_the_model_with_the_same_seed():
+    shown = app.MarketView(seed=5, n_consumers=300, committed_share=0.2)
+    plain = TrustMarket(rng=5, n_consumers=300, committed_share=0.2)
+    shown.run_for(6)
+    plain.run_for(6)
+    assert shown.datacollector.model_vars == plain.datacollector.model_vars
+
+
+def test_strong_ties_are_drawn_darker_and_thicker_than_weak_ones(view):
+    ax = view.dashboard.frames["network"].fig.axes[0]
+    weak, strong = ax.collections[:2]
+    assert strong.get_linewidth()[0] > weak.get_linewidth()[0]
+    assert strong.get_alpha() > weak.get_alpha()
+    n_strong = view.ties.strong.adjacency.nnz // 2
+    assert len(strong.get_segments()) == n_strong
+
+
+def test_the_figures_show_this_weeks_choices_and_the_series(view):
+    png = view.dashboard.png("network")
+    assert png.startswith(b"\x89PNG")
+    colors = view.dashboard.nodes.get_facecolors()
+    expected = np.array([app.CHOICE_PALETTE[c] for c in view.consumers.choice])
+    from matplotlib.colors import to_rgba_array
+    np.testing.assert_allclose(colors, to_rgba_array(expected))
+    for name in ("share", "factory", "platform"):
+        assert view.dashboard.png(name).startswith(b"\x89PNG")
+    x, y = view.dashboard.lines["platform_share"].get_data()
+    np.testing.assert_array_equal(x, np.arange(1, view.steps + 1))
+    np.testing.assert_array_equal(y, view.datacollector.model_vars["platform_share"])
+
+
+def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
+    model = app.MarketView(seed=1, n_consumers=300, factory_fixed_cost_share=0.7)
+    ax = model.dashboard.lines["platform_share"].axes
+    levels = sorted(line.get_ydata()[0] for line in ax.lines[1:])
+    assert levels == pytest.approx([0.2, 0.3])
+
+
+def test_axes_grow_in_few_large_steps_and_a_full_share_fits():
+    assert app.grown((0, 1), 0.2, 0.9) is None
+    assert app.grown((0, 1), 0, 1.0) == pytest.approx((0, 1.5))
+    assert app.grown((0, 1.5), 0, 1.4) is None
+    assert app.grown((0, app.SHARE_TOP), 0, 1.0) is None
+    assert app.grown((0, 10), -1, 5) == pytest.approx((-4, 10))
+
+
+def test_a_fallen_incumbent_turns_the_status_red_and_marks_every_plot(view):
+    # The display only: the fall itself is the model's business (tests/test_model.py).
+    model = app.MarketView(seed=2, n_consumers=300)
+    model.run_for(4)
+    assert app.status(model)[1] is False
+    model.factory.alive, model.factory.fall_step = False, 4
+    model.step()
+    text, fallen = app.status(model)
+    assert fallen and text.startswith("THE INCUMBENT HAS FALLEN: week 4")
+    model.dashboard.update()
+    for line in model.dashboard.lines.values():
+        assert [m.get_xdata()[0] for m in line.axes.lines
+                if m.get_color() == app.FALLEN_COLOR] == [4]
+
+
+def test_viz_serves_on_this_machine_only_unless_asked():
+    args = build_parser().parse_args(["viz"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    args = build_parser().parse_args(["viz", "--host", "0.0.0.0", "--port", "9000"])
+    assert (args.host, args.port) == ("0.0.0.0", 9000)
+    command = solara_command("127.0.0.1", 8765)
+    assert command[:4] == [sys.executable, "-m", "solara", "run"]
+    assert command[4].endswith("sim/app.py")
+    assert command[5:] == ["--host", "127.0.0.1", "--port", "8765", "--no-open"]
+
+
+# ----------------------------------------------------------------- in a real browser
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``run.py viz`` on a free port of 127.0.0.1; stopped (whole process group) afterwards."""
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port)], cwd=ROOT,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the app exited: {(tmp_path / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the app did not answer within 60 s")
+                time.sleep(0.5)
+        yield url, tmp_path / "server.log"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
+                    "(make browser installs it)")
+def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = server
+    assert f"The app will be at {url}" in log.read_text()
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+            page.goto(url)
+            step = page.get_by_role("button", name="Step")
+            step.wait_for(timeout=60_000)
+            expect(page.get_by_text("Time: 0.0")).to_be_visible()
+
+            specs = app.user_params()
+            for name, spec in specs.items():
+                if spec["type"].startswith("Slider"):
+                    thumb = page.get_by_role("slider", name=spec["label"], exact=True)
+                    assert float(thumb.get_attribute("aria-valuenow")) == spec["value"], name
+                    assert float(thumb.get_attribute("aria-valuemin")) == spec["min"], name
+                    assert float(thumb.get_attribute("aria-valuemax")) == spec["max"], name
+            assert page.get_by_label("seed (integer)").input_value() == "1"
+            for name in ("network_model", "factory_pricing"):
+                expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
+
+            share = page.locator("img.figure-share")
+            before = share.screenshot()
+            for week in (1, 2, 3):
+                step.click()
+                expect(page.get_by_text(f"Time: {week}.0")).to_be_visible(timeout=15_000)
+            expect(page.get_by_text("Week 3: platform share")).to_be_visible()
+            expect(share).not_to_have_attribute("src", "")
+            assert share.screenshot() != before
+
+            committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
+                                         exact=True)
+            committed.focus()
+            for _ in range(5):
+                committed.press("ArrowRight")
+            expect(committed).to_have_attribute("aria-valuenow", "0.05")
+            seed = page.get_by_label("seed (integer)")
+            seed.fill("7")
+            seed.press("Enter")
+            page.get_by_role("button", name="Reset").click()
+            expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=30_000)
+            page.get_by_role("tab", name="Page 1").click()
+            expect(page.get_by_text("The parameters of this run (seed 7)")).to_be_visible(
+                timeout=15_000)
+            row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
+            expect(row.locator("td").nth(1)).to_have_text("0.05")
+            expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
+            page.get_by_role("tab", name="Page 0").click()
+            step.click()
+            expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=15_000)
+            page.screenshot(path=tmp_path / "app.png", full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "app.png").stat().st_size > 10_000
+    assert errors == []
