@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-sweep viz figures lint clean browser
+.PHONY: install run test bench bench-sweep bench-viz viz figures lint clean browser
 
 install: $(STAMP)
 
@@ -33,6 +33,9 @@ bench-sweep: install
 
 viz: install
 	$(PY) run.py viz
+
+bench-viz: install
+	$(PY) benchmarks/bench_viz.py
 
 # Figures of a stored result: `make figures DIR=results/NAME` (default: the main study).
 figures: install
