@@ -417,7 +417,7 @@ def network(result: Result) -> Plot:
     edges = pd.read_parquet(result.path / "network" / "edges.parquet")
     meta = result.json("network/snapshot.json")
     steps = sorted(nodes["step"].unique())
-    fig = Figure(figsize=(DOUBLE, DOUBLE / len(steps) + 0.45))
+    fig = Figure(figsize=(DOUBLE, DOUBLE / len(steps) + 0.15))
     axes = np.atleast_1d(fig.subplots(1, len(steps)))
     first = nodes[nodes["step"] == steps[0]].set_index("node")
     strong = edges[edges["strong"]]
@@ -446,6 +446,7 @@ def network(result: Result) -> Plot:
     caption = (f"The strong-tie network of one run ({len(first)} consumers, seed "
                f"{meta.get('seed')}) at weeks {', '.join(map(str, steps))}; each dot is a "
                f"consumer coloured by what it bought that week, ringed if committed to the "
+               f"platform; titles: the share of that week's buyers who bought on the "
                f"platform; weak ties are not drawn. Layout: spring layout of the strong ties. "
                f"In this run {fate} (horizon {meta.get('steps')} weeks).")
     return Plot(fig, caption, 1, meta.get("code_version", ""))
