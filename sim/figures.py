@@ -133,11 +133,9 @@ def varying(runs: pd.DataFrame) -> list[str]:
 
 
 def point_label(row: pd.Series, names: list[str], named: bool = True) -> str:
-    """A point in words: its varying parameters and their values."""
-    if not named and len(names) == 1:
-        return value_text(names[0], row[names[0]])
-    return ", ".join(f"{n.replace('_', ' ')} {value_text(n, row[n])}" for n in names) or \
-        "all runs"
+    """A point in words: its varying parameters' values, each after its name if ``named``."""
+    return ", ".join(f"{n.replace('_', ' ')} {value_text(n, row[n])}" if named
+                     else value_text(n, row[n]) for n in names) or "all runs"
 
 
 def shown_points(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -203,8 +201,8 @@ def share_over_time(result: Result) -> Plot:
                        gid="claim"),
             Patch(color=GREY, alpha=0.55, label="50% of runs"),
             Patch(color=GREY, alpha=0.2, label="90% of runs")]
-    title = label(names[0]) if len(names) == 1 else None
-    fig.legend(handles=handles + keys, loc="outside upper center", ncols=3, title=title)
+    title = ", ".join(label(n) if i == 0 else label(n).lower() for i, n in enumerate(names))
+    fig.legend(handles=handles + keys, loc="outside upper center", ncols=3, title=title or None)
     n_points = runs["point_id"].nunique()
     subset = "" if len(points) == n_points else \
         f" ({len(points)} of {n_points} points, spread over the range)"
