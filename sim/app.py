@@ -25,6 +25,7 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 from PIL import Image
 
+from sim import figures
 from sim.economics import FACTORY, NOTHING, PLATFORM, break_even_share
 from sim.model import TrustMarket
 from sim.network import to_networkx
@@ -34,10 +35,13 @@ APP_CONSUMERS = 300  # the app's population; the model's default is much larger
 APP_MAX_CONSUMERS = 2000  # the network is drawn and laid out; more would be slow to watch
 APP_SEED = 1
 TIPPING_SHARE = 0.20  # the essay's claim: incumbents tip at about 20% of the gross
-CHOICE_COLORS = {FACTORY: "#3b6ea8", PLATFORM: "#e8871e", NOTHING: "#cfcfcf"}
+CHOICE_COLORS = {code: figures.CHOICE_COLOURS[name]  # as in the paper figures
+                 for code, name in ((FACTORY, "factory"), (PLATFORM, "platform"),
+                                    (NOTHING, "nothing"))}
 CHOICE_PALETTE = np.array([CHOICE_COLORS[k] for k in (NOTHING, FACTORY, PLATFORM)])
 CHOICE_NAMES = {FACTORY: "factory", PLATFORM: "platform", NOTHING: "nothing"}
-FALLEN_COLOR = "#c62828"
+FALLEN_COLOR = "#c62828"  # the app bar's badge
+FALL_LINE_COLOR = figures.BLACK  # the week of the fall, on every plot
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 
 
@@ -199,9 +203,9 @@ class Dashboard:
         ax = fig.add_subplot()
         be = break_even_share(self.model.p["factory_fixed_cost_share"])
         (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share")
-        ax.axhline(TIPPING_SHARE, color="#555555", ls="--", lw=1.2,
+        ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
                    label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
-        ax.axhline(be, color="#2e7d32", ls=":", lw=2.0, label=f"break-even share ({be:.0%})")
+        ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0, label=f"break-even share ({be:.0%})")
         ax.set(xlim=(0, self.horizon), ylim=(0, max(0.3, be + 0.1)), xlabel="week",
                ylabel="share of the gross")
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
@@ -263,7 +267,7 @@ class Dashboard:
         if model.factory.fall_step is not None and not self.fall_marked:
             self.fall_marked = True
             for line in self.lines.values():
-                line.axes.axvline(model.factory.fall_step, color=FALLEN_COLOR, lw=1.5,
+                line.axes.axvline(model.factory.fall_step, color=FALL_LINE_COLOR, lw=1.5,
                                   label="the incumbent fell")
                 self.frame_of(line).invalidate()
             share_ax = self.lines["platform_share"].axes

@@ -141,7 +141,7 @@ def test_a_fallen_incumbent_turns_the_status_red_and_marks_every_plot(view):
     model.dashboard.update()
     for line in model.dashboard.lines.values():
         assert [m.get_xdata()[0] for m in line.axes.lines
-                if m.get_color() == app.FALLEN_COLOR] == [4]
+                if m.get_color() == app.FALL_LINE_COLOR] == [4]
 
 
 def test_viz_serves_on_this_machine_only_unless_asked():
@@ -216,12 +216,13 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             expect(page.get_by_text("Time: 0.0")).to_be_visible()
 
             specs = app.user_params()
-            for name, spec in specs.items():
-                if spec["type"].startswith("Slider"):
-                    thumb = page.get_by_role("slider", name=spec["label"], exact=True)
-                    assert float(thumb.get_attribute("aria-valuenow")) == spec["value"], name
-                    assert float(thumb.get_attribute("aria-valuemin")) == spec["min"], name
-                    assert float(thumb.get_attribute("aria-valuemax")) == spec["max"], name
+            thumbs = page.eval_on_selector_all(
+                "[role=slider]", "els => els.map(e => ['aria-label', 'aria-valuenow', "
+                "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
+            shown = {label: [float(x) for x in values] for label, *values in thumbs}
+            sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
+                       for spec in specs.values() if spec["type"].startswith("Slider")}
+            assert {label: shown.get(label) for label in sliders} == sliders
             assert page.get_by_label("seed (integer)").input_value() == "1"
             for name in ("network_model", "factory_pricing"):
                 expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
@@ -230,7 +231,7 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             before = share.screenshot()
             for week in (1, 2, 3):
                 step.click()
-                expect(page.get_by_text(f"Time: {week}.0")).to_be_visible(timeout=15_000)
+                expect(page.get_by_text(f"Time: {week}.0")).to_be_visible(timeout=30_000)
             expect(page.get_by_text("Week 3: platform share")).to_be_visible()
             expect(share).not_to_have_attribute("src", "")
             assert share.screenshot() != before
@@ -248,13 +249,13 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=30_000)
             page.get_by_role("tab", name="Page 1").click()
             expect(page.get_by_text("The parameters of this run (seed 7)")).to_be_visible(
-                timeout=15_000)
+                timeout=30_000)
             row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
             expect(row.locator("td").nth(1)).to_have_text("0.05")
             expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
             page.get_by_role("tab", name="Page 0").click()
             step.click()
-            expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=15_000)
+            expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=30_000)
             page.screenshot(path=tmp_path / "app.png", full_page=True)
         finally:
             browser.close()
