@@ -42,6 +42,7 @@ CHOICE_PALETTE = np.array([CHOICE_COLORS[k] for k in (NOTHING, FACTORY, PLATFORM
 CHOICE_NAMES = {FACTORY: "factory", PLATFORM: "platform", NOTHING: "nothing"}
 FALLEN_COLOR = "#c62828"  # the app bar's badge
 FALL_LINE_COLOR = figures.BLACK  # the week of the fall, on every plot
+THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line's last week
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 
 
@@ -202,7 +203,8 @@ class Dashboard:
         fig.subplots_adjust(left=0.12, right=0.97, bottom=0.14, top=0.9)
         ax = fig.add_subplot()
         be = break_even_share(self.model.p["factory_fixed_cost_share"])
-        (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share")
+        (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share",
+                          **THIS_WEEK)
         ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
                    label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
         ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0, label=f"break-even share ({be:.0%})")
@@ -223,7 +225,7 @@ class Dashboard:
         color = CHOICE_COLORS[side]
         lines = []
         for ax, (name, heading) in zip(fig.subplots(*shape).ravel(), panels, strict=True):
-            (line,) = ax.plot([], [], color=color, lw=1.5)
+            (line,) = ax.plot([], [], color=color, lw=1.5, **THIS_WEEK)
             ax.set_title(heading, fontsize=9)
             ax.tick_params(labelsize=8)
             ax.yaxis.set_major_locator(MaxNLocator(4))
@@ -293,7 +295,11 @@ CSS = """
   top: -25px; left: 0; transform: translateX(-50%); font-size: 11px; color: #1565c0;
   white-space: nowrap; }
 .widget-image { max-width: 100%; height: auto; }
+.vue-grid-item { overflow: auto; }
+.parameter-help th, .parameter-help td { text-align: left !important; vertical-align: top;
+  padding: 3px 8px !important; font-size: 13px; }
 """
+HELP_SUMMARY = "Every parameter: what it means, its unit and range, and its value in this run"
 
 
 def status(model: TrustMarket) -> tuple[str, bool]:
@@ -363,16 +369,18 @@ def PlatformPlots(model: MarketView) -> None:
 @solara.component
 def ParameterHelp(model: MarketView) -> None:
     """Every parameter: its value in this run, default, allowed values, unit, description."""
-    rows = ["| parameter | this run | default | allowed | unit | description |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| parameter | this run | default | allowed (unit) | description |",
+            "|---|---|---|---|---|"]
     for name, param in PARAMETERS.items():
         value = model.p[name]
         shown = f"**{value}**" if value != param.default else str(value)
-        rows.append(f"| `{name}` | {shown} | {param.default} | {param.allowed()} | "
-                    f"{param.unit} | {param.description} |")
-    solara.Markdown(f"### The parameters of this run (seed {model.seed})\n\nValues that "
-                    "differ from the declared default are in bold. The app's population "
-                    f"starts at {APP_CONSUMERS}.\n\n" + "\n".join(rows))
+        unit = f" ({param.unit})" if param.unit else ""
+        rows.append(f"| `{name}` | {shown} | {param.default} | {param.allowed()}{unit} | "
+                    f"{param.description} |")
+    with solara.Column(classes=["parameter-help"]):
+        solara.Markdown(f"**The parameters of this run (seed {model.seed}).** Values that "
+                        "differ from the declared default are in bold. The app's "
+                        f"population starts at {APP_CONSUMERS}.\n\n" + "\n".join(rows))
 
 
 def initial_model() -> MarketView:
@@ -392,9 +400,10 @@ def Page() -> None:
         solara.Info(f"The app starts with {APP_CONSUMERS} consumers so that the network can be "
                     f"drawn; the model's default is {PARAMETERS['n_consumers'].default}. Every "
                     "other parameter starts at its declared default. Change a parameter, then "
-                    "press Reset. Page 1 explains every parameter.", dense=True)
-    SolaraViz(model, components=[(Share, 0), (Network, 0), (FactoryPlots, 0),
-                                 (PlatformPlots, 0), (ParameterHelp, 1)],
+                    "press Reset.", dense=True)
+        with solara.Details(HELP_SUMMARY):
+            ParameterHelp(model.value)
+    SolaraViz(model, components=[Share, Network, FactoryPlots, PlatformPlots],
               model_params=user_params(), name="Trust tipping: do trust platforms tip "
               "mass-production incumbents?")
 

@@ -207,7 +207,7 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page = browser.new_page(viewport={"width": 1600, "height": 1400})
             page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
             page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
             page.goto(url)
@@ -247,13 +247,14 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             seed.press("Enter")
             page.get_by_role("button", name="Reset").click()
             expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=30_000)
-            page.get_by_role("tab", name="Page 1").click()
-            expect(page.get_by_text("The parameters of this run (seed 7)")).to_be_visible(
+            help_summary = page.get_by_text(app.HELP_SUMMARY)
+            help_summary.click()
+            expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
                 timeout=30_000)
             row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
             expect(row.locator("td").nth(1)).to_have_text("0.05")
             expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
-            page.get_by_role("tab", name="Page 0").click()
+            help_summary.click()
             step.click()
             expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=30_000)
             page.screenshot(path=tmp_path / "app.png", full_page=True)
