@@ -17,6 +17,7 @@ import numpy as np
 from sim import economics, trust
 from sim.agents import Consumer, ConsumerArrays, Factory, Platform, Vendor, VendorArrays
 from sim.economics import FACTORY, NOTHING, PLATFORM
+from sim.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
 from sim.network import build_ties
 from sim.parameters import ParameterError, check_name, resolve
 
@@ -29,23 +30,6 @@ class Referral(NamedTuple):
     good: np.ndarray
     bad: np.ndarray
     via: np.ndarray
-
-
-# Per-week measures (M11), each a small named function of the model.
-MODEL_REPORTERS = {
-    "platform_share": lambda m: m.week["platform_share"],
-    "factory_price": lambda m: m.factory.price,
-    "factory_volume": lambda m: m.factory.volume,
-    "factory_profit": lambda m: m.factory.profit,
-    "factory_cash": lambda m: m.factory.cash,
-    "n_vendors": lambda m: int(m.vendors.active.sum()),
-    "platform_trust": lambda m: float(m.platform_trust.mean()),
-    "share_ever_used_platform": lambda m: float(m.consumers.ever_used.mean()),
-    "gross": lambda m: m.week["gross"],
-    "unserved": lambda m: m.week["unserved"],
-}
-OUTCOMES = ("incumbent_fell", "fall_step", "platform_share_final", "platform_share_max",
-            "platform_share_at_fall")
 
 
 class TrustMarket(mesa.Model):

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import parameters
-from sim.model import MODEL_REPORTERS
-from sim.simulate import simulate
+from sim.measures import MODEL_REPORTERS, OUTCOME_TYPES
 
 Simulate = Callable[..., tuple[Any, dict[str, Any]]]
 Resolve = Callable[[dict[str, Any]], dict[str, Any]]
@@ -58,10 +57,12 @@ def outcome_types(model: str) -> dict[str, str]:
     return _OUTCOME_TYPES[model]
 
 
-register("trust_market", simulate, parameters.resolve, tuple(MODEL_REPORTERS), {
-    "incumbent_fell": "bool",
-    "fall_step": "int64",
-    "platform_share_final": "float64",
-    "platform_share_max": "float64",
-    "platform_share_at_fall": "float64",
-})
+def _trust_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """:func:`sim.simulate.simulate`, imported on first use (Mesa is slow to import)."""
+    from sim.simulate import simulate
+
+    return simulate(*args, **kwargs)
+
+
+register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTERS),
+         OUTCOME_TYPES)

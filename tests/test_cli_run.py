@@ -73,3 +73,13 @@ def test_bad_scenario_files_exit_2_naming_file_and_key(tmp_path):
     bad.write_text('name = "x"\n[params]\nstrong_ties = "many"\n')
     done = cli("run", str(bad))
     assert done.returncode == 2 and "params: parameter 'strong_ties'" in done.stderr
+
+
+def test_the_command_line_starts_without_importing_the_heavy_libraries():
+    """``run.py --help`` and bad-input errors come back in a fraction of a second."""
+    heavy = ("mesa", "matplotlib", "ewstools", "SALib", "pandas", "dask", "solara")
+    code = ("import sys; from sim.cli import build_parser; build_parser(); "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == ""

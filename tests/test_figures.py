@@ -300,3 +300,9 @@ def test_figures_command_draws_what_applies_and_refuses_an_empty_folder(tipped, 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no stored results to draw" in err
     assert not (tmp_path / "figures").exists()
+
+
+def test_the_figures_command_offers_every_figure_in_order():
+    from sim.commands.figures import NAMES
+
+    assert NAMES == [spec.name for spec in figures.FIGURES]

@@ -12,9 +12,6 @@ import argparse
 import signal
 from pathlib import Path
 
-import numpy as np
-
-from sim import analysis, batch, report, results, scenarios, storage
 from sim.cli import ROOT, UsageError
 
 CONTROLS = ("committed_share", "platform_fee")
@@ -48,6 +45,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from sim import analysis, batch, report, results, scenarios, storage
+
     scenario = scenarios.load(args.scenario)
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers {args.workers}: must be at least 1")

@@ -6,10 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
-from sim import economics, results, scenarios
+from sim import scenarios
 from sim.cli import ROOT, parse_sets
-from sim.parameters import resolve
-from sim.simulate import simulate
 
 
 def add_parser(subparsers) -> None:
@@ -24,20 +22,27 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim import economics, models, results
+
     scenario = scenarios.load(args.scenario)
-    params = resolve({**scenario.params, **parse_sets(args.set)})
+    overrides = parse_sets(args.set)
+    params = models.resolve_params(scenario.model, {**scenario.params, **overrides})
     steps = args.steps if args.steps is not None else scenario.steps
     seed = args.seed if args.seed is not None else scenario.seed
     if steps < 1 or seed < 0:
         raise scenarios.ScenarioError("--steps must be >= 1 and --seed >= 0")
     out = args.out or ROOT / "results" / scenario.name
+    if scenario.n_points > 1:
+        print(f"note: {scenario.path}: run uses [params] only; its {scenario.n_points} "
+              "points of [sweep]/[sample] run with `run.py sweep`", flush=True)
     print(f"Running {scenario.name}: {params['n_consumers']} consumers, {steps} weeks, "
           f"seed {seed} ...", flush=True)
     start = time.perf_counter()
-    series, outcomes = simulate(params, steps, seed)
+    series, outcomes = models.MODELS[scenario.model](params, steps, seed, scenario.every)
     elapsed = time.perf_counter() - start
-    manifest = results.manifest(scenario, params, {"seed": seed}, steps=steps,
-                                overrides=parse_sets(args.set), seconds=round(elapsed, 3))
+    manifest = results.manifest(scenario, params, {"seed": seed}, model=scenario.model,
+                                steps=steps, every=scenario.every, overrides=overrides,
+                                seconds=round(elapsed, 3))
     results.write_run(out, manifest, series, outcomes)
     be = economics.break_even_share(params["factory_fixed_cost_share"])
     fell = (f"fell in week {outcomes['fall_step']} at platform share "

@@ -8,7 +8,6 @@ import argparse
 import signal
 from pathlib import Path
 
-from sim import report, scenarios, sensitivity
 from sim.cli import ROOT, UsageError
 
 
@@ -31,6 +30,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim import report, scenarios, sensitivity
+
     scenario = scenarios.load(args.scenario)
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers {args.workers}: must be at least 1")

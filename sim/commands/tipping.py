@@ -10,7 +10,6 @@ import argparse
 import signal
 from pathlib import Path
 
-from sim import report, scenarios, tipping
 from sim.cli import COMMANDS, ROOT, UsageError
 
 
@@ -32,6 +31,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim import report, scenarios, tipping
+
     scenario = scenarios.load(args.scenario)
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers {args.workers}: must be at least 1")
