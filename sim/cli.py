@@ -30,7 +30,10 @@ def parse_sets(items: list[str]) -> dict:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected NAME=VALUE")
         name, value = item.split("=", 1)
-        overrides[name.strip()] = parse_value(name.strip(), value.strip())
+        try:
+            overrides[name.strip()] = parse_value(name.strip(), value.strip())
+        except ParameterError as error:
+            raise UsageError(f"--set {item}: {error}") from None
     return overrides
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
 import time
 import tomllib
 import uuid
@@ -133,6 +134,20 @@ def _check_manifest(out: Path, manifest: dict[str, Any]) -> None:
             f"({', '.join(changed)}; did the model's defaults change?); choose another --out")
 
 
+def _note_code_change(out: Path, manifest: dict[str, Any]) -> None:
+    """Say so when runs are added to a folder that other code started: run ids hash the
+    model, parameters and seed, not the code, so the stored runs are kept as they are."""
+    path = out / "manifest.json"
+    if not path.is_file():
+        return
+    then = json.loads(path.read_text(encoding="utf-8")).get("code_version")
+    now = manifest.get("code_version")
+    if then and now and then != now:
+        print(f"note: {path}: these results were started by code version {then}, this is "
+              f"{now}; the {len(stored_run_ids(out))} stored runs are kept (use another "
+              "--out to redo them all)", file=sys.stderr, flush=True)
+
+
 def _tidy(out: Path) -> None:
     """Remove temporary files and series parts whose runs part was never written."""
     for folder in (out / "runs", out / "series"):
@@ -157,6 +172,7 @@ def open_folder(out: Path, manifest: dict[str, Any]) -> Iterator[None]:
             raise ResultsFolderError(f"{out}: .lock: another sweep is writing to this "
                                      "folder") from None
         _check_manifest(out, manifest)
+        _note_code_change(out, manifest)
         if not (out / "manifest.json").exists():
             write_json(out / "manifest.json", manifest)
         _tidy(out)
