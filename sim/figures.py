@@ -32,6 +32,7 @@ from scipy import special, stats
 from sim import storage
 from sim.parameters import PARAMETERS
 from sim.provenance import code_version
+from sim.tipping import wald_band
 
 STYLE = Path(__file__).with_name("style.mplstyle")
 SINGLE, DOUBLE = 3.5, 7.2  # journal column widths, inches
@@ -239,11 +240,16 @@ def fall_probability(result: Result) -> Plot:
                            gid="observed", zorder=3)]
     if tip.get("slope"):
         a, b = tip["intercept"], tip["slope"]
-        shifted = [special.expit(b * (x - (m if m is not None else edge)))
-                   for m, edge in ((tip["ci_low"], -np.inf), (tip["ci_high"], np.inf))]
-        handles.append(ax.fill_between(x, np.minimum(*shifted), np.maximum(*shifted),
-                                       color=GREEN, alpha=0.25, lw=0,
-                                       label="Curve across the interval of s*"))
+        if tip.get("covariance"):  # pointwise Wald band from the fit's covariance
+            band = wald_band(a + b * x, x, tip["covariance"], tip.get("level", 0.95))
+            band_label = f"{tip.get('level', 0.95):.0%} band of the fit"
+        else:  # results from before the covariance was stored
+            band = sorted((special.expit(b * (x - (m if m is not None else edge)))
+                           for m, edge in ((tip["ci_low"], -np.inf),
+                                           (tip["ci_high"], np.inf))), key=np.sum)
+            band_label = "Curve across the interval of s*"
+        handles.append(ax.fill_between(x, np.minimum(*band), np.maximum(*band), color=GREEN,
+                                       alpha=0.25, lw=0, label=band_label, gid="band"))
         handles += ax.plot(x, special.expit(a + b * x), color=GREEN, label="Fitted logistic",
                            gid="fit")
     if tip.get("estimate") is not None:
@@ -268,11 +274,13 @@ def fall_probability(result: Result) -> Plot:
         percent_axis(ax.xaxis)
     fig.legend(handles=handles, loc="outside upper center", ncols=2)
     n = int(runs.sum())
+    band_text = (f"its pointwise {tip.get('level', 0.95):.0%} Wald band (shaded)"
+                 if tip.get("covariance") else "the fitted curve shifted across the "
+                 f"{tip.get('level', 0.95):.0%} profile-likelihood interval of s* (band)")
     caption = (f"Chance that {events(tip['outcome'])} within {tip.get('steps', '?')} weeks against "
                f"{variable.replace('_', ' ')}: the share of runs in which it happened at each "
                f"design value (dots, 95% Wilson intervals; {n} runs in all), the "
-               f"Firth-penalized logistic fit (line), the fitted curve shifted across the "
-               f"{tip.get('level', 0.95):.0%} profile-likelihood interval of s* (band), s* "
+               f"Firth-penalized logistic fit (line) with {band_text}, s* "
                f"where the fitted chance is one half (vertical line, its interval shaded), "
                f"the essay's claim (dashed) and the break-even share (wide grey line).")
     return Plot(fig, caption, n)

@@ -82,10 +82,20 @@ class Fit:
     width: float
     level: float
     separated: bool
+    covariance: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def probability(self, x: np.ndarray | float) -> np.ndarray:
         """Fitted probability of the outcome at ``x``."""
         return special.expit(self.intercept + self.slope * np.asarray(x, float))
+
+    def band(self, x: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Pointwise Wald band of the fitted probability at ``x`` (at ``level``), from the
+        covariance of intercept and slope; the curve itself where there is none."""
+        x = np.asarray(x, float)
+        eta = self.intercept + self.slope * x
+        if self.covariance is None:
+            return special.expit(eta), special.expit(eta)
+        return wald_band(eta, x, self.covariance, self.level)
 
     def covers(self, value: float) -> bool:
         """Whether ``value`` lies inside the confidence interval."""
@@ -94,7 +104,23 @@ class Fit:
         return low <= value <= high
 
 
+def wald_band(eta: np.ndarray, x: np.ndarray, covariance: Any, level: float
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise band ``expit(eta +- z se(eta))`` with ``se(eta)^2 = [1 x] C [1 x]'``."""
+    (c00, c01), (_, c11) = covariance
+    se = np.sqrt(np.maximum(c00 + 2 * c01 * x + c11 * x * x, 0.0))
+    z = stats.norm.ppf(0.5 + level / 2)
+    return special.expit(eta - z * se), special.expit(eta + z * se)
+
+
 # ---------------------------------------------------------------- the Firth-penalized fit
+def _information(beta: np.ndarray, u: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Fisher information of ``(beta0, beta1)`` in the binomial logistic model at ``beta``."""
+    p = special.expit(beta[0] + beta[1] * u)
+    w = n * p * (1.0 - p)
+    return np.array([[w.sum(), (w * u).sum()], [(w * u).sum(), (w * u * u).sum()]])
+
+
 def _penalized(beta: np.ndarray, u: np.ndarray, n: np.ndarray, k: np.ndarray
                ) -> tuple[float, np.ndarray]:
     """Minus the Firth-penalized binomial log-likelihood of ``logit p = beta0 + beta1 u``,
@@ -102,7 +128,7 @@ def _penalized(beta: np.ndarray, u: np.ndarray, n: np.ndarray, k: np.ndarray
     eta = beta[0] + beta[1] * u
     p = special.expit(eta)
     w = n * p * (1.0 - p)
-    info = np.array([[w.sum(), (w * u).sum()], [(w * u).sum(), (w * u * u).sum()]])
+    info = _information(beta, u, n)
     det = info[0, 0] * info[1, 1] - info[0, 1] ** 2
     if not det > 0:
         return math.inf, np.zeros(2)
@@ -162,8 +188,18 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
     span = high - low
     u = (x - low) / span
     beta, best = _maximize(u, n, k)
+    # Covariance of (intercept, slope) on the x scale: the inverse information at the
+    # penalized estimate (as logistf reports it), carried from u = (x - low) / span.
+    to_x = np.array([[1.0, -low / span], [0.0, 1.0 / span]])
+    try:
+        cov = to_x @ np.linalg.inv(_information(beta, u, n)) @ to_x.T
+        covariance = ((float(cov[0, 0]), float(cov[0, 1])),
+                      (float(cov[1, 0]), float(cov[1, 1])))
+    except np.linalg.LinAlgError:
+        covariance = None
     if beta[1] == 0:
-        return Fit(float(beta[0]), 0.0, math.nan, None, None, math.inf, level, False)
+        return Fit(float(beta[0]), 0.0, math.nan, None, None, math.inf, level, False,
+                   covariance)
     sign = 1.0 if beta[1] > 0 else -1.0
     m_hat = -beta[0] / beta[1]
     best = max(best, _profile(m_hat, sign, u, n, k))
@@ -176,7 +212,8 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
                estimate=float(low + m_hat * span),
                ci_low=None if lower is None else float(low + lower * span),
                ci_high=None if upper is None else float(low + upper * span),
-               width=float(LOG_81 / abs(beta[1]) * span), level=level, separated=separated)
+               width=float(LOG_81 / abs(beta[1]) * span), level=level, separated=separated,
+               covariance=covariance)
 
 
 # ---------------------------------------------------------------- the adaptive design
@@ -386,17 +423,17 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
         result |= {"estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
                    "width": fit.width, "claim_inside_ci": fit.covers(s.claim),
                    "separated": fit.separated, "intercept": fit.intercept,
-                   "slope": fit.slope, "transition": "inside"}
+                   "slope": fit.slope, "covariance": fit.covariance, "transition": "inside"}
     elif fit is not None:  # both outcomes but no trend: s* could be anywhere
         result |= {"estimate": None, "ci_low": None, "ci_high": None, "width": None,
                    "claim_inside_ci": True, "separated": False, "intercept": fit.intercept,
-                   "slope": 0.0, "transition": "flat"}
+                   "slope": 0.0, "covariance": fit.covariance, "transition": "flat"}
     else:
         never = k.sum() == 0
         low, high = (s.high, None) if never else (None, s.low)
         result |= {"estimate": None, "ci_low": low, "ci_high": high, "width": None,
                    "claim_inside_ci": (s.claim > s.high) if never else (s.claim < s.low),
-                   "separated": None, "intercept": None, "slope": None,
+                   "separated": None, "intercept": None, "slope": None, "covariance": None,
                    "transition": "above" if never else "below"}
     result["design"] = [{"x": float(a), "runs": int(b), "events": int(c)}
                         for a, b, c in zip(x, n, k, strict=True)]

@@ -194,6 +194,13 @@ def test_fall_probability_draws_the_observed_shares_and_the_stored_fit(tipped):
     assert line(plot, "estimate").get_xdata()[0] == tip["estimate"]
     assert line(plot, "claim").get_xdata()[0] == 0.20
     assert line(plot, "break-even").get_xdata()[0] == pytest.approx(0.20)
+    band = next(c for c in plot.figure.axes[0].collections if c.get_gid() == "band")
+    edge = band.get_paths()[0].vertices  # (x0, top0), the bottom edge, then the top back
+    x = np.asarray(fit.get_xdata())
+    low, high = tipping.wald_band(tip["intercept"] + tip["slope"] * x, x, tip["covariance"],
+                                  tip["level"])
+    np.testing.assert_allclose(edge[1:x.size + 1], np.column_stack([x, low]))
+    np.testing.assert_allclose(edge[x.size + 2:2 * x.size + 2], np.column_stack([x, high])[::-1])
     check_files(paths, "fall_probability", figures.SINGLE, len(runs), made_by(tipped))
 
 

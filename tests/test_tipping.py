@@ -45,6 +45,34 @@ def test_interval_covers_the_true_midpoint_at_about_the_nominal_rate():
     assert 0.90 <= coverage <= 0.99
     assert np.median([f.estimate for f in fits]) == pytest.approx(midpoint, abs=0.005)
     assert np.median([f.width for f in fits]) == pytest.approx(math.log(81) * scale, rel=0.15)
+    # the fitted curve's pointwise band covers the true chance about as often, wherever
+    for x in (midpoint - scale, midpoint, midpoint + 2 * scale):
+        truth = special.expit((x - midpoint) / scale)
+        bands = np.array([f.band(x) for f in fits])
+        assert 0.90 <= np.mean((bands[:, 0] <= truth) & (truth <= bands[:, 1])) <= 0.99
+
+
+def test_covariance_is_the_inverse_information_on_the_x_scale():
+    x = np.linspace(0.1, 0.5, 9)
+    n = np.full(9, 4000)
+    k = np.round(n * special.expit((x - 0.3) / 0.05)).astype(int)
+    fit = fit_dose_response(x, n, k, low=0.0, high=0.6)
+
+    def loglik(beta):
+        eta = beta[0] + beta[1] * x
+        return (k * special.log_expit(eta) + (n - k) * special.log_expit(-eta)).sum()
+
+    beta, h = np.array([fit.intercept, fit.slope]), 1e-4
+    hessian = np.array([[(loglik(beta + h * (e_i + e_j)) - loglik(beta + h * (e_i - e_j))
+                          - loglik(beta - h * (e_i - e_j)) + loglik(beta - h * (e_i + e_j)))
+                         / (4 * h * h) for e_j in np.eye(2)] for e_i in np.eye(2)])
+    np.testing.assert_allclose(fit.covariance, np.linalg.inv(-hessian), rtol=0.01)
+    low, high = fit.band(0.3)
+    se = math.sqrt(fit.covariance[0][0] + 0.6 * fit.covariance[0][1]
+                   + 0.09 * fit.covariance[1][1])
+    eta = fit.intercept + fit.slope * 0.3
+    assert (low, high) == pytest.approx((special.expit(eta - 1.959964 * se),
+                                         special.expit(eta + 1.959964 * se)), rel=1e-5)
 
 
 def test_design_spends_exactly_the_budget_starting_with_the_coarse_grid():
