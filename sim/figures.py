@@ -438,7 +438,7 @@ def network(result: Result) -> Plot:
                    zorder=2, gid=f"week-{step}")
         buying = (week["choice"] != "nothing").sum()
         platform = (week["choice"] == "platform").sum() / max(buying, 1)
-        letter(ax, i, f"Week {step}: {platform:.0%} on the platform")
+        letter(ax, i, f"Week {step}\n{platform:.0%} on the platform")
         ax.set_aspect("equal")
         ax.axis("off")
     marks = [Line2D([], [], ls="", marker="o", color=colour, label=f"Bought from {name}"
@@ -449,7 +449,9 @@ def network(result: Result) -> Plot:
     fig.legend(handles=marks, loc="outside lower center", ncols=len(marks))
     fell = meta.get("outcomes", {}).get("fall_step")
     fate = f"the factory fell in week {fell}" if fell else "the factory did not fall"
-    caption = (f"The strong-tie network of one run ({len(first)} consumers, seed "
+    committed = meta.get("params", {}).get("committed_share")
+    share = f", {committed:.0%} committed" if committed is not None else ""
+    caption = (f"The strong-tie network of one run ({len(first)} consumers{share}, seed "
                f"{meta.get('seed')}) at weeks {', '.join(map(str, steps))}; each dot is a "
                f"consumer coloured by what it bought that week, ringed if committed to the "
                f"platform; titles: the share of that week's buyers who bought on the "

@@ -39,6 +39,7 @@ TOP_KEYS = {
     "sweep": "a table: each parameter a non-empty list of values or {start, stop, num}",
     "sample": "a table: method, n, levels, and [sample.ranges]",
     "output": "a table: every, reporters",
+    "snapshots": "a table: at (weeks) and params (overrides, at most 500 consumers)",
     "tipping": "a table (checked by sim.tipping)",
     "sensitivity": "a table (checked by sim.tipping)",
 }
@@ -52,6 +53,11 @@ OUTPUT_KEYS = {
     "every": "a whole number k >= 1: keep every k-th step of the series (and the last)",
     "reporters": "a non-empty list of reporter names",
 }
+SNAPSHOT_KEYS = {
+    "at": "a non-empty list of weeks, 1 to steps",
+    "params": "a table of parameter overrides on top of [params] (n_consumers at most 500)",
+}
+MAX_NODES = 500  # the network figure's spring layout and drawing stay legible up to here
 SAMPLERS = ("lhs", "sobol", "morris")
 SWEEP_ALLOWED = "a non-empty list of values or {start, stop, num}"
 
@@ -101,6 +107,15 @@ class Sample:
                                                                      strict=True)]
 
 
+@dataclass(frozen=True)
+class Snapshots:
+    """One illustrative run whose network is stored for the network figure: the scenario's
+    parameters updated by ``params``, its root seed, and the weeks ``at`` to store."""
+
+    at: tuple[int, ...]
+    params: dict[str, Any]
+
+
 @dataclass
 class Scenario:
     """A loaded, checked scenario."""
@@ -120,6 +135,7 @@ class Scenario:
     reporters: tuple[str, ...] | None = None
     tipping: dict[str, Any] | None = None
     sensitivity: dict[str, Any] | None = None
+    snapshots: Snapshots | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -263,6 +279,25 @@ def _output(path, model, table) -> tuple[int, tuple[str, ...] | None]:
     return every, tuple(dict.fromkeys(names))
 
 
+def _snapshots(path, model, defaults, table, steps, fixed) -> Snapshots:
+    table = _table(path, "snapshots", table)
+    _known_keys(path, "snapshots.", table, SNAPSHOT_KEYS)
+    at = table.get("at")
+    if not (isinstance(at, list) and at and all(
+            isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= steps for w in at)):
+        raise _fail(path, "snapshots.at", f"got {at!r}, allowed: a non-empty list of weeks, "
+                    f"1 to {steps}")
+    params = _table(path, "snapshots.params", table.get("params", {}),
+                    SNAPSHOT_KEYS["params"])
+    for key, value in params.items():
+        _param(path, "snapshots.params", model, defaults, key, value)
+    n = {**defaults, **fixed, **params}.get("n_consumers", 0)
+    if n > MAX_NODES:
+        raise _fail(path, "snapshots.params", f"n_consumers is {n}, allowed: at most "
+                    f"{MAX_NODES} for the network figure")
+    return Snapshots(tuple(sorted(set(at))), dict(params))
+
+
 def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     """Check a scenario's TOML text and return it as a :class:`Scenario`."""
     try:
@@ -295,10 +330,13 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     every, kept = _output(path, model, data.get("output", {}))
     tipping, sensitivity = (_table(path, k, data[k]) if k in data else None
                             for k in ("tipping", "sensitivity"))
+    snapshots = (_snapshots(path, model, defaults, data["snapshots"], steps, params)
+                 if "snapshots" in data else None)
     return Scenario(name=name, path=Path(str(path)), description=description, steps=steps,
                     seed=seed, params=dict(params), text=text, model=model,
                     replicates=replicates, sweep=sweep, sample=sample, every=every,
-                    reporters=kept, tipping=tipping, sensitivity=sensitivity)
+                    reporters=kept, tipping=tipping, sensitivity=sensitivity,
+                    snapshots=snapshots)
 
 
 def load(path: str | Path) -> Scenario:

@@ -15,6 +15,7 @@ layout is networkx's spring layout of the strong ties, seeded from the run seed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ from sim.model import TrustMarket
 from sim.network import to_networkx
 from sim.provenance import code_version
 from sim.results import write_json, write_parquet
+from sim.scenarios import MAX_NODES
 
-MAX_NODES = 500
 CHOICES = {NOTHING: "nothing", FACTORY: "factory", PLATFORM: "platform"}
 
 
@@ -77,3 +78,22 @@ def record_snapshots(params: dict[str, Any], seed: int, steps: int, at_steps: li
         "platform_share": {str(k): v for k, v in shares.items()}, "outcomes": model.outcomes(),
         "code_version": code_version()})
     return folder
+
+
+def record_for(scenario: Any, out: Path | str, say: Any = print) -> Path | None:
+    """Store the network snapshots a scenario's ``[snapshots]`` table asks for in
+    ``out/network/``, unless the same are stored already; return the folder if written."""
+    if scenario.snapshots is None:
+        return None
+    params = json.loads(json.dumps({**scenario.resolved(), **scenario.snapshots.params}))
+    stored = Path(out) / "network" / "snapshot.json"
+    if stored.is_file():
+        old = json.loads(stored.read_text(encoding="utf-8"))
+        if (old.get("params") == params and old.get("seed") == scenario.seed
+                and old.get("steps") == scenario.steps
+                and old.get("at_steps") == list(scenario.snapshots.at)):
+            return None
+    say(f"Network snapshots: one run of {params['n_consumers']} consumers, weeks "
+        f"{', '.join(map(str, scenario.snapshots.at))} ...")
+    return record_snapshots(params, scenario.seed, scenario.steps, list(scenario.snapshots.at),
+                            out)

@@ -116,6 +116,14 @@ def test_tipping_and_sensitivity_tables_are_kept_raw():
     assert s.sensitivity == {"what": "morris"}
 
 
+def test_snapshots_table_keeps_sorted_weeks_and_its_overrides():
+    s = parse("[params]\nn_consumers = 400\n[snapshots]\nat = [16, 4, 16]\n"
+              "params = { committed_share = 0.2 }\n")
+    assert s.snapshots.at == (4, 16)
+    assert s.snapshots.params == {"committed_share": 0.2}
+    assert parse("").snapshots is None
+
+
 @pytest.mark.parametrize("body, key, message", [
     ("model = 'trust_markt'\n", "model", "did you mean 'trust_market'?"),
     ("replicates = 0\n", "replicates", "allowed: a whole number of runs per point"),
@@ -143,6 +151,14 @@ def test_tipping_and_sensitivity_tables_are_kept_raw():
     ('[output]\nreporters = ["platform_shares"]\n', "output.reporters",
      "did you mean 'platform_share'?"),
     ("[output]\nevery = 0\n", "output.every", "allowed: a whole number k >= 1"),
+    ("[snapshots]\nat = [4, 60]\n", "snapshots.at", "got [4, 60], allowed: a "
+     "non-empty list of weeks, 1 to 20"),
+    ("[snapshots]\nat = []\n", "snapshots.at", "allowed: a non-empty list"),
+    ("[snapshots]\nat = [4]\nweeks = [5]\n", "snapshots.weeks", "unknown key"),
+    ("[snapshots]\nat = [4]\nparams = { comitted_share = 0.2 }\n", "snapshots.params",
+     "did you mean 'committed_share'?"),
+    ("[snapshots]\nat = [4]\nparams = { n_consumers = 2000 }\n", "snapshots.params",
+     "n_consumers is 2000, allowed: at most 500"),
 ])
 def test_malformed_tables_name_file_and_key(body, key, message):
     with pytest.raises(scenarios.ScenarioError) as error:

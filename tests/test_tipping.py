@@ -5,6 +5,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import special
 
@@ -192,6 +193,9 @@ grid = 6
 replicates = 1
 batch = 4
 budget = 14
+[snapshots]
+at = [2, 4]
+params = { n_consumers = 120, committed_share = 0.3 }
 """)
     out = tmp_path / "out"
     assert main(["tipping", str(path), "--out", str(out), "--workers", "2",
@@ -207,6 +211,13 @@ budget = 14
     assert main(["tipping", str(path), "--out", str(out), "--no-progress"]) == 0
     again = json.loads((out / "tipping.json").read_text())
     assert again["estimate"] == first["estimate"] and again["n_runs"] == 14
+    # the [snapshots] run: its network once, with each consumer's choice at weeks 2 and 4
+    nodes = pd.read_parquet(out / "network" / "nodes.parquet")
+    assert nodes.shape[0] == 2 * 120 and sorted(nodes["step"].unique()) == [2, 4]
+    assert nodes.groupby("step")["committed"].sum().tolist() == [36, 36]
+    meta = json.loads((out / "network" / "snapshot.json").read_text())
+    assert meta["seed"] == 5 and meta["params"]["factory_fixed_cost_share"] == 0.75
+    assert "Network snapshots" not in capsys.readouterr().out  # the rerun kept them
 
 
 def test_tipping_command_rejects_a_bad_table_with_exit_status_2(tmp_path, capsys):

@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--dask {args.dask}: {error}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if scenario.snapshots is not None:  # one small run's network for the network figure
+        from sim.snapshots import record_for
+
+        record_for(scenario, out, say=lambda text: print(text, flush=True))
     print(f"{report.n_ok} ok, {report.n_failed} failed, {report.n_skipped} already stored "
           f"(of {report.n_total} runs) in {report.seconds:.1f} s.")
     for error in report.errors:

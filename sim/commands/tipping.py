@@ -52,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--dask {args.dask}: {error}") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if scenario.snapshots is not None:  # one small run's network for the network figure
+        from sim.snapshots import record_for
+
+        record_for(scenario, out, say=lambda text: print(text, flush=True))
     path = report.write_report(out, report.tipping_report(result, scenario.description))
     print()
     if result["varied"]:
