@@ -177,4 +177,6 @@ def parse_value(name: str, text: str) -> Any:
         raise ParameterError(
             f"parameter '{name}': got {text!r}, allowed: {param.allowed()}"
         ) from None
+    if kind is int and value.is_integer():
+        value = int(value)  # so that an error shows the number as it was typed: 10, not 10.0
     return param.check(value)

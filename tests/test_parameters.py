@@ -60,3 +60,7 @@ def test_command_line_values_are_parsed_to_the_declared_type():
     assert parse_value("factory_pricing", "fixed") == "fixed"
     with pytest.raises(ParameterError):
         parse_value("platform_fee", "ten percent")
+    with pytest.raises(ParameterError, match=r"got 10, allowed: an integer in \[50, 1e\+06\]"):
+        parse_value("n_consumers", "10")
+    with pytest.raises(ParameterError, match=r"got 500.5, allowed: an integer"):
+        parse_value("n_consumers", "500.5")
