@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("trust-tipping", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow",
-            "matplotlib")
+            "matplotlib", "SALib", "ewstools", "dask", "distributed")
 ROOT = Path(__file__).resolve().parent.parent
 
 

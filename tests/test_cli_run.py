@@ -31,6 +31,7 @@ def test_run_writes_manifest_series_and_summary(tmp_path):
     assert manifest["params"]["n_consumers"] == 200
     assert set(manifest["params"]) == set(PARAMETERS)
     assert manifest["packages"]["mesa"].startswith("3.5")
+    assert set(manifest["packages"]) >= {"python", "numpy", "scipy", "pyarrow", "SALib", "ewstools"}
     assert manifest["code_version"]
     series = pd.read_parquet(out / "series.parquet")
     assert list(series.columns) == ["step", *MODEL_REPORTERS]
