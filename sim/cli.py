@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.parameters import ParameterError, parse_value
@@ -35,6 +38,47 @@ def parse_sets(items: list[str]) -> dict:
         except ParameterError as error:
             raise UsageError(f"--set {item}: {error}") from None
     return overrides
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (bad values exit with status 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number, at least 1")
+    return value
+
+
+def add_batch_options(parser: argparse.ArgumentParser,
+                      out_default: str = "results/<scenario name>") -> None:
+    """``--workers N | --dask ADDRESS``, ``--out DIR`` and ``--no-progress``: the options of
+    every command that runs a batch."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=at_least_one, metavar="N",
+                       help="local worker processes (default: one per core)")
+    where.add_argument("--dask", metavar="ADDRESS",
+                       help="run on a Dask cluster instead, e.g. tcp://HOST:8786")
+    parser.add_argument("--out", type=Path, help=f"results folder (default: {out_default})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def batch_guard(args: argparse.Namespace) -> Iterator[None]:
+    """Around a batch: SIGTERM (a killed job) stops it like Ctrl-C, keeping what is stored,
+    and an unreachable Dask scheduler is a usage error."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except ConnectionError as error:
+        raise UsageError(f"--dask {args.dask}: {error}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_parser() -> argparse.ArgumentParser:

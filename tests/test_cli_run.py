@@ -76,6 +76,18 @@ def test_bad_scenario_files_exit_2_naming_file_and_key(tmp_path):
     assert done.returncode == 2 and "params: parameter 'strong_ties'" in done.stderr
 
 
+@pytest.mark.parametrize("command, option", [
+    ("sweep", ["--workers", "0"]), ("tipping", ["--workers", "two"]),
+    ("analyze", ["--workers", "-1"]), ("sweep", ["--part-size", "0"]),
+])
+def test_batch_options_below_one_exit_2_naming_the_option(tmp_path, command, option):
+    done = cli(command, "scenarios/essay_claim.toml", *option, "--out", str(tmp_path / "o"))
+    assert done.returncode == 2
+    assert f"{option[0]}: invalid at_least_one value" not in done.stderr
+    assert f"argument {option[0]}: '{option[1]}': must be a whole number, at least 1" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_command_line_starts_without_importing_the_heavy_libraries():
     """``run.py --help`` and bad-input errors come back in a fraction of a second."""
     heavy = ("mesa", "matplotlib", "ewstools", "SALib", "pandas", "dask", "solara")

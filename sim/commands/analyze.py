@@ -9,10 +9,8 @@ folder shares them), so running it again reuses them.
 from __future__ import annotations
 
 import argparse
-import signal
-from pathlib import Path
 
-from sim.cli import ROOT, UsageError
+from sim.cli import ROOT, UsageError, add_batch_options, batch_guard
 
 CONTROLS = ("committed_share", "platform_fee")
 
@@ -21,12 +19,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("analyze", help="point of no return, early warnings and "
                               "hysteresis from a scenario's free runs")
     p.add_argument("scenario", help="scenario TOML file (its [sweep] and replicates)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N",
-                       help="local worker processes (default: one per core)")
-    where.add_argument("--dask", metavar="ADDRESS",
-                       help="run on a Dask cluster instead, e.g. tcp://HOST:8786")
-    p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
+    add_batch_options(p)
     p.add_argument("--control", choices=CONTROLS, default="committed_share",
                    help="what the hysteresis ramp moves (default committed_share)")
     p.add_argument("--top", type=float, default=0.3,
@@ -36,22 +29,16 @@ def add_parser(subparsers) -> None:
     p.add_argument("--hold", type=int, default=26, help="weeks at each level (default 26)")
     p.add_argument("--burn-in", type=int, default=26, metavar="WEEKS",
                    help="weeks left out at the start of the early-warning series (default 26)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from sim import analysis, batch, report, results, scenarios, storage
+    from sim.snapshots import record_for
 
     scenario = scenarios.load(args.scenario)
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers {args.workers}: must be at least 1")
     if args.levels < 2 or args.hold < 1 or args.burn_in < 0:
         raise UsageError("--levels must be at least 2, --hold at least 1, --burn-in >= 0")
     if scenario.model != "trust_market":
@@ -65,18 +52,10 @@ def run(args: argparse.Namespace) -> int:
         every=scenario.every)
     print(f"Analysis {scenario.name}: {len(specs)} free runs of {scenario.steps} weeks "
           f"-> {out}/", flush=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with batch_guard(args):
         done = batch.run_batch(specs, out, manifest, workers=args.workers, dask=args.dask,
                                progress=not args.no_progress)
-    except ConnectionError as error:
-        raise UsageError(f"--dask {args.dask}: {error}") from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    if scenario.snapshots is not None:  # one small run's network for the network figure
-        from sim.snapshots import record_for
-
-        record_for(scenario, out, say=lambda text: print(text, flush=True))
+    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
     wanted = {s.run_id for s in specs}
     runs = storage.load_runs(out)
     runs = runs[runs["run_id"].isin(wanted)]
