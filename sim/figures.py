@@ -25,6 +25,7 @@ import pyarrow.dataset as ds
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.markers import CARETDOWN, CARETLEFT, CARETRIGHT, CARETUP
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from scipy import special, stats
@@ -133,6 +134,19 @@ def varying(runs: pd.DataFrame) -> list[str]:
     return [name for name in PARAMETERS if name in runs and runs[name].nunique() > 1]
 
 
+def count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: "1 run", "3 runs"."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def interval_text(name: str, low: float | None, high: float | None) -> str:
+    """An interval of ``name`` in words; ``None`` is an open side: "[5%, 30%]", "≥ 5%"."""
+    if low is None:
+        return "open on both sides" if high is None else f"≤ {value_text(name, high)}"
+    return f"≥ {value_text(name, low)}" if high is None else \
+        f"[{value_text(name, low)}, {value_text(name, high)}]"
+
+
 def point_label(row: pd.Series, names: list[str], named: bool = True) -> str:
     """A point in words: its varying parameters' values, each after its name if ``named``."""
     return ", ".join(f"{n.replace('_', ' ')} {value_text(n, row[n])}" if named
@@ -141,10 +155,14 @@ def point_label(row: pd.Series, names: list[str], named: bool = True) -> str:
 
 def shown_points(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """One row per point (point_id and the varying parameters), sorted by them; of more
-    than ``MAX_POINTS``, those nearest to evenly spread values of the first parameter (one
-    varied) or evenly spread in that order (several)."""
+    than ``MAX_POINTS``, a spread of them (:func:`spread`)."""
     points = runs.drop_duplicates("point_id").sort_values([*names, "point_id"])
-    points = points[["point_id", *names]].reset_index(drop=True)
+    return spread(points[["point_id", *names]].reset_index(drop=True), names)
+
+
+def spread(points: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """At most ``MAX_POINTS`` of ``points`` (rows sorted by ``names``): those nearest to
+    evenly spread values of the first name (one, numeric) or evenly spread in order."""
     if len(points) <= MAX_POINTS:
         return points
     if len(names) == 1 and pd.api.types.is_numeric_dtype(points[names[0]]):
@@ -191,8 +209,10 @@ def share_over_time(result: Result) -> Plot:
     for colour, point in zip(POINT_COLOURS, points.itertuples(index=False), strict=False):
         q = (series[series["point_id"] == point.point_id].groupby("step")["platform_share"]
              .quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack())
-        ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.12, lw=0)
-        ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.3, lw=0)
+        ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.12, lw=0,
+                        gid=f"band90-{point.point_id}")
+        ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.3, lw=0,
+                        gid=f"band50-{point.point_id}")
         handles += ax.plot(q.index, q[0.5], color=colour, gid=f"point-{point.point_id}",
                            label=point_label(pd.Series(point._asdict()), names, named=False))
     ax.set(xlabel="Week", ylabel="Platform share of gross", ylim=(-0.02, 1.02),
@@ -252,17 +272,25 @@ def fall_probability(result: Result) -> Plot:
                                        alpha=0.25, lw=0, label=band_label, gid="band"))
         handles += ax.plot(x, special.expit(a + b * x), color=GREEN, label="Fitted logistic",
                            gid="fit")
+    open_sides = []
     if tip.get("estimate") is not None:
-        ci_low = tip["low"] if tip["ci_low"] is None else tip["ci_low"]
-        ci_high = tip["high"] if tip["ci_high"] is None else tip["ci_high"]
-        ax.axvspan(ci_low, ci_high, color=GREEN, alpha=0.12, lw=0)
+        ci_low, ci_high = tip["ci_low"], tip["ci_high"]
+        ax.axvspan(tip["low"] if ci_low is None else ci_low,
+                   tip["high"] if ci_high is None else ci_high, color=GREEN, alpha=0.12, lw=0,
+                   gid="interval")
+        for bound, edge, arrow, side in ((ci_low, tip["low"], CARETLEFT, "below"),
+                                         (ci_high, tip["high"], CARETRIGHT, "above")):
+            if bound is None:  # open: shaded to the range's edge, an arrowhead there
+                ax.plot(edge, 0.5, ls="", marker=arrow, ms=5, color=GREEN, clip_on=False,
+                        gid=f"open-{side}")
+                open_sides.append(side)
         handles.append(ax.axvline(tip["estimate"], color=GREEN, lw=0.8, gid="estimate",
-                                  label=f"s* = {value_text(variable, tip['estimate'])} "
-                                        f"[{value_text(variable, ci_low)}, "
-                                        f"{value_text(variable, ci_high)}]"))
-    if tip.get("break_even_share") is not None:
-        handles.append(ax.axvline(tip["break_even_share"], color=LIGHT, lw=2.5, zorder=0,
-                                  label=f"Break-even share ({tip['break_even_share']:.0%})",
+                                  label=f"s* = {value_text(variable, tip['estimate'])}, "
+                                        f"interval {interval_text(variable, ci_low, ci_high)}"))
+    break_even = tip.get("break_even_share")
+    if break_even is not None:
+        handles.append(ax.axvline(break_even, color=LIGHT, lw=2.5, zorder=0,
+                                  label=f"Break-even share ({break_even:.0%})",
                                   gid="break-even"))
     handles.append(ax.axvline(tip["claim"], color=BLACK, ls="--", lw=0.8, gid="claim",
                               label=f"Claim ({value_text(variable, tip['claim'])})"))
@@ -277,12 +305,21 @@ def fall_probability(result: Result) -> Plot:
     band_text = (f"its pointwise {tip.get('level', 0.95):.0%} Wald band (shaded)"
                  if tip.get("covariance") else "the fitted curve shifted across the "
                  f"{tip.get('level', 0.95):.0%} profile-likelihood interval of s* (band)")
+    open_text = (f"; the data set no bound {' or '.join(open_sides)} it, so it is shaded to "
+                 "the end of the range, where an arrowhead marks the open side"
+                 if open_sides else "")
+    lines_text = "the essay's claim (dashed)"
+    if break_even is not None:
+        lines_text += (f" and the break-even share (wide grey line), which coincide here at "
+                       f"{value_text(variable, tip['claim'])}"
+                       if np.isclose(break_even, tip["claim"])
+                       else " and the break-even share (wide grey line)")
     caption = (f"Chance that {events(tip['outcome'])} within {tip.get('steps', '?')} weeks against "
                f"{variable.replace('_', ' ')}: the share of runs in which it happened at each "
-               f"design value (dots, 95% Wilson intervals; {n} runs in all), the "
+               f"design value (dots, 95% Wilson intervals; {count(n, 'run')} in all), the "
                f"Firth-penalized logistic fit (line) with {band_text}, s* "
-               f"where the fitted chance is one half (vertical line, its interval shaded), "
-               f"the essay's claim (dashed) and the break-even share (wide grey line).")
+               f"where the fitted chance is one half (vertical line, its interval "
+               f"shaded{open_text}), {lines_text}.")
     return Plot(fig, caption, n)
 
 
@@ -290,31 +327,47 @@ def fall_probability(result: Result) -> Plot:
 @styled
 def phase_map(result: Result) -> Plot:
     """Figure 3: s* with its interval against the fixed-cost share, one colour per value of
-    the trust parameter, with the break-even line and the claim's line."""
+    the trust parameter (at most five, spread over its range), with the break-even line and
+    the claim's line."""
     tip = result.json("tipping.json")
     rows = pd.DataFrame([{**e["params"], **{k: v for k, v in e.items() if k != "params"}}
                          for e in tip["estimates"]])
     varied, variable = tip["varied"], tip["variable"]
     x_name = "factory_fixed_cost_share" if "factory_fixed_cost_share" in varied else varied[0]
     group = next((name for name in varied if name != x_name), None)
-    fig = Figure(figsize=(SINGLE, 3.1))
+    if group:
+        values = sorted(rows[group].unique())
+        shown = spread(pd.DataFrame({group: values}), [group])[group].tolist()
+        parts = [(value, rows[rows[group] == value]) for value in shown]
+    else:
+        values, shown, parts = [None], [None], [(None, rows)]
+    fig = Figure(figsize=(SINGLE, 3.4))
     ax = fig.subplots()
     xs = np.sort(rows[x_name].unique())
     dodge = 0.1 * (np.diff(xs).min() if len(xs) > 1 else 1.0)
-    parts = list(rows.groupby(group)) if group else [(None, rows)]
-    handles = []
+    handles, any_open = [], False
     for i, ((value, part), colour, marker) in enumerate(
-            zip(parts, POINT_COLOURS, "osD^v", strict=False)):
+            zip(parts, POINT_COLOURS, "osD^v", strict=False)):  # at most five parts
         part = part.sort_values(x_name)
         x = part[x_name].to_numpy(float) + dodge * (i - (len(parts) - 1) / 2)
         y = part["estimate"].astype(float).to_numpy()
-        lo = part["ci_low"].astype(float).fillna(part["low"]).to_numpy()
-        hi = part["ci_high"].astype(float).fillna(part["high"]).to_numpy()
         found = np.isfinite(y)
+        lo, hi = (part[key].astype(float).to_numpy() for key in ("ci_low", "ci_high"))
+        open_lo, open_hi = found & np.isnan(lo), found & np.isnan(hi)
+        lo, hi = np.where(open_lo, part["low"], lo), np.where(open_hi, part["high"], hi)
         handles.append(ax.errorbar(
-            x[found], y[found], yerr=[y[found] - lo[found], hi[found] - y[found]],
+            x[found], y[found], yerr=[y[found] - lo[found], hi[found] - y[found]], capsize=0,
             fmt=f"{marker}-", color=colour, ms=3.5, lw=0.9, gid=f"estimates-{i}",
             label=value_text(group, value) if group else "s*"))
+        for bound, is_open, arrow, side in ((lo, open_lo, CARETDOWN, "low"),
+                                            (hi, open_hi, CARETUP, "high")):
+            closed = found & ~is_open  # a cap at a bound, an arrowhead at an open end
+            ax.plot(x[closed], bound[closed], ls="", marker="_", ms=3, mew=0.9, color=colour,
+                    gid=f"cap-{side}-{i}")
+            if is_open.any():  # unclipped, so never empty (it would stretch the layout)
+                ax.plot(x[is_open], bound[is_open], ls="", marker=arrow, ms=4, color=colour,
+                        clip_on=False, gid=f"open-{side}-{i}")
+                any_open = True
         for side, edge, mark in (("above", "high", "^"), ("below", "low", "v")):
             out = ~found & (part["transition"] == side).to_numpy()
             ax.plot(x[out], part[edge].to_numpy(float)[out], ls="", marker=mark, mfc="white",
@@ -331,17 +384,27 @@ def phase_map(result: Result) -> Plot:
             percent_axis(axis)
     fig.legend(handles=handles, loc="outside upper left", ncols=len(handles),
                title=label(group) if group else None)
-    ax.legend(handles=keys, loc="best")
-    words = x_name.replace("_", " ")
+    fig.legend(handles=keys, loc="outside lower center", ncols=len(keys))
+    drawn = rows[rows[group].isin(shown)] if group else rows
+    colours = ""
+    if group:
+        subset = "" if len(shown) == len(values) else (
+            f" ({len(shown)} of its {len(values)} values, spread over the range: "
+            f"{', '.join(value_text(group, v) for v in shown)})")
+        colours = (f", one colour per {group.replace('_', ' ')}{subset} (set slightly apart "
+                   "to keep the bars readable)")
+    coincide = np.allclose(rows["break_even_share"].astype(float), tip["claim"])
     caption = (f"The critical {variable.replace('_', ' ')} s* (where the chance that "
-               f"{events(tip['outcome'])} is one half; bars: 95% "
-               f"intervals; open triangles: the outcome never (up) or always (down) happened "
-               f"in the range) against {words}"
-               + (f", one colour per {group.replace('_', ' ')} (set slightly apart to keep "
-                  "the bars readable)" if group else "")
-               + f"; the dotted line is the break-even share 1 - {words}, the dashed line "
-               f"the essay's claim. {len(rows)} points, {tip['n_runs']} runs.")
-    return Plot(fig, caption, int(tip["n_runs"]))
+               f"{events(tip['outcome'])} is one half; bars: 95% intervals"
+               + ("; an arrowhead at the end of the range marks a side on which the data "
+                  "set no bound" if any_open else "")
+               + "; open triangles: the outcome never (up) or always (down) happened in the "
+               f"range) against {x_name.replace('_', ' ')}{colours}; the dotted line is the "
+               "break-even share (1 - factory fixed cost share), the dashed line the essay's "
+               f"claim{', which coincide here' if coincide else ''}. "
+               f"{count(len(drawn), 'point')}, "
+               f"{count(int(drawn['n_runs'].sum()), 'run')}.")
+    return Plot(fig, caption, int(drawn["n_runs"].sum()))
 
 
 # ---------------------------------------------------------------------- figure 4
@@ -405,8 +468,8 @@ def death_spiral(result: Result) -> Plot:
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
     where = ("at the parameter point where the fall was closest to even odds "
-             f"({point_label(pool.iloc[0], varying(runs))}, {len(pool)} runs)"
-             if point is not None else f"among all {len(pool)} runs")
+             f"({point_label(pool.iloc[0], varying(runs))}, {count(len(pool), 'run')})"
+             if point is not None else f"among all {count(len(pool), 'run')}")
     caption = ("The factory's price, weekly volume, operating profit and "
                "cash by week, for the typical run that fell (median week of the fall; the "
                "dotted line marks it) and the typical run that did not (median peak platform "
@@ -415,6 +478,23 @@ def death_spiral(result: Result) -> Plot:
 
 
 # ---------------------------------------------------------------------- figure 5
+def snapshot_source(result: Result, meta: dict[str, Any]) -> str:
+    """Which run the network snapshots are of, in words: one of the stored runs (same seed
+    and parameters), or an illustrative run of its own, with how it differs from them."""
+    runs, params, seed = result.runs, meta.get("params", {}), meta.get("seed")
+    if not len(runs):
+        return f"one run (seed {seed})"
+    names = [name for name in params if name in runs]
+    same = runs[runs["seed"] == seed]
+    for _, run in same.iterrows():
+        if all(run[name] == params[name] for name in names):
+            return f"one of the study's runs (run {run['run_id']}, seed {seed})"
+    differ = [name for name in names if not (runs[name] == params[name]).any()]
+    own = f" and parameters ({point_label(pd.Series(params), differ)})" if differ else ""
+    return (f"an illustrative run stored for this figure, not one of the study's "
+            f"{count(len(runs), 'run')}: it has its own seed ({seed}){own}")
+
+
 @styled
 def network(result: Result) -> Plot:
     """Figure 5: the tie network at a few weeks of one stored run, consumers coloured by
@@ -451,12 +531,12 @@ def network(result: Result) -> Plot:
     fate = f"the factory fell in week {fell}" if fell else "the factory did not fall"
     committed = meta.get("params", {}).get("committed_share")
     share = f", {committed:.0%} committed" if committed is not None else ""
-    caption = (f"The strong-tie network of one run ({len(first)} consumers{share}, seed "
-               f"{meta.get('seed')}) at weeks {', '.join(map(str, steps))}; each dot is a "
-               f"consumer coloured by what it bought that week, ringed if committed to the "
-               f"platform; titles: the share of that week's buyers who bought on the "
-               f"platform; weak ties are not drawn. Layout: spring layout of the strong ties. "
-               f"In this run {fate} (horizon {meta.get('steps')} weeks).")
+    caption = (f"The strong-tie network ({count(len(first), 'consumer')}{share}) of "
+               f"{snapshot_source(result, meta)}, at weeks {', '.join(map(str, steps))}; "
+               f"each dot is a consumer coloured by what it bought that week, ringed if "
+               "committed to the platform; titles: the share of that week's buyers who "
+               "bought on the platform; weak ties are not drawn. Layout: spring layout of the "
+               f"strong ties. In this run {fate} (horizon {meta.get('steps')} weeks).")
     return Plot(fig, caption, 1, meta.get("code_version", ""))
 
 
@@ -540,16 +620,18 @@ def sensitivity(result: Result) -> Plot:
         ax.axvline(0, color=LIGHT, lw=0.5, zorder=0)
         n = sens[method]["n_points"]
         if method == "sobol":
-            letter(ax, i, f"Sobol indices ({n} points)")
+            letter(ax, i, f"Sobol indices ({count(n, 'point')})")
             ax.set_xlabel("Share of the output's variance")
             ax.legend(loc="lower right")
         else:
-            letter(ax, i, f"Morris screening ({n} points)")
+            letter(ax, i, f"Morris screening ({count(n, 'point')})")
             ax.set_xlabel("μ*, mean |elementary effect|")
     axes[0].set_yticks(y, [label(name) for name in order])
     output = sens["output"].replace("_", " ")
+    replicates = sens.get("replicates")
+    over = count(int(replicates), "run") if replicates is not None else "the runs"
     caption = (f"Global sensitivity of {output} within {sens['steps']} weeks (its mean over "
-               f"{sens.get('replicates', '?')} runs at each sample point): "
+               f"{over} at each sample point): "
                + "; ".join("Morris mu*, the mean absolute elementary effect" if m == "morris"
                            else "Sobol first-order (S1) and total (ST) indices"
                            for m in methods)
@@ -600,8 +682,8 @@ FIGURES = [
 def provenance(result: Result, plot: Plot) -> str:
     """Where a figure's data come from, in one sentence."""
     made_by = plot.made_by or result.manifest.get("code_version", "unknown")
-    return (f"Data: scenario '{result.scenario}' ({result.path}), {plot.n_runs} "
-            f"run{'s' * (plot.n_runs != 1)}, results made by code version {made_by}; "
+    return (f"Data: scenario '{result.scenario}' ({result.path}), "
+            f"{count(plot.n_runs, 'run')}, results made by code version {made_by}; "
             f"figure drawn by trust-tipping {code_version()}.")
 
 
