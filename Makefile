@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml scripts/find-python.sh
 
 # Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+	@[ -x /usr/bin/chromium ] || scripts/install-chromium.sh
 
 run: install
 	$(PY) run.py

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import math
+from html import escape
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import solara
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -44,6 +46,7 @@ FALLEN_COLOR = "#c62828"  # the app bar's badge
 FALL_LINE_COLOR = figures.BLACK  # the week of the fall, on every plot
 THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line's last week
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
+SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
 
 
 # ----------------------------------------------------------------- the sliders
@@ -89,18 +92,31 @@ def user_params() -> dict[str, dict[str, Any]]:
     return params
 
 
+def parse_seed(text: int | str) -> tuple[int, str | None]:
+    """The seed typed in the app; APP_SEED and a note saying so if it is not an integer >= 0."""
+    try:
+        seed = int(str(text))
+    except ValueError:
+        seed = -1
+    if seed >= 0:
+        return seed, None
+    return APP_SEED, (f"The seed must be a whole number, 0 or more; {str(text)!r} is not, so "
+                      f"this run uses seed {APP_SEED}.")
+
+
 # ----------------------------------------------------------------- the model the app shows
 class MarketView(TrustMarket):
     """TrustMarket built from an integer seed, with the tie graph and a fixed layout to draw.
 
     The layout is a spring layout of the strong-tie layer, seeded with the model's seed and
-    computed once, when the model is built; it draws nothing from the model's generator.
+    computed once, when the model is built; it draws nothing from the model's generator. A
+    seed that is not an integer >= 0 is replaced by APP_SEED, and ``seed_note`` says so.
     """
 
     def __init__(self, seed: int | str = APP_SEED, scenario: Any = None, **params: Any) -> None:
         # Mesa's Reset also passes ``scenario``, an empty mesa Scenario: the app's
         # parameters all come as keywords, so it is not used.
-        self.seed = int(seed)
+        self.seed, self.seed_note = parse_seed(seed)
         super().__init__(rng=self.seed, **params)
         graph = to_networkx(self.ties)
         strong = nx.Graph([(u, v) for u, v, s in graph.edges(data="strong") if s])
@@ -152,6 +168,12 @@ def grown(limits: tuple[float, float], low: float, high: float) -> tuple[float, 
     return bottom, max(limits[1], high + margin)
 
 
+def share_legend(ax: Axes) -> None:
+    """The share plot's legend, below the axes, where it covers no line."""
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+              frameon=False)
+
+
 class Dashboard:
     """The app's figures for one model, built once and brought up to date each week."""
 
@@ -199,20 +221,25 @@ class Dashboard:
         return Frame(fig, [self.nodes, rings, self.counts])
 
     def _share(self) -> Frame:
-        fig = Figure(figsize=(5.6, 3.7), dpi=100)
-        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.14, top=0.9)
+        fig = Figure(figsize=(5.6, 3.9), dpi=100)
+        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.3, top=0.92)
         ax = fig.add_subplot()
         be = break_even_share(self.model.p["factory_fixed_cost_share"])
         (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share",
                           **THIS_WEEK)
-        ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
-                   label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
-        ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0, label=f"break-even share ({be:.0%})")
+        if abs(be - TIPPING_SHARE) < SAME_LEVEL:
+            ax.axhline(be, color=figures.GREEN, ls="--", lw=1.6,
+                       label=f"{TIPPING_SHARE:.0%} claim = break-even share")
+        else:
+            ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
+                       label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
+            ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0,
+                       label=f"break-even share ({be:.0%})")
         ax.set(xlim=(0, self.horizon), ylim=(0, max(0.3, be + 0.1)), xlabel="week",
                ylabel="share of the gross")
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
         ax.set_title("The platform's share of the sector's gross", fontsize=10)
-        ax.legend(fontsize=8, loc="upper left")
+        share_legend(ax)
         ax.grid(alpha=0.3)
         self.lines["platform_share"] = line
         return Frame(fig, [line])
@@ -272,8 +299,7 @@ class Dashboard:
                 line.axes.axvline(model.factory.fall_step, color=FALL_LINE_COLOR, lw=1.5,
                                   label="the incumbent fell")
                 self.frame_of(line).invalidate()
-            share_ax = self.lines["platform_share"].axes
-            share_ax.legend(fontsize=8, loc="upper left")
+            share_legend(self.lines["platform_share"].axes)
 
     def frame_of(self, line: Line2D) -> Frame:
         return next(f for f in self.frames.values() if line.figure is f.fig)
@@ -296,6 +322,8 @@ CSS = """
   white-space: nowrap; }
 .widget-image { max-width: 100%; height: auto; }
 .vue-grid-item { overflow: auto; }
+.parameter-help table { border-collapse: collapse; }
+.parameter-help tr { border-bottom: 1px solid #e0e0e0; }
 .parameter-help th, .parameter-help td { text-align: left !important; vertical-align: top;
   padding: 3px 8px !important; font-size: 13px; }
 """
@@ -366,21 +394,30 @@ def PlatformPlots(model: MarketView) -> None:
     _figure(model, "platform")
 
 
+def help_table(values: dict[str, Any]) -> str:
+    """Every parameter as an HTML table row (escaped text): its value in ``values`` (bold
+    where it differs from the default), default, allowed values, unit and description."""
+    head = "".join(f"<th>{h}</th>" for h in ("parameter", "this run", "default",
+                                              "allowed (unit)", "description"))
+    rows = []
+    for name, param in PARAMETERS.items():
+        value = escape(str(values[name]))
+        unit = f" ({param.unit})" if param.unit else ""
+        cells = [f"<code>{name}</code>",
+                 value if values[name] == param.default else f"<strong>{value}</strong>",
+                 escape(str(param.default)), escape(param.allowed() + unit),
+                 escape(param.description)]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
 @solara.component
 def ParameterHelp(model: MarketView) -> None:
-    """Every parameter: its value in this run, default, allowed values, unit, description."""
-    rows = ["| parameter | this run | default | allowed (unit) | description |",
-            "|---|---|---|---|---|"]
-    for name, param in PARAMETERS.items():
-        value = model.p[name]
-        shown = f"**{value}**" if value != param.default else str(value)
-        unit = f" ({param.unit})" if param.unit else ""
-        rows.append(f"| `{name}` | {shown} | {param.default} | {param.allowed()}{unit} | "
-                    f"{param.description} |")
-    with solara.Column(classes=["parameter-help"]):
-        solara.Markdown(f"**The parameters of this run (seed {model.seed}).** Values that "
-                        "differ from the declared default are in bold. The app's "
-                        f"population starts at {APP_CONSUMERS}.\n\n" + "\n".join(rows))
+    """The parameters of this run. Plain HTML: solara.Markdown would fetch KaTeX from a CDN."""
+    solara.HTML(unsafe_innerHTML=(
+        f"<p><strong>The parameters of this run (seed {model.seed}).</strong> Values that "
+        f"differ from the declared default are in bold. The app's population starts at "
+        f"{APP_CONSUMERS}.</p>" + help_table(model.p)), classes=["parameter-help"])
 
 
 def initial_model() -> MarketView:
@@ -397,6 +434,8 @@ def Page() -> None:
         FallenBadge(model.value)
     with solara.Column(gap="6px", style={"padding": "8px 12px 0 12px"}):
         Status(model.value)
+        if model.value.seed_note:
+            solara.Warning(model.value.seed_note, dense=True)
         solara.Info(f"The app starts with {APP_CONSUMERS} consumers so that the network can be "
                     f"drawn; the model's default is {PARAMETERS['n_consumers'].default}. Every "
                     "other parameter starts at its declared default. Change a parameter, then "

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,7 +19,7 @@ import pytest
 
 from sim import app
 from sim.cli import build_parser
-from sim.commands.viz import solara_command
+from sim.commands.viz import solara_command, solara_environment
 from sim.model import TrustMarket
 from sim.parameters import PARAMETERS
 
@@ -114,11 +116,57 @@ def test_the_figures_show_this_weeks_choices_and_the_series(view):
     np.testing.assert_array_equal(y, view.datacollector.model_vars["platform_share"])
 
 
-def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
-    model = app.MarketView(seed=1, n_consumers=300, factory_fixed_cost_share=0.7)
+def levels_and_labels(model: app.MarketView) -> list[tuple[float, str]]:
     ax = model.dashboard.lines["platform_share"].axes
-    levels = sorted(line.get_ydata()[0] for line in ax.lines[1:])
-    assert levels == pytest.approx([0.2, 0.3])
+    return sorted((line.get_ydata()[0], line.get_label()) for line in ax.lines[1:])
+
+
+def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
+    model = app.MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.7)
+    assert levels_and_labels(model) == [
+        (0.2, "20%: the essay's tipping point"),
+        (pytest.approx(0.3), "break-even share (30%)")]
+
+
+def test_at_the_default_fixed_cost_the_two_lines_are_drawn_as_one():
+    model = app.MarketView(seed=1, n_consumers=50)  # break-even share 1 - 0.8
+    assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share")]
+
+
+def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
+    model = app.MarketView(seed=1, n_consumers=50)
+    model.dashboard.png("share")
+    ax = model.dashboard.lines["platform_share"].axes
+    legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y1 < axes.y0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "platform share", "20% claim = break-even share"]
+
+
+def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_1_and_says_so():
+    assert app.parse_seed("7") == (7, None)
+    assert app.parse_seed(0) == (0, None)
+    note = ("The seed must be a whole number, 0 or more; {!r} is not, so this run uses "
+            "seed 1.")
+    for typed in ("-3", "1.5", "abc", ""):
+        assert app.parse_seed(typed) == (1, note.format(typed))
+    model = app.MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
+    assert (model.seed, model.seed_note) == (1, note.format("-3"))
+    plain = TrustMarket(rng=1, n_consumers=50)
+    model.run_for(2)
+    plain.run_for(2)
+    assert model.datacollector.model_vars == plain.datacollector.model_vars
+
+
+def test_the_parameter_table_is_escaped_html_with_changed_values_in_bold():
+    values = {name: param.default for name, param in PARAMETERS.items()}
+    table = app.help_table({**values, "committed_share": 0.05})
+    assert table.count("<tr>") == len(PARAMETERS) + 1
+    assert table.count("<strong>") == 1
+    assert ("<tr><td><code>committed_share</code></td><td><strong>0.05</strong></td>"
+            "<td>0.0</td><td>a number in [0, 1] (share)</td>"
+            "<td>Consumers who buy on the platform whatever happens.</td></tr>") in table
+    assert '<td>one of &quot;' in table  # the choices' quotes, escaped
 
 
 def test_axes_grow_in_few_large_steps_and_a_full_share_fits():
@@ -155,6 +203,16 @@ def test_viz_serves_on_this_machine_only_unless_asked():
     assert command[5:] == ["--host", "127.0.0.1", "--port", "8765", "--no-open"]
 
 
+def test_viz_turns_solaras_telemetry_off(monkeypatch):
+    from solara.server.settings import Telemetry
+
+    env = solara_environment()
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["PATH"] == os.environ["PATH"]
+    monkeypatch.setenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    assert Telemetry().mixpanel_enable is False
+
+
 # ----------------------------------------------------------------- in a real browser
 def free_port() -> int:
     with socket.socket() as s:
@@ -162,9 +220,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.fixture
 def server(tmp_path):
-    """``run.py viz`` on a free port of 127.0.0.1; stopped (whole process group) afterwards."""
+    """``run.py viz`` on a free port of 127.0.0.1, answering; yields its process, URL and log;
+    stopped (whole process group) afterwards."""
     port = free_port()
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port)], cwd=ROOT,
@@ -183,15 +247,29 @@ def server(tmp_path):
                 if time.monotonic() > deadline:
                     pytest.fail("the app did not answer within 60 s")
                 time.sleep(0.5)
-        yield url, tmp_path / "server.log"
+        yield process, url, tmp_path / "server.log"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        with contextlib.suppress(ProcessLookupError):  # a test may have stopped it already
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         log.close()
+
+
+@pytest.mark.slow
+def test_sigterm_to_viz_stops_the_server_and_frees_the_port(server):
+    process, url, _ = server
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    assert port_answers(port)
+    process.send_signal(signal.SIGTERM)  # to run.py viz only, not its process group
+    assert process.wait(timeout=5) is not None
+    deadline = time.monotonic() + 5
+    while port_answers(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not port_answers(port)
 
 
 @pytest.mark.browser
@@ -199,12 +277,20 @@ def server(tmp_path):
 @pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
                     reason="needs Debian's chromium at /usr/bin/chromium (make browser "
                     "installs it); under CI its absence fails the test instead")
-def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
+def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    url, log = server
+    _, url, log = server
     assert f"The app will be at {url}" in log.read_text()
+    specs = app.user_params()
     errors: list[str] = []
+
+    def banner(week: int) -> str:  # the share the app must show: the same model, run here
+        model = TrustMarket(rng=7, n_consumers=300, committed_share=0.05)
+        model.run_for(week)
+        assert model.week["platform_share"] > 0
+        return f"Week {week}: platform share {model.week['platform_share']:.1%}."
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
@@ -214,28 +300,26 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             page.goto(url)
             step = page.get_by_role("button", name="Step")
             step.wait_for(timeout=60_000)
-            expect(page.get_by_text("Time: 0.0")).to_be_visible()
+            counter = page.get_by_text(re.compile(r"^Time: \d+\.0$"))
+            expect(counter).to_have_text("Time: 0.0")
 
-            specs = app.user_params()
+            def week() -> int:
+                return int(float(counter.inner_text().removeprefix("Time: ")))
+
+            sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
+                       for spec in specs.values() if spec["type"].startswith("Slider")}
+            page.wait_for_function(  # the sidebar may still be filling in
+                "labels => { const shown = new Set([...document.querySelectorAll("
+                "'[role=slider]')].map(e => e.getAttribute('aria-label'))); "
+                "return labels.every(label => shown.has(label)); }", arg=list(sliders))
             thumbs = page.eval_on_selector_all(
                 "[role=slider]", "els => els.map(e => ['aria-label', 'aria-valuenow', "
                 "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
             shown = {label: [float(x) for x in values] for label, *values in thumbs}
-            sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
-                       for spec in specs.values() if spec["type"].startswith("Slider")}
             assert {label: shown.get(label) for label in sliders} == sliders
             assert page.get_by_label("seed (integer)").input_value() == "1"
             for name in ("network_model", "factory_pricing"):
                 expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
-
-            share = page.locator("img.figure-share")
-            before = share.screenshot()
-            for week in (1, 2, 3):
-                step.click()
-                expect(page.get_by_text(f"Time: {week}.0")).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Week 3: platform share")).to_be_visible()
-            expect(share).not_to_have_attribute("src", "")
-            assert share.screenshot() != before
 
             committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
                                          exact=True)
@@ -247,7 +331,17 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             seed.fill("7")
             seed.press("Enter")
             page.get_by_role("button", name="Reset").click()
-            expect(page.get_by_text("Time: 0.0")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Week 0: platform share")).to_be_visible(timeout=30_000)
+            expect(counter).to_have_text("Time: 0.0")
+
+            share = page.locator("img.figure-share")
+            before = share.screenshot()
+            for n in (1, 2, 3):
+                step.click()
+                expect(counter).to_have_text(f"Time: {n}.0", timeout=30_000)
+            expect(page.get_by_text(banner(3))).to_be_visible()
+            assert share.screenshot() != before
+
             help_summary = page.get_by_text(app.HELP_SUMMARY)
             help_summary.click()
             expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
@@ -255,11 +349,29 @@ def test_the_app_steps_and_resets_in_headless_chromium(server, tmp_path):
             row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
             expect(row.locator("td").nth(1)).to_have_text("0.05")
             expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
+            expect(row.locator("td").nth(4)).to_have_text(PARAMETERS["committed_share"].description)
+            expect(row.locator("td").nth(4)).to_be_visible()
             help_summary.click()
+
+            page.get_by_role("button", name="▶").click()
+            deadline = time.monotonic() + 30
+            while week() < 5 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            page.get_by_role("button", name="❚❚").click()
+            expect(page.get_by_role("button", name="▶")).to_be_enabled(timeout=10_000)
+            time.sleep(1)
+            paused = week()
+            time.sleep(1)
+            assert week() == paused >= 5
+            expect(page.get_by_text(banner(paused))).to_be_visible()
+
             step.click()
-            expect(page.get_by_text("Time: 1.0")).to_be_visible(timeout=30_000)
+            expect(counter).to_have_text(f"Time: {paused + 1}.0", timeout=30_000)
             page.screenshot(path=tmp_path / "app.png", full_page=True)
         finally:
             browser.close()
     assert (tmp_path / "app.png").stat().st_size > 10_000
     assert errors == []
+    server_log = log.read_text()
+    assert "Traceback" not in server_log
+    assert "Could not load URL" not in server_log

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 HOST, PORT = "127.0.0.1", 8765
+OFFLINE = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # Solara's telemetry is on by default
 
 
 def add_parser(subparsers) -> None:
@@ -25,11 +27,14 @@ def solara_command(host: str, port: int) -> list[str]:
             "--port", str(port), "--no-open"]
 
 
-def viz(args: argparse.Namespace) -> int:
+def solara_environment() -> dict[str, str]:
+    """This process's environment, with Solara's telemetry off."""
+    return {**os.environ, **OFFLINE}
+
+
+def viz(args: argparse.Namespace) -> NoReturn:
+    """Print the address, then become the Solara server (one process: SIGTERM stops it)."""
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"The app will be at http://{shown}:{args.port}/ (Ctrl-C stops it)", flush=True)
-    with subprocess.Popen(solara_command(args.host, args.port)) as server:
-        try:
-            return server.wait()
-        except KeyboardInterrupt:  # solara got the same Ctrl-C and stops by itself
-            return server.wait()
+    command = solara_command(args.host, args.port)
+    os.execve(command[0], command, solara_environment())
