@@ -23,7 +23,7 @@ import numpy as np
 
 def measure(n: int, weeks: int, committed_share: float) -> dict:
     """One run of ``n`` consumers for ``weeks`` weeks, in this process."""
-    from sim.model import TrustMarket
+    from sim.model.market import TrustMarket
 
     start = time.perf_counter()
     model = TrustMarket(n_consumers=n, committed_share=committed_share, rng=1)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from sim import batch, results, scenarios
+from sim.experiments import batch, results, scenarios
 
 SCENARIO = """name = "bench_sweep"
 steps = {steps}

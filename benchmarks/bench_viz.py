@@ -14,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from sim.app import MarketView, user_params
+from sim.app.app import MarketView, user_params
 
 TARGET_MS = 200
 

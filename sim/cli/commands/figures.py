@@ -1,0 +1,38 @@
+"""``run.py figures DIR``: every figure that applies to the stored results in DIR, drawn
+from them only (nothing re-runs), into DIR/figures/NAME.{pdf,svg,png,txt}."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.main import UsageError
+
+# ``sim.outputs.figures.FIGURES`` in order, named here so that ``--help`` need not import matplotlib
+# (a test keeps the two equal).
+NAMES = ["share_over_time", "fall_probability", "phase_map", "death_spiral", "network",
+         "early_warning", "sensitivity"]
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("figures", help="draw the figures of a stored result")
+    p.add_argument("dir", type=Path,
+                   help="results folder (of run.py sweep, tipping, analyze or sensitivity)")
+    p.add_argument("--only", action="append", metavar="NAME", choices=NAMES,
+                   help="draw only this figure (repeatable): " + ", ".join(NAMES))
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.outputs import figures
+
+    if not args.dir.is_dir():
+        raise UsageError(f"{args.dir}: no such results folder")
+    result, names = figures.Result(args.dir), args.only or NAMES
+    if not any(spec.name in names for spec in figures.applicable(result)):
+        wanted = f" for {', '.join(args.only)}" if args.only else ""
+        raise UsageError(f"{args.dir}: no stored results to draw{wanted} (expected runs/ and "
+                         "series/, tipping.json, ews.parquet, sensitivity.json or network/)")
+    print(f"Figures of {args.dir} -> {args.dir / 'figures'}/", flush=True)
+    figures.make_figures(result, names, say=lambda text: print(text, flush=True))
+    return 0

@@ -1,0 +1,50 @@
+"""``run.py tipping SCENARIO``: the critical share s* of a scenario's ``[tipping]`` table.
+
+Results go to DIR/{manifest.json,runs/,series/,tipping.json,report.md}. Running the same
+command again reuses the stored runs (the design is deterministic, so nothing reruns).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.main import COMMANDS, ROOT, add_batch_options, batch_guard
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("tipping", help="estimate the critical share s* of a scenario")
+    p.add_argument("scenario", help="scenario TOML file with a [tipping] table")
+    add_batch_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.experiments import scenarios
+    from sim.experiments.snapshots import record_for
+    from sim.outputs import report
+    from sim.studies import tipping
+
+    scenario = scenarios.load(args.scenario)
+    spec = tipping.spec_from(scenario)
+    out = args.out or ROOT / "results" / scenario.name
+    n_points = len(scenario.points())
+    print(f"Tipping study {scenario.name}: {spec.variable} from {spec.low:g} to {spec.high:g}, "
+          f"P({spec.outcome}) within {scenario.steps} weeks, {spec.budget} runs"
+          + (f" at each of {n_points} points" if n_points > 1 else "") + f" -> {out}/",
+          flush=True)
+    with batch_guard(args):
+        result = tipping.run_study(scenario, out, workers=args.workers, dask=args.dask,
+                                   progress=not args.no_progress,
+                                   say=lambda text: print(text, flush=True))
+    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
+    path = report.write_report(out, report.tipping_report(result, scenario.description))
+    print()
+    if result["varied"]:
+        print("\n".join(report.phase_answer(result)))
+    else:
+        print(report.verdict(result, scenario.steps))
+    print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
+          f"(tipping.json, report.md, runs/, series/); report: {path}")
+    if "sim.cli.commands.figures" in COMMANDS:
+        print(f"Figures: {out}/figures/ (python run.py figures {out})")
+    return 0

@@ -1,0 +1,113 @@
+"""The command line: ``python run.py COMMAND ...``. Bad input exits with status 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sim.experiments.scenarios import ScenarioError
+from sim.model.parameters import ParameterError, parse_value
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its tipping study
+MAIN_OUT = ROOT / "results" / "essay_claim"
+# Modules that each add one sub-command through ``add_parser(subparsers)``.
+COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
+            "sim.cli.commands.tipping", "sim.cli.commands.sensitivity", "sim.cli.commands.analyze",
+            "sim.cli.commands.figures"]
+
+
+class UsageError(ValueError):
+    """A command-line mistake the user can fix (exit status 2)."""
+
+
+def parse_sets(items: list[str]) -> dict:
+    """``["NAME=VALUE", ...]`` into checked parameter values."""
+    overrides = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+        name, value = item.split("=", 1)
+        try:
+            overrides[name.strip()] = parse_value(name.strip(), value.strip())
+        except ParameterError as error:
+            raise UsageError(f"--set {item}: {error}") from None
+    return overrides
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (bad values exit with status 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number, at least 1")
+    return value
+
+
+def add_batch_options(parser: argparse.ArgumentParser,
+                      out_default: str = "results/<scenario name>") -> None:
+    """``--workers N | --dask ADDRESS``, ``--out DIR`` and ``--no-progress``: the options of
+    every command that runs a batch."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=at_least_one, metavar="N",
+                       help="local worker processes (default: one per core)")
+    where.add_argument("--dask", metavar="ADDRESS",
+                       help="run on a Dask cluster instead, e.g. tcp://HOST:8786")
+    parser.add_argument("--out", type=Path, help=f"results folder (default: {out_default})")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def batch_guard(args: argparse.Namespace) -> Iterator[None]:
+    """Around a batch: SIGTERM (a killed job) stops it like Ctrl-C, keeping what is stored,
+    and an unreachable Dask scheduler is a usage error."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except ConnectionError as error:
+        raise UsageError(f"--dask {args.dask}: {error}") from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py", description="trust-tipping: do trust platforms tip mass-production "
+        "incumbents? With no command, runs the main study.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        importlib.import_module(module).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:  # the main study, then its figures if the figures command exists
+        status = main(["tipping", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
+        if status or "sim.cli.commands.figures" not in COMMANDS:
+            return status
+        return main(["figures", str(MAIN_OUT)])
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except (ScenarioError, ParameterError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,84 @@
+"""Writing results: whole files or nothing, each with a manifest beside the tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiments.provenance import code_version, package_versions
+
+
+def manifest(scenario: Any, params: dict[str, Any], seeds: Any, **extra: Any) -> dict:
+    """The provenance record written beside every result."""
+    return {
+        "scenario": {"name": scenario.name, "path": str(scenario.path or ""),
+                     "text": scenario.text},
+        "params": params,
+        "seeds": seeds,
+        "code_version": code_version(),
+        "packages": package_versions(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **extra,
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON to a temporary name in the same folder, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=".tmp", delete=False, encoding="utf-8") as tmp:
+        json.dump(data, tmp, indent=2, default=_json_default)
+        tmp.write("\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp.name, 0o666 & ~umask)  # as a plain open() would, not the temp file's 0600
+    os.replace(tmp.name, path)
+
+
+def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    """Write a Parquet file to a temporary name in the same folder, then rename it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def write_run(out: Path, manifest_data: dict, series: pd.DataFrame, summary: dict) -> None:
+    """Write one run's folder (manifest.json, series.parquet, summary.json) all at once.
+
+    The files are written into a temporary folder beside ``out`` which then replaces it, so
+    a crash leaves either the old folder or the new one, never a mix.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    try:
+        write_json(tmp / "manifest.json", manifest_data)
+        write_parquet(tmp / "series.parquet", series)
+        write_json(tmp / "summary.json", summary)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,31 @@
+"""What the trust market reports: its per-week measures and its per-run outcomes.
+
+Kept apart from :mod:`sim.model.market` so that the command line and the scenario loader can name
+them without importing Mesa.
+"""
+
+from __future__ import annotations
+
+# One column per week in the DataCollector (and in every stored series), read off the model.
+MODEL_REPORTERS = {
+    "platform_share": lambda m: m.week["platform_share"],
+    "factory_price": lambda m: m.factory.price,
+    "factory_volume": lambda m: m.factory.volume,
+    "factory_profit": lambda m: m.factory.profit,
+    "factory_cash": lambda m: m.factory.cash,
+    "n_vendors": lambda m: int(m.vendors.active.sum()),
+    "platform_trust": lambda m: float(m.platform_trust.mean()),
+    "share_ever_used_platform": lambda m: float(m.consumers.ever_used.mean()),
+    "gross": lambda m: m.week["gross"],
+    "unserved": lambda m: m.week["unserved"],
+}
+
+# One value per run (``TrustMarket.outcomes()``), with the type each is stored as.
+OUTCOME_TYPES = {
+    "incumbent_fell": "bool",
+    "fall_step": "int64",
+    "platform_share_final": "float64",
+    "platform_share_max": "float64",
+    "platform_share_at_fall": "float64",
+}
+OUTCOMES = tuple(OUTCOME_TYPES)

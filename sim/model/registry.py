@@ -1,0 +1,68 @@
+"""The models a scenario can name, each with its runner, parameter resolver and result types.
+
+A model is a function ``simulate(params, steps, seed, every) -> (series, outcomes)`` (the
+series a DataFrame with a ``step`` column, one row per kept step, the outcomes a dict) and a
+function ``resolve(overrides) -> params`` that fills in defaults and checks values, raising
+:class:`sim.model.parameters.ParameterError`. Reference models join through :func:`register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.model import parameters
+from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
+
+Simulate = Callable[..., tuple[Any, dict[str, Any]]]
+Resolve = Callable[[dict[str, Any]], dict[str, Any]]
+
+MODELS: dict[str, Simulate] = {}
+_RESOLVERS: dict[str, Resolve] = {}
+_REPORTERS: dict[str, tuple[str, ...]] = {}
+_OUTCOME_TYPES: dict[str, dict[str, str]] = {}
+
+OUTCOME_KINDS = ("bool", "int64", "float64", "string")
+
+
+def register(name: str, run: Simulate, resolve: Resolve, reporters: tuple[str, ...],
+             outcome_types: dict[str, str]) -> None:
+    """Make a model available to scenarios under ``name``.
+
+    ``reporters`` names the series columns besides ``step``; ``outcome_types`` gives each
+    outcome one of :data:`OUTCOME_KINDS`, so stored tables keep one type even where an
+    outcome is ``None`` (stored as null).
+    """
+    bad = {k: v for k, v in outcome_types.items() if v not in OUTCOME_KINDS}
+    if bad:
+        raise ValueError(f"model {name!r}: outcome types {bad} not in {OUTCOME_KINDS}")
+    MODELS[name] = run
+    _RESOLVERS[name] = resolve
+    _REPORTERS[name] = tuple(reporters)
+    _OUTCOME_TYPES[name] = dict(outcome_types)
+
+
+def resolve_params(model: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Every parameter of ``model``: its defaults updated by checked ``overrides``."""
+    return _RESOLVERS[model](overrides)
+
+
+def reporters(model: str) -> tuple[str, ...]:
+    """Names of the series columns ``model`` reports each step (besides ``step``)."""
+    return _REPORTERS[model]
+
+
+def outcome_types(model: str) -> dict[str, str]:
+    """Each outcome of ``model`` and its stored type (one of :data:`OUTCOME_KINDS`)."""
+    return _OUTCOME_TYPES[model]
+
+
+def _trust_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """:func:`sim.model.simulate.simulate`, imported on first use (Mesa is slow to import)."""
+    from sim.model.simulate import simulate
+
+    return simulate(*args, **kwargs)
+
+
+register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTERS),
+         OUTCOME_TYPES)

@@ -1,0 +1,203 @@
+"""Global sensitivity (SALib): Morris screening and Sobol indices of one outcome.
+
+A scenario's ``[sensitivity]`` table names the parameters and their ranges, the outcome
+(``incumbent_fell`` gives the fall probability: the mean over ``replicates`` runs at each
+sample point) and the design sizes. :func:`analyse` is model-free (a callback evaluates
+the sample); :func:`run_study` evaluates it with the batch runner, resumably, and writes
+``DIR/sensitivity.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from sim.experiments import results, storage
+from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.scenarios import ScenarioError
+from sim.model.parameters import ParameterError, suggest
+from sim.model.registry import outcome_types, resolve_params
+
+METHODS = ("morris", "sobol")
+SPEC_KEYS = {
+    "methods": 'a non-empty list of "morris" and "sobol"',
+    "output": "a number or true/false outcome of the model (default incumbent_fell)",
+    "ranges": "a table: each number parameter [low, high] with low < high",
+    "trajectories": "a whole number of Morris trajectories, 2 to 10000",
+    "levels": "an even whole number of Morris grid levels, 2 to 100",
+    "n": "a power of 2: the Sobol base sample (runs N x (parameters + 2)), 2 to 65536",
+    "replicates": "a whole number of runs per sample point, 1 to 1000",
+}
+
+
+@dataclass(frozen=True)
+class SensitivitySpec:
+    """The ``[sensitivity]`` table, checked."""
+
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    methods: tuple[str, ...] = METHODS
+    output: str = "incumbent_fell"
+    trajectories: int = 10
+    levels: int = 4
+    n: int = 64
+    replicates: int = 2
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition."""
+        return {"num_vars": len(self.ranges), "names": list(self.ranges),
+                "bounds": [list(b) for b in self.ranges.values()]}
+
+
+def spec_from(scenario: Any) -> SensitivitySpec:
+    """The scenario's ``[sensitivity]`` table checked; errors read ``FILE: sensitivity.KEY:
+    message`` and raise ScenarioError."""
+    path, raw = scenario.path, scenario.sensitivity
+
+    def fail(key: str, message: str) -> ScenarioError:
+        return ScenarioError(f"{path}: sensitivity{'.' + key if key else ''}: {message}")
+
+    if raw is None:
+        raise fail("", "missing; a sensitivity study needs a [sensitivity] table with ranges")
+    for key in raw:
+        if key not in SPEC_KEYS:
+            raise fail(key, f"unknown key{suggest(key, list(SPEC_KEYS))}; allowed: "
+                       + ", ".join(SPEC_KEYS))
+    values = {**asdict(SensitivitySpec()), **raw}
+    methods = values["methods"]
+    if not (isinstance(methods, list | tuple) and methods and set(methods) <= set(METHODS)):
+        raise fail("methods", f"got {methods!r}, allowed: {SPEC_KEYS['methods']}")
+    kinds = outcome_types(scenario.model)
+    if kinds.get(values["output"]) not in ("bool", "int64", "float64"):
+        known = [k for k, v in kinds.items() if v != "string"]
+        hint = suggest(values["output"], known) if isinstance(values["output"], str) else ""
+        raise fail("output", f"got {values['output']!r}{hint}, allowed: one of "
+                   + ", ".join(known))
+    for key, low, high in (("trajectories", 2, 10_000), ("levels", 2, 100), ("n", 2, 65_536),
+                           ("replicates", 1, 1000)):
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high \
+                or (key == "levels" and value % 2) or (key == "n" and value & (value - 1)):
+            raise fail(key, f"got {value!r}, allowed: {SPEC_KEYS[key]}")
+    ranges = values["ranges"]
+    if not isinstance(ranges, dict) or len(ranges) < 2:
+        raise fail("ranges", f"got {ranges!r}, allowed: {SPEC_KEYS['ranges']} (two or more)")
+    defaults = resolve_params(scenario.model, {})
+    taken = {**scenario.params, **scenario.sweep}
+    checked = {}
+    for name, bounds in ranges.items():
+        key = f"ranges.{name}"
+        if name not in defaults:
+            raise fail(key, f"unknown parameter{suggest(name, list(defaults))}")
+        if name in taken:
+            raise fail(key, "also set in [params] or [sweep]; set it in one place")
+        if type(defaults[name]) not in (int, float):
+            raise fail(key, f"'{name}' is not a number parameter")
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
+                isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+                and bounds[0] < bounds[1]):
+            raise fail(key, f"got {bounds!r}, allowed: [low, high] with low < high")
+        for b in bounds:
+            try:
+                resolve_params(scenario.model, {name: b})
+            except ParameterError as error:
+                raise fail(key, str(error)) from None
+        checked[name] = (float(bounds[0]), float(bounds[1]))
+    return SensitivitySpec(checked, tuple(dict.fromkeys(methods)), values["output"],
+                           values["trajectories"], values["levels"], values["n"],
+                           values["replicates"])
+
+
+def designs(spec: SensitivitySpec, seed: int) -> dict[str, np.ndarray]:
+    """The sample of each method, one row per point (Sobol: Saltelli's scheme, first and
+    total order only)."""
+    out = {}
+    if "morris" in spec.methods:
+        out["morris"] = morris_sample.sample(spec.problem, spec.trajectories,
+                                             num_levels=spec.levels, seed=seed)
+    if "sobol" in spec.methods:
+        out["sobol"] = sobol_sample.sample(spec.problem, spec.n, calc_second_order=False,
+                                           seed=seed)
+    return out
+
+
+def analyse(spec: SensitivitySpec, evaluate: Callable[[str, np.ndarray], np.ndarray],
+            seed: int = 0) -> dict[str, Any]:
+    """Sample, ``evaluate(method, X)`` for the outputs, and compute the indices with their
+    95% confidence intervals (bootstrap): Morris mu*, sigma; Sobol S1 and ST."""
+    out: dict[str, Any] = {}
+    for method, x in designs(spec, seed).items():
+        y = np.asarray(evaluate(method, x), float)
+        if method == "morris":
+            s = morris_analyze.analyze(spec.problem, x, y, num_levels=spec.levels,
+                                       num_resamples=1000, conf_level=0.95, seed=seed)
+            keys = ("mu", "mu_star", "mu_star_conf", "sigma")
+        else:
+            s = sobol_analyze.analyze(spec.problem, y, calc_second_order=False,
+                                      num_resamples=1000, conf_level=0.95, seed=seed)
+            keys = ("S1", "S1_conf", "ST", "ST_conf")
+        out[method] = {"n_points": int(len(x)), "indices": {
+            name: {k: float(s[k][i]) for k in keys} for i, name in enumerate(spec.ranges)}}
+    return out
+
+
+def point_params(spec: SensitivitySpec, defaults: dict[str, Any], row: np.ndarray
+                 ) -> dict[str, Any]:
+    """A sample row as parameter values (integer parameters rounded)."""
+    return {name: int(round(v)) if isinstance(defaults[name], int) else float(v)
+            for name, v in zip(spec.ranges, row, strict=True)}
+
+
+def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
+              progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
+    """Run the scenario's sensitivity study through the batch runner and write
+    ``out/sensitivity.json``; return what it holds."""
+    start = time.perf_counter()
+    spec = spec_from(scenario)
+    defaults = resolve_params(scenario.model, {})
+    samples = designs(spec, scenario.seed)
+    offsets, specs, next_id = {}, [], 0
+    for method, x in samples.items():
+        offsets[method] = next_id
+        for i, row in enumerate(x):
+            params = resolve_params(scenario.model, {**scenario.params,
+                                                     **point_params(spec, defaults, row)})
+            specs += [RunSpec(scenario.model, next_id + i, r, params,
+                              seed_for(scenario.seed, next_id + i, r), scenario.steps,
+                              scenario.every) for r in range(spec.replicates)]
+        next_id += len(x)
+    manifest = results.manifest(
+        scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind="sensitivity", model=scenario.model, steps=scenario.steps,
+        sensitivity={**asdict(spec), "ranges": {k: list(v) for k, v in spec.ranges.items()}})
+    say(f"{len(specs)} runs: " + ", ".join(f"{m} {len(x)} points" for m, x in samples.items())
+        + f", {spec.replicates} replicates each")
+    run_batch(specs, out, manifest, workers=workers, dask=dask, progress=progress,
+              reporters=scenario.reporters)
+    runs = storage.load_runs(out)
+    runs = runs[runs["run_id"].isin({s.run_id for s in specs})]
+    failed = int((runs["status"] != "ok").sum())
+    mean = runs[runs["status"] == "ok"].groupby("point_id")[spec.output].apply(
+        lambda v: float(np.mean(v.astype("Float64").to_numpy(float, na_value=np.nan))))
+
+    def evaluate(method: str, x: np.ndarray) -> np.ndarray:
+        ids = offsets[method] + np.arange(len(x))
+        return mean.reindex(ids).to_numpy(float)
+
+    indices = analyse(spec, evaluate, scenario.seed)
+    result = {"scenario": scenario.name, "model": scenario.model, "output": spec.output,
+              "steps": scenario.steps, "replicates": spec.replicates,
+              "ranges": {k: list(v) for k, v in spec.ranges.items()},
+              "n_runs": len(specs), "n_failed": failed,
+              "seconds": time.perf_counter() - start, **indices}
+    results.write_json(Path(out) / "sensitivity.json", result)
+    return result

@@ -1,0 +1,377 @@
+"""The browser app: its sliders follow the parameter declaration, its figures follow the model,
+``run.py viz`` serves it on this machine only, and it works in a real headless chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.app import app
+from sim.cli.commands.viz import solara_command, solara_environment
+from sim.cli.main import build_parser
+from sim.model.market import TrustMarket
+from sim.model.parameters import PARAMETERS
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+TYPES = {bool: "Checkbox", int: "SliderInt", float: "SliderFloat", str: "Select"}
+
+
+# ----------------------------------------------------------------- no browser
+def test_every_declared_parameter_has_an_input_with_its_default_range_and_label():
+    params = app.user_params()
+    assert list(params) == ["seed", *PARAMETERS]
+    for name, param in PARAMETERS.items():
+        spec = params[name]
+        assert spec["type"] == TYPES[param.kind]
+        assert spec["label"].startswith(f"{name} ({param.unit})" if param.unit else name)
+        if param.choices:
+            assert spec["values"] == list(param.choices)
+        if spec["type"].startswith("Slider"):
+            assert spec["min"] == param.low
+        if name == "n_consumers":
+            continue
+        assert spec["value"] == param.default, name
+        assert spec["label"] == app.label(param)
+        if spec["type"].startswith("Slider"):
+            assert spec["max"] == param.high, name
+
+
+def test_only_the_population_differs_and_its_label_says_so():
+    spec, declared = app.user_params()["n_consumers"], PARAMETERS["n_consumers"]
+    assert (spec["value"], spec["min"], spec["max"]) == (300, declared.low, 2000)
+    assert spec["label"] == "n_consumers (consumers): app starts at 300, not 2000"
+    assert app.user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
+                                         "value": "1"}
+
+
+def test_every_float_default_and_bound_lies_on_its_slider_steps():
+    for param in PARAMETERS.values():
+        if param.kind is not float:
+            continue
+        step = app.slider_step(param)
+        for x in (param.low, param.default):
+            assert x / step == pytest.approx(round(x / step)), param.name
+        assert 10 <= (param.high - param.low) / step <= 100_000, param.name
+
+
+@pytest.fixture(scope="module")
+def view() -> app.MarketView:
+    return app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+
+
+def test_the_layout_comes_from_the_seed_and_stays_fixed_while_the_model_runs(view):
+    before = view.layout.copy()
+    assert before.shape == (300, 2)
+    view.run_for(3)
+    np.testing.assert_array_equal(view.layout, before)
+    again = app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+    np.testing.assert_array_equal(again.layout, before)
+    other = app.MarketView(seed=4, n_consumers=300, committed_share=0.1)
+    assert not np.allclose(other.layout, before)
+
+
+def test_the_app_model_runs_exactly_like_the_model_with_the_same_seed():
+    shown = app.MarketView(seed=5, n_consumers=300, committed_share=0.2)
+    plain = TrustMarket(rng=5, n_consumers=300, committed_share=0.2)
+    shown.run_for(6)
+    plain.run_for(6)
+    assert shown.datacollector.model_vars == plain.datacollector.model_vars
+
+
+def test_strong_ties_are_drawn_darker_and_thicker_than_weak_ones(view):
+    ax = view.dashboard.frames["network"].fig.axes[0]
+    weak, strong = ax.collections[:2]
+    assert strong.get_linewidth()[0] > weak.get_linewidth()[0]
+    assert strong.get_alpha() > weak.get_alpha()
+    n_strong = view.ties.strong.adjacency.nnz // 2
+    assert len(strong.get_segments()) == n_strong
+
+
+def test_the_figures_show_this_weeks_choices_and_the_series(view):
+    png = view.dashboard.png("network")
+    assert png.startswith(b"\x89PNG")
+    colors = view.dashboard.nodes.get_facecolors()
+    expected = np.array([app.CHOICE_PALETTE[c] for c in view.consumers.choice])
+    from matplotlib.colors import to_rgba_array
+    np.testing.assert_allclose(colors, to_rgba_array(expected))
+    for name in ("share", "factory", "platform"):
+        assert view.dashboard.png(name).startswith(b"\x89PNG")
+    x, y = view.dashboard.lines["platform_share"].get_data()
+    np.testing.assert_array_equal(x, np.arange(1, view.steps + 1))
+    np.testing.assert_array_equal(y, view.datacollector.model_vars["platform_share"])
+
+
+def levels_and_labels(model: app.MarketView) -> list[tuple[float, str]]:
+    ax = model.dashboard.lines["platform_share"].axes
+    return sorted((line.get_ydata()[0], line.get_label()) for line in ax.lines[1:])
+
+
+def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
+    model = app.MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.7)
+    assert levels_and_labels(model) == [
+        (0.2, "20%: the essay's tipping point"),
+        (pytest.approx(0.3), "break-even share (30%)")]
+
+
+def test_at_the_default_fixed_cost_the_two_lines_are_drawn_as_one():
+    model = app.MarketView(seed=1, n_consumers=50)  # break-even share 1 - 0.8
+    assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share")]
+
+
+def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
+    model = app.MarketView(seed=1, n_consumers=50)
+    model.dashboard.png("share")
+    ax = model.dashboard.lines["platform_share"].axes
+    legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y1 < axes.y0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "platform share", "20% claim = break-even share"]
+
+
+def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_1_and_says_so():
+    assert app.parse_seed("7") == (7, None)
+    assert app.parse_seed(0) == (0, None)
+    note = ("The seed must be a whole number, 0 or more; {!r} is not, so this run uses "
+            "seed 1.")
+    for typed in ("-3", "1.5", "abc", ""):
+        assert app.parse_seed(typed) == (1, note.format(typed))
+    model = app.MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
+    assert (model.seed, model.seed_note) == (1, note.format("-3"))
+    plain = TrustMarket(rng=1, n_consumers=50)
+    model.run_for(2)
+    plain.run_for(2)
+    assert model.datacollector.model_vars == plain.datacollector.model_vars
+
+
+def test_the_parameter_table_is_escaped_html_with_changed_values_in_bold():
+    values = {name: param.default for name, param in PARAMETERS.items()}
+    table = app.help_table({**values, "committed_share": 0.05})
+    assert table.count("<tr>") == len(PARAMETERS) + 1
+    assert table.count("<strong>") == 1
+    assert ("<tr><td><code>committed_share</code></td><td><strong>0.05</strong></td>"
+            "<td>0.0</td><td>a number in [0, 1] (share)</td>"
+            "<td>Consumers who buy on the platform whatever happens.</td></tr>") in table
+    assert '<td>one of &quot;' in table  # the choices' quotes, escaped
+
+
+def test_axes_grow_in_few_large_steps_and_a_full_share_fits():
+    assert app.grown((0, 1), 0.2, 0.9) is None
+    assert app.grown((0, 1), 0, 1.0) == pytest.approx((0, 1.5))
+    assert app.grown((0, 1.5), 0, 1.4) is None
+    assert app.grown((0, app.SHARE_TOP), 0, 1.0) is None
+    assert app.grown((0, 10), -1, 5) == pytest.approx((-4, 10))
+
+
+def test_a_fallen_incumbent_turns_the_status_red_and_marks_every_plot(view):
+    # The display only: the fall itself is the model's business (tests/model/test_model.py).
+    model = app.MarketView(seed=2, n_consumers=300)
+    model.run_for(4)
+    assert app.status(model)[1] is False
+    model.factory.alive, model.factory.fall_step = False, 4
+    model.step()
+    text, fallen = app.status(model)
+    assert fallen and text.startswith("THE INCUMBENT HAS FALLEN: week 4")
+    model.dashboard.update()
+    for line in model.dashboard.lines.values():
+        assert [m.get_xdata()[0] for m in line.axes.lines
+                if m.get_color() == app.FALL_LINE_COLOR] == [4]
+
+
+def test_viz_serves_on_this_machine_only_unless_asked():
+    args = build_parser().parse_args(["viz"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    args = build_parser().parse_args(["viz", "--host", "0.0.0.0", "--port", "9000"])
+    assert (args.host, args.port) == ("0.0.0.0", 9000)
+    command = solara_command("127.0.0.1", 8765)
+    assert command[:4] == [sys.executable, "-m", "solara", "run"]
+    assert command[4].endswith("sim/app/app.py")
+    assert command[5:] == ["--host", "127.0.0.1", "--port", "8765", "--no-open"]
+
+
+def test_viz_turns_solaras_telemetry_off(monkeypatch):
+    from solara.server.settings import Telemetry
+
+    env = solara_environment()
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["PATH"] == os.environ["PATH"]
+    monkeypatch.setenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    assert Telemetry().mixpanel_enable is False
+
+
+# ----------------------------------------------------------------- in a real browser
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``run.py viz`` on a free port of 127.0.0.1, answering; yields its process, URL and log;
+    stopped (whole process group) afterwards."""
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port)], cwd=ROOT,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the app exited: {(tmp_path / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the app did not answer within 60 s")
+                time.sleep(0.5)
+        yield process, url, tmp_path / "server.log"
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # a test may have stopped it already
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
+@pytest.mark.slow
+def test_sigterm_to_viz_stops_the_server_and_frees_the_port(server):
+    process, url, _ = server
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    assert port_answers(port)
+    process.send_signal(signal.SIGTERM)  # to run.py viz only, not its process group
+    assert process.wait(timeout=5) is not None
+    deadline = time.monotonic() + 5
+    while port_answers(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not port_answers(port)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                    reason="needs Debian's chromium at /usr/bin/chromium (make browser "
+                    "installs it); under CI its absence fails the test instead")
+def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    _, url, log = server
+    assert f"The app will be at {url}" in log.read_text()
+    specs = app.user_params()
+    errors: list[str] = []
+
+    def banner(week: int) -> str:  # the share the app must show: the same model, run here
+        model = TrustMarket(rng=7, n_consumers=300, committed_share=0.05)
+        model.run_for(week)
+        assert model.week["platform_share"] > 0
+        return f"Week {week}: platform share {model.week['platform_share']:.1%}."
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1400})
+            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+            page.goto(url)
+            step = page.get_by_role("button", name="Step")
+            step.wait_for(timeout=60_000)
+            counter = page.get_by_text(re.compile(r"^Time: \d+\.0$"))
+            expect(counter).to_have_text("Time: 0.0")
+
+            def week() -> int:
+                return int(float(counter.inner_text().removeprefix("Time: ")))
+
+            sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
+                       for spec in specs.values() if spec["type"].startswith("Slider")}
+            page.wait_for_function(  # the sidebar may still be filling in
+                "labels => { const shown = new Set([...document.querySelectorAll("
+                "'[role=slider]')].map(e => e.getAttribute('aria-label'))); "
+                "return labels.every(label => shown.has(label)); }", arg=list(sliders))
+            thumbs = page.eval_on_selector_all(
+                "[role=slider]", "els => els.map(e => ['aria-label', 'aria-valuenow', "
+                "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
+            shown = {label: [float(x) for x in values] for label, *values in thumbs}
+            assert {label: shown.get(label) for label in sliders} == sliders
+            assert page.get_by_label("seed (integer)").input_value() == "1"
+            for name in ("network_model", "factory_pricing"):
+                expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
+
+            committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
+                                         exact=True)
+            committed.focus()
+            for _ in range(5):
+                committed.press("ArrowRight")
+            expect(committed).to_have_attribute("aria-valuenow", "0.05")
+            seed = page.get_by_label("seed (integer)")
+            seed.fill("7")
+            seed.press("Enter")
+            page.get_by_role("button", name="Reset").click()
+            expect(page.get_by_text("Week 0: platform share")).to_be_visible(timeout=30_000)
+            expect(counter).to_have_text("Time: 0.0")
+
+            share = page.locator("img.figure-share")
+            before = share.screenshot()
+            for n in (1, 2, 3):
+                step.click()
+                expect(counter).to_have_text(f"Time: {n}.0", timeout=30_000)
+            expect(page.get_by_text(banner(3))).to_be_visible()
+            assert share.screenshot() != before
+
+            help_summary = page.get_by_text(app.HELP_SUMMARY)
+            help_summary.click()
+            expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
+                timeout=30_000)
+            row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
+            expect(row.locator("td").nth(1)).to_have_text("0.05")
+            expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
+            expect(row.locator("td").nth(4)).to_have_text(PARAMETERS["committed_share"].description)
+            expect(row.locator("td").nth(4)).to_be_visible()
+            help_summary.click()
+
+            page.get_by_role("button", name="▶").click()
+            deadline = time.monotonic() + 30
+            while week() < 5 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            page.get_by_role("button", name="❚❚").click()
+            expect(page.get_by_role("button", name="▶")).to_be_enabled(timeout=10_000)
+            time.sleep(1)
+            paused = week()
+            time.sleep(1)
+            assert week() == paused >= 5
+            expect(page.get_by_text(banner(paused))).to_be_visible()
+
+            step.click()
+            expect(counter).to_have_text(f"Time: {paused + 1}.0", timeout=30_000)
+            page.screenshot(path=tmp_path / "app.png", full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "app.png").stat().st_size > 10_000
+    assert errors == []
+    server_log = log.read_text()
+    assert "Traceback" not in server_log
+    assert "Could not load URL" not in server_log

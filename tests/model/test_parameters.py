@@ -1,0 +1,66 @@
+"""The one parameter declaration: its checks, and every reader of it in step."""
+
+import pytest
+
+from sim.model.parameters import DEFAULTS, PARAMETERS, ParameterError, parse_value, resolve
+from sim.outputs import odd as docs
+
+
+def test_odd_parameter_table_matches_the_declarations():
+    text = docs.ODD.read_text(encoding="utf-8")
+    assert docs.render(text) == text, "run `python -m sim.outputs.odd` to regenerate the table"
+    for name in PARAMETERS:
+        assert f"| `{name}` |" in text
+
+
+def test_every_declaration_is_complete_and_its_default_allowed():
+    for p in PARAMETERS.values():
+        assert p.description and p.source and p.group, p.name
+        assert p.check(p.default) == p.default
+        if p.kind in (int, float):
+            assert p.low <= p.default <= p.high, p.name
+
+
+def test_public_names_of_the_brief_exist():
+    names = {"n_consumers", "strong_ties", "weak_ties", "referral_hops", "endorsements_needed",
+             "committed_share", "consumer_switching", "factory_fixed_cost_share",
+             "factory_pricing", "factory_reprice_every", "factory_cash_reserve_weeks",
+             "platform_fee"}
+    assert names <= set(PARAMETERS)
+    assert PARAMETERS["factory_pricing"].choices == ("fixed", "full_cost")
+
+
+def test_resolve_fills_defaults_and_checks_overrides():
+    params = resolve({"committed_share": 0.3, "referral_hops": 2.0})
+    assert params["committed_share"] == 0.3
+    assert params["referral_hops"] == 2 and isinstance(params["referral_hops"], int)
+    assert params["platform_fee"] == DEFAULTS["platform_fee"]
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"comitted_share": 0.1},
+     "unknown parameter 'comitted_share' (did you mean 'committed_share'?)"),
+    ({"platform_fee": 0.9}, "parameter 'platform_fee': got 0.9, allowed: a number in [0, 0.5]"),
+    ({"referral_hops": 1.5}, "parameter 'referral_hops': got 1.5, allowed: an integer in [0, 6]"),
+    ({"factory_pricing": "cost_plus"},
+     "parameter 'factory_pricing': got 'cost_plus', allowed: one of \"fixed\", \"full_cost\""),
+    ({"consumer_switching": "no"},
+     "parameter 'consumer_switching': got 'no', allowed: true or false"),
+    ({"n_consumers": True}, "parameter 'n_consumers': got True"),
+])
+def test_bad_values_name_the_parameter_and_what_is_allowed(overrides, message):
+    with pytest.raises(ParameterError) as error:
+        resolve(overrides)
+    assert str(error.value).startswith(message)
+
+
+def test_command_line_values_are_parsed_to_the_declared_type():
+    assert parse_value("consumer_switching", "false") is False
+    assert parse_value("n_consumers", "500") == 500
+    assert parse_value("factory_pricing", "fixed") == "fixed"
+    with pytest.raises(ParameterError):
+        parse_value("platform_fee", "ten percent")
+    with pytest.raises(ParameterError, match=r"got 10, allowed: an integer in \[50, 1e\+06\]"):
+        parse_value("n_consumers", "10")
+    with pytest.raises(ParameterError, match=r"got 500.5, allowed: an integer"):
+        parse_value("n_consumers", "500.5")
