@@ -4,8 +4,9 @@ Each run is a :class:`RunSpec`. Its seed comes from the scenario's root seed and
 (point, replicate) pair alone (:func:`seed_for`), its id from a hash of what determines its
 result (:attr:`RunSpec.run_id`), so a run's values do not depend on which worker ran it or
 when. :func:`run_batch` runs the specs not yet stored, a few at a time through a
-``concurrent.futures`` executor, and stores finished runs in parts (``sim.experiments.storage``); the
-runner holds at most a part's worth of results, so its memory stays flat.
+``concurrent.futures`` executor, and stores finished runs in parts
+(``sim.experiments.storage``); the runner holds at most a part's worth of results, so its
+memory stays flat.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
         client = None
         slots = workers or len(os.sched_getaffinity(0))
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.experiments.batch"])  # workers start with the model loaded
+        # workers start with the model loaded
+        context.set_forkserver_preload(["sim.experiments.batch"])
         executor = ProcessPoolExecutor(slots, mp_context=context)
     finished = False
     try:

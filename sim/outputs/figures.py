@@ -701,7 +701,8 @@ def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> lis
     out = Path(out or result.path / "figures")
     out.mkdir(parents=True, exist_ok=True)
     source = provenance(result, plot)
-    creator = f"trust-tipping {code_version()} (sim.outputs.figures), matplotlib {matplotlib.__version__}"
+    creator = (f"trust-tipping {code_version()} (sim.outputs.figures), "
+               f"matplotlib {matplotlib.__version__}")
     keywords = f"scenario={result.scenario}; runs={plot.n_runs}"
     metadata = {
         "pdf": {"Title": spec.title, "Subject": f"{plot.caption} {source}",

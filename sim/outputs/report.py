@@ -131,7 +131,8 @@ def tipping_report(result: dict[str, Any], description: str = "") -> str:
         lines += _design_table(result)
         lines += ["", "## Verdict", "", verdict(result, result["steps"])]
     lines += ["", f"{result['n_runs']} runs in {result['seconds']:.0f} s. Numbers in "
-              "`tipping.json`, runs in `runs/` and `series/` (`sim.experiments.storage.load_runs`).", ""]
+              "`tipping.json`, runs in `runs/` and `series/` "
+              "(`sim.experiments.storage.load_runs`).", ""]
     return "\n".join(lines)
 
 
