@@ -9,6 +9,8 @@ Each rule runs over all consumers at once on the model's arrays (numpy, scipy.sp
 
 from __future__ import annotations
 
+import copy
+import random
 from typing import Any, NamedTuple
 
 import mesa
@@ -20,6 +22,9 @@ from sim.model.parameters import ParameterError, check_name, resolve
 from sim.model.rules import economics, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import build_ties
+
+
+MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
 
 class Referral(NamedTuple):
@@ -99,6 +104,9 @@ class TrustMarket(mesa.Model):
         """
         p, c = self.p, self.consumers
         n = p["n_consumers"]
+        if not p["trust_channels"]:
+            none = np.full(n, -1, np.int64)
+            return Referral(none, np.zeros(n), np.zeros(n), none)
         own_shop = self._vendor_active(c.owns)
         tied = c.tied & self._vendor_active(c.fav)
         rec_vendor = np.where(tied, c.fav, np.where(own_shop, c.owns, -1))
@@ -139,7 +147,7 @@ class TrustMarket(mesa.Model):
         good = np.where(candidate == c.fav, c.fav_good, 0.0) + np.where(use_ref, ref_good, 0.0)
         bad = np.where(candidate == c.fav, c.fav_bad, 0.0) + np.where(use_ref, ref_bad, 0.0)
         rating = trust.shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
-        mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0)
+        mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0) & p["trust_channels"]
         m_good, m_bad = trust.mediated_evidence(rating[np.maximum(candidate, 0)],
                                                 self.platform_trust, p["rating_weight"])
         tau = trust.beta_mean(good + mediated * m_good, bad + mediated * m_bad)
@@ -152,7 +160,9 @@ class TrustMarket(mesa.Model):
             + p["factory_advertising"] * f.advertising_reach)
         endorsers = (c.ever_used & (c.platform_good > c.platform_bad)).astype(float)
         endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
-        platform_open = p["consumer_switching"] & (c.ever_used | endorsed) & (candidate >= 0)
+        newcomers_allowed = endorsed if p["platform_open_to_new"] else False
+        platform_open = p["consumer_switching"] & (c.ever_used | newcomers_allowed) & (
+            candidate >= 0)
         u_factory += p["habit"] * (c.last == FACTORY)
         u_platform += p["habit"] * (c.last == PLATFORM)
         probabilities = economics.choice_probabilities(
@@ -211,7 +221,7 @@ class TrustMarket(mesa.Model):
         c.fav_good[switch], c.fav_bad[switch] = 0.0, 0.0
         same = served & (vendor == c.fav)
         trust.add_outcomes(c.fav_good, c.fav_bad, good, same)
-        c.tied |= same & (c.fav_good >= p["tie_threshold"])
+        c.tied |= same & (c.fav_good >= p["tie_threshold"]) & p["trust_channels"]
         lost = c.tied & (trust.beta_mean(c.fav_good, c.fav_bad) < 0.5)
         c.tied[lost], c.fav[lost] = False, -1
         rate = p["evidence_decay"]
@@ -281,17 +291,32 @@ class TrustMarket(mesa.Model):
                                                    self.platform.institutional_trust,
                                                    self.p["institutional_weight"])
 
+    def fork(self, seed: int | np.random.SeedSequence) -> TrustMarket:
+        """A full copy of the running market with its own random streams from ``seed``.
+
+        The copy shares nothing with the original: running either leaves the other as it
+        was. Forks with the same seed run identically (the irreversibility test of the
+        verdict forks a market at a checkpoint, e.g. with ``platform_open_to_new`` off).
+        """
+        twin = copy.deepcopy(self)
+        twin.rng = np.random.default_rng(seed)
+        twin.random = random.Random(int(twin.rng.integers(2**31 - 1)))
+        return twin
+
     def set_param(self, name: str, value: Any) -> None:
         """Change a control mid-run (a hysteresis ramp), checked through its declaration.
 
-        Only ``committed_share`` (consumers join and leave the committed set in one fixed
-        order) and ``platform_fee`` (every vendor reprices at once) can change mid-run.
+        Only the names in :data:`MID_RUN` can change: ``committed_share`` (consumers join
+        and leave the committed set in one fixed order), ``platform_fee`` (every vendor
+        reprices at once) and ``platform_open_to_new``.
         """
-        if name not in ("committed_share", "platform_fee"):
+        if name not in MID_RUN:
             raise ParameterError(f"parameter '{name}' cannot change mid-run; allowed: "
-                                 "committed_share, platform_fee")
+                                 + ", ".join(MID_RUN))
         p = self.p
         p[name] = check_name(name).check(value)
+        if name == "platform_open_to_new":
+            return
         if name == "committed_share":
             self.consumers.committed[:] = False
             chosen = self._commit_order[:int(round(p[name] * p["n_consumers"]))]
