@@ -23,7 +23,6 @@ from sim.model.rules import economics, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import build_ties
 
-
 MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
 
