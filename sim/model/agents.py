@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.model.rules import economics, trust
+from sim.model.rules import economics, platform
 
 
 class Consumer(mesa.Agent):
@@ -79,10 +79,15 @@ class Vendor(mesa.Agent):
         return int(self.model.vendors.sales[self.index])
 
     @property
-    def rating(self) -> float:
+    def cash(self) -> float:
+        return float(self.model.vendors.cash[self.index])
+
+    @property
+    def stars(self) -> float:
+        """Its shown rating on the one-to-five-star scale (M8)."""
         v = self.model.vendors
-        return float(trust.shown_rating(v.good[self.index], v.bad[self.index],
-                                        self.model.p["rating_inflation"]))
+        return float(platform.stars(platform.shown_rating(
+            v.good[self.index], v.bad[self.index], self.model.p["rating_inflation"])))
 
 
 @dataclass
@@ -97,17 +102,22 @@ class ConsumerArrays:
     fav_good: np.ndarray  # direct evidence about the favourite vendor
     fav_bad: np.ndarray
     tied: np.ndarray  # mediated trust became a direct tie (M4)
+    helped: np.ndarray  # referrals it acted on that went well (decaying, M12)
+    thanked: np.ndarray  # its own referrals acted on with a good outcome (M12)
+    blamed: np.ndarray  # its own referrals that went wrong (M12)
     owns: np.ndarray  # vendor this consumer runs, -1 none (M7)
     choice: np.ndarray  # 0 nothing, 1 factory, 2 platform, this week
     last: np.ndarray  # where it last bought (0: never bought)
     bought_from: np.ndarray  # vendor bought from this week, -1 none
+    last_bad: np.ndarray  # its last platform purchase went wrong (it looks around, M2)
 
     @classmethod
     def empty(cls, n: int) -> ConsumerArrays:
         zeros, falses, minus = (lambda: np.zeros(n)), (lambda: np.zeros(n, bool)), (
             lambda: np.full(n, -1, np.int64))
         return cls(falses(), falses(), zeros(), zeros(), minus(), zeros(), zeros(), falses(),
-                   minus(), np.zeros(n, np.int8), np.full(n, 1, np.int8), minus())
+                   zeros(), zeros(), zeros(), minus(), np.zeros(n, np.int8),
+                   np.full(n, 1, np.int8), minus(), falses())
 
 
 @dataclass
@@ -116,7 +126,9 @@ class VendorArrays:
 
     owner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     quality: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    unit_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cash: np.ndarray = field(default_factory=lambda: np.zeros(0))  # accounts (M7)
     capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     good: np.ndarray = field(default_factory=lambda: np.zeros(0))  # public rating evidence
     bad: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -139,12 +151,16 @@ class VendorArrays:
 
 
 class Factory(mesa.Agent):
-    """The mass-production incumbent (M9): big fixed cost, low marginal cost, steady quality."""
+    """The mass-production incumbent (M9): big fixed cost, low marginal cost, steady quality.
+
+    Under ``responsive`` pricing it charges two prices: ``price_contested`` to consumers the
+    platform can reach, ``price`` to the rest; otherwise both are ``price``.
+    """
 
     def __init__(self, model: mesa.Model, baseline_volume: float) -> None:
         super().__init__(model)
         p = model.p
-        self.price = p["factory_price"]
+        self.price = self.price_contested = p["factory_price"]
         self.marginal_cost = p["factory_marginal_cost"]
         self.quality = p["factory_quality"]
         self.pricing = p["factory_pricing"]
@@ -155,7 +171,8 @@ class Factory(mesa.Agent):
             self.price, self.marginal_cost, baseline_volume)
         self.fixed_cost0 = p["factory_fixed_cost_share"] * self.contribution0
         self.fixed_cost = self.fixed_cost0
-        self.cash = p["factory_cash_reserve_weeks"] * self.fixed_cost0
+        self.reserve = p["factory_cash_reserve_weeks"] * self.fixed_cost0
+        self.cash = self.reserve
         self.markup = (economics.full_cost_markup(self.price, self.marginal_cost,
                                                   self.fixed_cost0, baseline_volume)
                        if baseline_volume > 0 else 0.0)
@@ -164,58 +181,90 @@ class Factory(mesa.Agent):
         self.volume = 0
         self.revenue = 0.0
         self.profit = 0.0
-        self._window: list[int] = []
+        self._window: list[tuple[int, int]] = []  # (contested, captive) volume per week
 
     @property
     def advertising_reach(self) -> float:
         """Advertising scales with the fixed cost still spent (cut together with it)."""
         return self.fixed_cost / self.fixed_cost0 if self.fixed_cost0 > 0 else 1.0
 
-    def account(self, volume: int, step: int) -> None:
-        """Book one week's sales: profit, cash, cost cutting after a loss, and the fall."""
+    def prices_for(self, contested: np.ndarray) -> np.ndarray:
+        """The price each consumer is offered (contested or not)."""
+        return np.where(contested, self.price_contested, self.price)
+
+    def account(self, contested: int, captive: int, revenue: float, step: int) -> None:
+        """Book one week's sales: profit, cash, cost cutting after a loss, and the fall.
+
+        Cash never exceeds the reserve: profits beyond it are paid out to the owners, so the
+        fall comes after a lasting loss, not years after the market is gone.
+        """
         if not self.alive:
             self.volume, self.revenue, self.profit = 0, 0.0, 0.0
             return
-        self.volume = int(volume)
-        self.revenue = self.price * volume
-        self.profit = economics.operating_profit(self.price, self.marginal_cost, volume,
-                                                 self.fixed_cost)
-        self.cash += self.profit
-        self._window.append(self.volume)
+        self.volume = int(contested + captive)
+        self.revenue = float(revenue)
+        self.profit = self.revenue - self.marginal_cost * self.volume - self.fixed_cost
+        self.cash = min(self.cash + self.profit, self.reserve)  # the rest is paid out
+        self._window.append((int(contested), int(captive)))
         if self.cash < 0:
             self.alive = False
             self.fall_step = step
         elif self.profit < 0:
             self.fixed_cost *= 1.0 - self.cost_cut_rate
 
-    def reprice(self, step: int) -> None:
-        """Under full-cost pricing, every few weeks set price to average cost plus the markup."""
-        if not self.alive or self.pricing != "full_cost" or step % self.reprice_every:
+    def reprice(self, step: int, platform_price: float) -> None:
+        """Every few weeks: full cost at the recent volume, or the responsive pair of prices
+        (``platform_price``: the mean price listed on the platform)."""
+        if not self.alive or self.pricing == "fixed" or step % self.reprice_every:
             return
-        mean_volume = float(np.mean(self._window)) if self._window else 0.0
+        window = np.array(self._window, float).reshape(-1, 2)
         self._window = []
-        if mean_volume > 0:
-            self.price = economics.full_cost_price(self.marginal_cost, self.fixed_cost,
-                                                   mean_volume, self.markup)
+        contested, captive = window.mean(axis=0) if len(window) else (0.0, 0.0)
+        if self.pricing == "full_cost":
+            if contested + captive > 0:
+                self.price = self.price_contested = economics.full_cost_price(
+                    self.marginal_cost, self.fixed_cost, contested + captive, self.markup)
+            return
+        if contested + captive > 0:
+            self.price_contested, self.price = economics.responsive_prices(
+                self.marginal_cost, self.fixed_cost, contested, captive, self.markup,
+                platform_price)
 
 
 @dataclass
 class Platform:
-    """The trust platform (M8): fee, rating system, payment guarantee, institutional trust."""
+    """The trust platform (M8): fee, rating system, payment guarantee, institutional trust
+    that follows its recent record, and its own accounts."""
 
     fee: float
     rating_inflation: float
     guarantee: float
     trust_initial: float
-    good: float = 0.0  # network-wide good outcomes per consumer, cumulative
+    memory: float
+    unit_cost: float  # share of each sale's price
+    fixed_cost: float  # per week
+    good: float = 0.0  # the network's recent good outcomes per consumer (M8)
     bad: float = 0.0
     fees: float = 0.0  # fee income this week
+    profit: float = 0.0  # this week
+    cash: float = 0.0
 
     @property
     def institutional_trust(self) -> float:
-        return trust.institutional_trust(self.good, self.bad, self.trust_initial)
+        return platform.institutional_trust(self.good, self.bad, self.trust_initial)
 
-    def record(self, n_good: int, n_bad: int, n_consumers: int, fees: float) -> None:
-        self.good += n_good / n_consumers
-        self.bad += n_bad / n_consumers
+    def record(self, n_good: int, n_bad: int, n_consumers: int, sales: float,
+               fees: float) -> None:
+        """Book a week: outcomes into the record, fees less costs into the accounts."""
+        self.good = platform.remember(self.good, n_good / n_consumers, self.memory)
+        self.bad = platform.remember(self.bad, n_bad / n_consumers, self.memory)
         self.fees = fees
+        self.profit = fees - self.unit_cost * sales - self.fixed_cost
+        self.cash += self.profit
+
+    def book_fees(self, fees: float, sales: float) -> None:
+        """Add fees on sales made outside the week's trade (pre-sale pledges)."""
+        extra = fees - self.unit_cost * sales
+        self.fees += fees
+        self.profit += extra
+        self.cash += extra

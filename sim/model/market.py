@@ -16,28 +16,32 @@ from typing import Any, NamedTuple
 import mesa
 import numpy as np
 
-from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, Vendor, VendorArrays
+from sim.model import vendors
+from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, VendorArrays
 from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
 from sim.model.parameters import ParameterError, check_name, resolve
-from sim.model.rules import economics, trust
+from sim.model.rules import economics, referrals, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
-from sim.model.rules.network import build_ties
+from sim.model.rules.network import build_ties, network_statistics
+from sim.model.rules.platform import shown_rating, share_at_top
 
 MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
 
 class Referral(NamedTuple):
-    """Per consumer: the referred vendor (-1 none), its discounted evidence, and the tie it
-    came through."""
+    """Per consumer: the referred vendor (-1 none), its discounted evidence, the tie it came
+    through and the consumer who first recommended it."""
 
     vendor: np.ndarray
     good: np.ndarray
     bad: np.ndarray
     via: np.ndarray
+    source: np.ndarray
 
 
 class TrustMarket(mesa.Model):
-    """The trust-platform market. Keyword arguments are the parameters of ``sim.model.parameters``.
+    """The trust-platform market. Keyword arguments are the parameters of
+    ``sim.model.parameters``.
 
     >>> model = TrustMarket(n_consumers=500, rng=1)
     >>> model.run_for(52)
@@ -50,6 +54,7 @@ class TrustMarket(mesa.Model):
         self.ties = build_ties(n, p["strong_ties"], p["weak_ties"], p["network_model"],
                                p["clustering"], p["weak_tie_weight"], p["strong_tie_floor"],
                                self.rng)
+        self.network = network_statistics(self.ties)
         self.consumers = c = ConsumerArrays.empty(n)
         people = self.rng.permutation(n)
         n_committed = int(round(p["committed_share"] * n))
@@ -59,21 +64,28 @@ class TrustMarket(mesa.Model):
         early = people[n_committed:n_committed + n_early]
         c.ever_used[early] = True
         c.platform_good[early] = 1.0
+        c.last[early] = PLATFORM
         self.vendors = VendorArrays()
         self.platform = Platform(p["platform_fee"], p["rating_inflation"],
-                                 p["payment_guarantee"], p["institutional_trust_initial"])
+                                 p["payment_guarantee"], p["institutional_trust_initial"],
+                                 p["institutional_memory"], p["platform_unit_cost"],
+                                 p["platform_fixed_cost"] * n)
         baseline = n * p["need_rate"] * economics.factory_choice_probability(
             p["factory_price"], p["factory_quality"], p["factory_advertising"],
             p["beta_quality"], p["beta_price"])
         self.factory = Factory(self, baseline)
         for i in range(n):
             Consumer(self, i)
-        self.vendor_agents: dict[int, Vendor] = {}
-        self._enter(self.rng.choice(n, size=min(n, p["initial_vendors"]), replace=False))
+        self.vendor_agents: dict = {}
+        founders = self.rng.choice(n, size=min(n, p["initial_vendors"]), replace=False)
+        drawn = vendors.traits(self, founders.size)
+        pledges = np.full(founders.size, float(p["campaign_target"]))
+        vendors.open_shops(self, founders, drawn, vendors.seed_money(self, pledges, drawn))
         if early.size and self.vendors.active.any():
             c.fav[early] = self.rng.choice(np.flatnonzero(self.vendors.active), size=early.size)
             c.fav_good[early] = 1.0
         self.week: dict[str, float] = {"platform_share": 0.0, "gross": 0.0, "unserved": 0}
+        self._contested = np.zeros(n, bool)
         self._refresh_platform_trust()
         self._share_history: list[float] = []
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
@@ -83,9 +95,9 @@ class TrustMarket(mesa.Model):
         """One week: the rules in the order of docs/ODD.md."""
         need = self.draw_needs()
         referral = self.ask_network()
-        vendor, evidence_via = self.choose(need, referral)
+        vendor, acted = self.choose(need, referral)
         served, good = self.trade(vendor)
-        self.update_trust(vendor, served, good, evidence_via)
+        self.update_trust(vendor, served, good, acted)
         self.account()
         self.enter_and_exit()
         self._share_history.append(self.week["platform_share"])
@@ -96,56 +108,64 @@ class TrustMarket(mesa.Model):
         return self.rng.random(self.p["n_consumers"]) < self.p["need_rate"]
 
     def ask_network(self) -> Referral:
-        """Best referral each consumer reaches through its ties (M2).
+        """Best referral each consumer reaches through its ties (M2, M12).
 
-        Consumers tied to a vendor (M4) recommend it; founders recommend their own shop to
-        their inner circle (pre-sales, M7). Some withhold their referrals this week.
+        A satisfied buyer (more good than bad outcomes with its favourite vendor, and every
+        consumer tied to a vendor, M4) recommends that vendor; a founder vouches for its own
+        shop. Each passes its referral on this week with its own chance (M12). Only
+        consumers looking for a seller this week (by chance, or after a bad purchase) ask.
         """
         p, c = self.p, self.consumers
         n = p["n_consumers"]
+        none = np.full(n, -1, np.int64)
         if not p["trust_channels"]:
-            none = np.full(n, -1, np.int64)
-            return Referral(none, np.zeros(n), np.zeros(n), none)
-        own_shop = self._vendor_active(c.owns)
-        tied = c.tied & self._vendor_active(c.fav)
-        rec_vendor = np.where(tied, c.fav, np.where(own_shop, c.owns, -1))
-        rec_good = np.where(tied, c.fav_good, np.where(own_shop, p["tie_threshold"], 0.0))
-        rec_bad = np.where(tied, c.fav_bad, 0.0)
-        speaks = (rec_vendor >= 0) & (self.rng.random(n) >= p["referral_withhold"])
+            self.week["referrals_made"] = 0
+            return Referral(none, np.zeros(n), np.zeros(n), none, none)
+        satisfied = self._vendor_active(c.fav) & (c.fav_good > c.fav_bad)
+        own_shop = self._vendor_active(c.owns) & ~satisfied
+        rec_vendor = np.where(satisfied, c.fav, np.where(own_shop, c.owns, -1))
+        rec_good = np.where(satisfied, c.fav_good, np.where(own_shop, p["founder_vouch"], 0.0))
+        rec_bad = np.where(satisfied, c.fav_bad, 0.0)
+        chance = referrals.willingness(
+            p["referral_withhold"], c.helped, c.thanked, c.blamed, p["referral_reciprocity"],
+            p["referral_status"], p["referral_reputation_cost"])
+        speaks = (rec_vendor >= 0) & (self.rng.random(n) < chance)
+        self.week["referrals_made"] = int(speaks.sum())
         strength = np.where(speaks, trust.beta_mean(rec_good, rec_bad), 0.0)
         weight, source, via = trust.propagate_referrals(
             self.ties.strong.matrix(), self.ties.weak.stored, strength, p["referral_hops"],
             p["hop_discount"], rows=(self.ties.strong.rows,), weak_scale=self.ties.weak.scale)
-        found = source >= 0
+        looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
+        found = (source >= 0) & looking
         src = np.where(found, source, 0)
         path = np.where(found, weight / np.maximum(strength[src], 1e-12), 0.0)
         good, bad = trust.discount(rec_good[src], rec_bad[src], path)
         return Referral(np.where(found, rec_vendor[src], -1), good, bad,
-                        np.where(found, via, -1))
+                        np.where(found, via, -1), np.where(found, source, -1))
 
-    def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, np.ndarray]:
+    def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, Referral]:
         """Each consumer with a need picks nothing, the factory or a platform vendor (M6).
 
-        Returns the vendor each platform buyer asks (-1 for everyone else) and, per consumer,
-        the tie the chosen vendor's referral came through (-1 if none).
+        Returns the vendor each platform buyer asks (-1 for everyone else) and the referral
+        each one acted on (-1 where its choice did not follow one).
         """
         p, c, f = self.p, self.consumers, self.factory
         n = p["n_consumers"]
-        ref_vendor, ref_good, ref_bad, via = referral
         c.fav[~self._vendor_active(c.fav)] = -1
         c.tied &= c.fav >= 0
         # the candidate vendor: favourite, referred, or one found on the listing
         fav_trust = trust.beta_mean(c.fav_good, c.fav_bad)
-        use_ref = (ref_vendor >= 0) & ((c.fav < 0) | (trust.beta_mean(ref_good, ref_bad)
-                                                      > fav_trust) | (ref_vendor == c.fav))
-        candidate = np.where(use_ref, ref_vendor, c.fav)
+        use_ref = (referral.vendor >= 0) & (
+            (c.fav < 0) | (trust.beta_mean(referral.good, referral.bad) > fav_trust)
+            | (referral.vendor == c.fav))
+        candidate = np.where(use_ref, referral.vendor, c.fav)
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
             candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
-        good = np.where(candidate == c.fav, c.fav_good, 0.0) + np.where(use_ref, ref_good, 0.0)
-        bad = np.where(candidate == c.fav, c.fav_bad, 0.0) + np.where(use_ref, ref_bad, 0.0)
-        rating = trust.shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
+        good = np.where(candidate == c.fav, c.fav_good, 0.0) + use_ref * referral.good
+        bad = np.where(candidate == c.fav, c.fav_bad, 0.0) + use_ref * referral.bad
+        rating = shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
         mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0) & p["trust_channels"]
         m_good, m_bad = trust.mediated_evidence(rating[np.maximum(candidate, 0)],
                                                 self.platform_trust, p["rating_weight"])
@@ -154,11 +174,12 @@ class TrustMarket(mesa.Model):
         u_platform = economics.purchase_utility(
             tau, price, (1.0 - tau) * (1.0 - p["payment_guarantee"]),
             p["beta_quality"], p["beta_price"], p["beta_risk"])
-        u_factory = np.full(n, economics.purchase_utility(
-            f.quality, f.price, 0.0, p["beta_quality"], p["beta_price"], p["beta_risk"])
-            + p["factory_advertising"] * f.advertising_reach)
         endorsers = (c.ever_used & (c.platform_good > c.platform_bad)).astype(float)
         endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
+        self._contested = p["consumer_switching"] & (c.ever_used | endorsed)
+        u_factory = economics.purchase_utility(
+            f.quality, f.prices_for(self._contested), 0.0, p["beta_quality"], p["beta_price"],
+            p["beta_risk"]) + p["factory_advertising"] * f.advertising_reach
         newcomers_allowed = endorsed if p["platform_open_to_new"] else False
         platform_open = p["consumer_switching"] & (c.ever_used | newcomers_allowed) & (
             candidate >= 0)
@@ -171,12 +192,16 @@ class TrustMarket(mesa.Model):
         choice[~need] = NOTHING
         c.choice = choice.astype(np.int8)
         vendor = np.where((choice == PLATFORM) & (candidate >= 0), candidate, -1)
-        return vendor, np.where(use_ref & (vendor == ref_vendor), via, -1)
+        acted = use_ref & (vendor == referral.vendor) & (vendor >= 0)
+        return vendor, Referral(np.where(acted, vendor, -1), referral.good, referral.bad,
+                                np.where(acted, referral.via, -1),
+                                np.where(acted, referral.source, -1))
 
     def trade(self, vendor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Platform buyers are served up to each vendor's capacity; the rest try one more
-        vendor with room, then go without. Returns who was served and whose sale went well."""
-        v, c, n = self.vendors, self.consumers, self.p["n_consumers"]
+        vendor with room, then go without. Vendors and the platform book the week. Returns
+        who was served and whose sale went well."""
+        p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
         wants = (c.choice == PLATFORM)
         served = economics.allocate_capacity(vendor, v.capacity, self.rng.random(n))
         left = wants & ~served
@@ -197,23 +222,35 @@ class TrustMarket(mesa.Model):
         v.good += np.bincount(vendor[good], minlength=len(v))
         v.bad += np.bincount(vendor[served & ~good], minlength=len(v))
         spent = np.where(served, v.price[np.maximum(vendor, 0)], 0.0)
-        spent[c.choice == FACTORY] = self.factory.price
+        factory_buyers = c.choice == FACTORY
+        offered = self.factory.prices_for(self._contested)
+        spent[factory_buyers] = offered[factory_buyers]
         paid = spent[served].sum()
-        factory_volume = int((c.choice == FACTORY).sum())
-        gross = paid + factory_volume * self.factory.price
-        _, fees = economics.split_payment(paid, self.p["platform_fee"])
-        self.platform.record(int(good.sum()), int((served & ~good).sum()), n, fees)
-        self.week = {"platform_share": paid / gross if gross > 0 else 0.0, "gross": gross,
-                     "unserved": int(left.sum() - (served & left).sum()),
-                     "platform_sales": paid, "vendor_revenue": paid - fees, "fees": fees,
-                     "factory_volume": factory_volume, "consumer_spending": spent.sum()}
+        vendor_revenue, fees = economics.split_payment(
+            np.bincount(vendor[served], weights=spent[served], minlength=len(v)),
+            p["platform_fee"])
+        v.cash += np.where(v.active, economics.vendor_profit(
+            vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
+        contested = int((factory_buyers & self._contested).sum())
+        self.week = {"platform_sales": paid, "vendor_revenue": vendor_revenue.sum(),
+                     "fees": fees.sum(), "unserved": int(left.sum() - (served & left).sum()),
+                     "factory_contested": contested,
+                     "factory_captive": int(factory_buyers.sum()) - contested,
+                     "factory_revenue": float(spent[factory_buyers].sum()),
+                     "consumer_spending": spent.sum(),
+                     "referrals_made": self.week.get("referrals_made", 0)}
+        self.platform.record(int(good.sum()), int((served & ~good).sum()), n, paid,
+                             self.week["fees"])
+        self._book_gross()
         return served, good
 
     def update_trust(self, vendor: np.ndarray, served: np.ndarray, good: np.ndarray,
-                     via: np.ndarray) -> None:
-        """Evidence from this week's sales; ties form (M4), unused trust decays (M5)."""
+                     acted: Referral) -> None:
+        """Evidence from this week's sales; ties form (M4), unused trust decays (M5), and
+        referrers gain or lose their will to refer (M12)."""
         p, c = self.p, self.consumers
         trust.add_outcomes(c.platform_good, c.platform_bad, good, served)
+        c.last_bad = served & ~good
         c.ever_used |= served
         switch = served & (vendor != c.fav) & ~c.tied
         c.fav[switch] = vendor[switch]
@@ -231,52 +268,50 @@ class TrustMarket(mesa.Model):
         trust.decay(c.fav_bad, rate, unused=~same)
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
-        used = np.flatnonzero((via >= 0) & good)
-        self.ties.reactivate(used, via[used])
+        followed = served & (acted.via >= 0)
+        went_well, went_wrong = followed & good, followed & ~good
+        for counts in (c.helped, c.thanked, c.blamed):
+            counts *= 1.0 - rate
+        referrals.credit(c.helped, np.flatnonzero(went_well))
+        referrals.credit(c.thanked, acted.source[went_well])
+        referrals.credit(c.blamed, acted.source[went_wrong])
+        used = np.flatnonzero(went_well)
+        self.ties.reactivate(used, acted.via[used])
+        wrong = np.flatnonzero(went_wrong)
+        self.ties.weaken(wrong, acted.via[wrong], p["referral_reputation_cost"])
 
     def account(self) -> None:
         """The factory books the week (profit, cash, the fall) and reprices (M9)."""
-        self.factory.account(self.week["factory_volume"], self.steps)
-        self.factory.reprice(self.steps)
+        w, v = self.week, self.vendors
+        self.factory.account(w["factory_contested"], w["factory_captive"], w["factory_revenue"],
+                             self.steps)
+        listed = v.price[v.active]
+        self.factory.reprice(self.steps, float(listed.mean()) if listed.size else np.inf)
 
     def enter_and_exit(self) -> None:
-        """Vendors enter where platform demand went unserved, financed by pre-sales to the
-        founder's inner circle, and exit when idle or badly rated (M7)."""
-        p, v, c = self.p, self.vendors, self.consumers
-        rating = trust.shown_rating(v.good, v.bad, p["rating_inflation"])
-        leave = v.active & ((v.idle >= p["vendor_idle_weeks"])
-                            | ((v.good + v.bad >= 10) & (rating < p["vendor_min_rating"])))
-        for index in np.flatnonzero(leave):
-            self.vendor_agents.pop(int(index)).remove()
-        v.active &= ~leave
-        c.owns[np.isin(c.owns, np.flatnonzero(leave))] = -1
-        attempts = self.rng.poisson(p["entry_rate"] * self.week["unserved"]
-                                    / p["vendor_capacity"])
-        if attempts == 0:
-            return
-        founders = self.rng.integers(0, p["n_consumers"], size=attempts)
-        backers = self.ties.strong.adjacency[founders] @ c.ever_used.astype(float)
-        founders = np.unique(founders[(backers >= p["presale_ties"]) & (c.owns[founders] < 0)])
-        self._enter(founders)
+        """Vendors exit when badly rated, out of cash or idle; new ones enter where platform
+        demand went unserved, financed by pre-sale campaigns (M7)."""
+        left = vendors.exits(self)
+        entry = vendors.campaign(self)
+        w = self.week
+        w.update({f"vendor_exits_{k}": n for k, n in left.items()})
+        w.update({"vendor_entries": entry["successes"], "campaigns": entry["campaigns"],
+                  "campaign_success_share": (entry["successes"] / entry["campaigns"]
+                                             if entry["campaigns"] else np.nan)})
+        if entry["pledged"]:  # pledges are this week's platform spending too
+            revenue, fees = economics.split_payment(entry["pledged"], self.p["platform_fee"])
+            w["platform_sales"] += entry["pledged"]
+            w["consumer_spending"] += entry["pledged"]
+            w["vendor_revenue"] += revenue
+            w["fees"] += fees
+            self.platform.book_fees(fees, entry["pledged"])
+            self._book_gross()
 
     # ----------------------------------------------------------------- helpers
-    def _enter(self, founders: np.ndarray) -> None:
-        p, k = self.p, len(founders)
-        if k == 0:
-            return
-        mean, sd = p["vendor_quality_mean"], p["vendor_quality_spread"]
-        concentration = max(mean * (1 - mean) / sd**2 - 1, 1e-6) if sd > 0 else None
-        quality = (self.rng.beta(mean * concentration, (1 - mean) * concentration, size=k)
-                   if concentration else np.full(k, mean))
-        cost = p["vendor_unit_cost"] * np.ones(k)
-        rows = self.vendors.append(
-            owner=founders, quality=quality,
-            price=economics.vendor_price(cost, p["vendor_markup"], p["platform_fee"]),
-            capacity=np.maximum(1, self.rng.poisson(p["vendor_capacity"], size=k)),
-            active=np.ones(k, bool))
-        self.consumers.owns[founders] = rows
-        for index in rows:
-            self.vendor_agents[int(index)] = Vendor(self, int(index))
+    def _book_gross(self) -> None:
+        w = self.week
+        w["gross"] = w["platform_sales"] + w["factory_revenue"]
+        w["platform_share"] = w["platform_sales"] / w["gross"] if w["gross"] > 0 else 0.0
 
     def _vendor_active(self, index: np.ndarray) -> np.ndarray:
         if len(self.vendors) == 0:
@@ -289,6 +324,12 @@ class TrustMarket(mesa.Model):
         self.platform_trust = trust.platform_trust(c.platform_good, c.platform_bad,
                                                    self.platform.institutional_trust,
                                                    self.p["institutional_weight"])
+
+    @property
+    def rated_share_top(self) -> float:
+        """Share of rated active vendors showing 4.5 stars or more (M8)."""
+        v = self.vendors
+        return share_at_top(v.good, v.bad, self.p["rating_inflation"], v.active)
 
     def fork(self, seed: int | np.random.SeedSequence) -> TrustMarket:
         """A full copy of the running market with its own random streams from ``seed``.
@@ -314,19 +355,18 @@ class TrustMarket(mesa.Model):
                                  + ", ".join(MID_RUN))
         p = self.p
         p[name] = check_name(name).check(value)
-        if name == "platform_open_to_new":
-            return
         if name == "committed_share":
             self.consumers.committed[:] = False
             chosen = self._commit_order[:int(round(p[name] * p["n_consumers"]))]
             self.consumers.committed[chosen] = True
-        else:
+        elif name == "platform_fee":
             self.platform.fee = p[name]
             self.vendors.price[:] = economics.vendor_price(
-                p["vendor_unit_cost"], p["vendor_markup"], p[name])
+                self.vendors.unit_cost, p["vendor_markup"], p[name])
 
     def outcomes(self) -> dict[str, Any]:
-        """Per-run outcomes: did the incumbent fall, when, and the platform's shares."""
+        """Per-run outcomes: did the incumbent fall, when, the platform's shares, and the
+        network's statistics."""
         shares = self._share_history or [0.0]
         fall = self.factory.fall_step
         return {
@@ -335,4 +375,5 @@ class TrustMarket(mesa.Model):
             "platform_share_final": float(shares[-1]),
             "platform_share_max": float(max(shares)),
             "platform_share_at_fall": float(shares[fall - 1]) if fall is not None else None,
+            **self.network,
         }

@@ -18,6 +18,17 @@ MODEL_REPORTERS = {
     "share_ever_used_platform": lambda m: float(m.consumers.ever_used.mean()),
     "gross": lambda m: m.week["gross"],
     "unserved": lambda m: m.week["unserved"],
+    "factory_price_contested": lambda m: m.factory.price_contested,
+    "vendor_entries": lambda m: m.week["vendor_entries"],
+    "vendor_exits_idle": lambda m: m.week["vendor_exits_idle"],
+    "vendor_exits_loss": lambda m: m.week["vendor_exits_loss"],
+    "vendor_exits_rating": lambda m: m.week["vendor_exits_rating"],
+    "campaigns": lambda m: m.week["campaigns"],
+    "campaign_success_share": lambda m: m.week["campaign_success_share"],
+    "rated_share_4_5_stars": lambda m: m.rated_share_top,
+    "institutional_trust": lambda m: m.platform.institutional_trust,
+    "referrals_made": lambda m: m.week["referrals_made"],
+    "platform_profit": lambda m: m.platform.profit,
 }
 
 # One value per run (``TrustMarket.outcomes()``), with the type each is stored as.
@@ -27,5 +38,9 @@ OUTCOME_TYPES = {
     "platform_share_final": "float64",
     "platform_share_max": "float64",
     "platform_share_at_fall": "float64",
+    "strong_degree_mean": "float64",
+    "strong_degree_p99": "float64",
+    "strong_degree_max": "int64",
+    "strong_clustering": "float64",
 }
 OUTCOMES = tuple(OUTCOME_TYPES)

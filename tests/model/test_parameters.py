@@ -27,7 +27,7 @@ def test_public_names_of_the_brief_exist():
              "factory_pricing", "factory_reprice_every", "factory_cash_reserve_weeks",
              "platform_fee"}
     assert names <= set(PARAMETERS)
-    assert PARAMETERS["factory_pricing"].choices == ("fixed", "full_cost")
+    assert PARAMETERS["factory_pricing"].choices == ("fixed", "full_cost", "responsive")
 
 
 def test_resolve_fills_defaults_and_checks_overrides():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.model.rules import economics, trust
+from sim.model.rules import economics, platform, referrals, trust
 
 
 def test_beta_mean_with_no_evidence_is_one_half_and_moves_with_evidence():
@@ -42,7 +42,7 @@ def test_decay_without_mask_reaches_the_floor_geometrically():
 
 
 def test_shown_rating_is_inflated_towards_one():
-    rating = trust.shown_rating(np.array([8.0]), np.array([2.0]), inflation=0.6)
+    rating = platform.shown_rating(np.array([8.0]), np.array([2.0]), inflation=0.6)
     assert rating[0] == pytest.approx(1 - (1 - 9 / 12) * 0.4)
 
 
@@ -51,13 +51,37 @@ def test_platform_trust_starts_at_institutional_trust_and_follows_own_evidence()
     np.testing.assert_allclose(t, [0.3, (10 + 1.5) / 15])
 
 
-def test_institutional_trust_grows_with_good_transactions():
-    low = trust.institutional_trust(0.0, 0.0, 0.3)
-    mid = trust.institutional_trust(1.0, 0.1, 0.3)
-    high = trust.institutional_trust(20.0, 2.0, 0.3)
-    assert low == pytest.approx(0.3)
-    assert low < mid < high < 1.0
-    assert high == pytest.approx((0.3 + 20) / 23)
+def test_institutional_trust_follows_the_recent_record_and_can_fall():
+    good = bad = 0.0
+    path = []
+    for week in range(300):
+        n_good, n_bad = (0.09, 0.01) if week < 150 else (0.02, 0.08)
+        good = platform.remember(good, n_good, 0.02)
+        bad = platform.remember(bad, n_bad, 0.02)
+        path.append(platform.institutional_trust(good, bad, 0.3))
+    assert path[0] == pytest.approx((0.3 + 0.09) / (1 + 0.1))
+    assert path[149] > 0.78  # a good record: towards (0.3 + 4.5) / 6 = 0.8
+    assert path[-1] < 0.35  # a bad one brings it down, towards (0.3 + 1) / 6
+    assert max(path) < 0.9
+
+
+def test_stars_put_ratings_on_the_five_star_scale():
+    np.testing.assert_allclose(platform.stars(np.array([0.0, 0.875, 1.0])), [1.0, 4.5, 5.0])
+
+
+def test_willingness_to_refer_rises_with_help_and_falls_with_blame():
+    w = referrals.willingness(0.2, np.array([0.0, 2.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 9.0]),
+                              np.array([0.0, 0.0, 1.0, 0.0]), 0.05, 0.05, 0.3)
+    np.testing.assert_allclose(w, [0.8, 0.9, 0.5, 1.0])
+
+
+def test_responsive_prices_cut_the_contested_price_and_raise_the_other():
+    contested, captive = economics.responsive_prices(0.5, 800.0, 500.0, 1500.0, 0.1, 0.8)
+    full = economics.full_cost_price(0.5, 800.0, 2000.0, 0.1)
+    assert contested == pytest.approx(0.8) and contested < full
+    assert captive == pytest.approx((0.5 + (800 - 0.3 * 500) / 1500) * 1.1)
+    assert captive > full
+    assert economics.responsive_prices(0.5, 800.0, 500.0, 1500.0, 0.1, 0.3)[0] == 0.5
 
 
 def test_row_argmax_matches_brute_force():

@@ -34,6 +34,7 @@ seed = 11
 [params]
 n_consumers = 120
 factory_cash_reserve_weeks = 4.0
+factory_fixed_cost_share = 0.8
 [tipping]
 low = 0.0
 high = 0.5

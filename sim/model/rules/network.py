@@ -60,6 +60,16 @@ class Layer:
         self.stored.data[where] = self.initial[where] / self.scale
 
 
+    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
+        """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust."""
+        keys = rows.astype(np.int64) * self.stored.shape[0] + cols
+        if self._keys.size == 0 or keys.size == 0:
+            return
+        where = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
+        where = where[self._keys[where] == keys]
+        self.stored.data[where] *= 1.0 - share
+
+
 @dataclass
 class Ties:
     """The two layers: clustered strong ties (the inner circle) and random weak ties."""
@@ -80,6 +90,11 @@ class Ties:
         """Ties that were just used are restored to full trust at once."""
         self.strong.reactivate(rows, cols)
         self.weak.reactivate(rows, cols)
+
+    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
+        """Ties through which a referral went wrong lose a share of their trust (M12)."""
+        self.strong.weaken(rows, cols, share)
+        self.weak.weaken(rows, cols, share)
 
 
 def strong_layer(n: int, mean_degree: float, model: str, clustering: float,
@@ -140,3 +155,17 @@ def to_networkx(ties: Ties) -> nx.Graph:
         graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True),
                              strong=strong)
     return graph
+
+
+def network_statistics(ties: Ties) -> dict[str, float]:
+    """The strong layer's degree (mean, 99th percentile, maximum) and average local
+    clustering (nodes with fewer than two ties count as 0, as in networkx)."""
+    a = ties.strong.adjacency
+    degree = np.diff(a.indptr)
+    triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2.0
+    pairs = degree * (degree - 1) / 2.0
+    local = np.divide(triangles, pairs, out=np.zeros(degree.size), where=pairs > 0)
+    return {"strong_degree_mean": float(degree.mean()),
+            "strong_degree_p99": float(np.percentile(degree, 99)),
+            "strong_degree_max": int(degree.max(initial=0)),
+            "strong_clustering": float(local.mean())}

@@ -52,27 +52,12 @@ def mediated_evidence(rating: np.ndarray, platform_trust: np.ndarray, weight: fl
     return strength * rating, strength * (1.0 - rating)
 
 
-def shown_rating(successes: np.ndarray, failures: np.ndarray, inflation: float) -> np.ndarray:
-    """Public rating: the beta mean pushed towards 1 by rating inflation (M8)."""
-    return 1.0 - (1.0 - beta_mean(successes, failures)) * (1.0 - inflation)
-
-
 def platform_trust(own_good: np.ndarray, own_bad: np.ndarray, institutional: float,
                    institutional_weight: float) -> np.ndarray:
     """A consumer's trust in the platform: own evidence on a prior set by institutional trust."""
     return (own_good + institutional_weight * institutional) / (
         own_good + own_bad + institutional_weight
     )
-
-
-def institutional_trust(good_per_capita: float, bad_per_capita: float, initial: float,
-                        strength: float = 1.0) -> float:
-    """Institutional trust: network-wide evidence per consumer on a prior of ``initial``.
-
-    It starts at ``initial`` and, as transactions accumulate across the whole network, moves
-    towards the platform's observed success rate (M8).
-    """
-    return (strength * initial + good_per_capita) / (strength + good_per_capita + bad_per_capita)
 
 
 def row_argmax(matrix: sp.csr_matrix, values: np.ndarray, row_of: np.ndarray | None = None):
