@@ -23,7 +23,7 @@ from sim.model.parameters import ParameterError, check_name, resolve
 from sim.model.rules import economics, referrals, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import build_ties, network_statistics
-from sim.model.rules.platform import shown_rating, share_at_top
+from sim.model.rules.platform import share_at_top, shown_rating
 
 MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
