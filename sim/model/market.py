@@ -63,7 +63,7 @@ class TrustMarket(mesa.Model):
         c.committed[people[:n_committed]] = True
         early = people[n_committed:n_committed + n_early]
         c.ever_used[early] = True
-        c.platform_good[early] = 1.0
+        c.platform_good[early] = p["tie_threshold"]
         c.last[early] = PLATFORM
         self.vendors = VendorArrays()
         self.platform = Platform(p["platform_fee"], p["rating_inflation"],
@@ -81,9 +81,10 @@ class TrustMarket(mesa.Model):
         drawn = vendors.traits(self, founders.size)
         pledges = np.full(founders.size, float(p["campaign_target"]))
         vendors.open_shops(self, founders, drawn, vendors.seed_money(self, pledges, drawn))
-        if early.size and self.vendors.active.any():
+        if early.size and self.vendors.active.any():  # regulars, tied to their vendor (M4)
             c.fav[early] = self.rng.choice(np.flatnonzero(self.vendors.active), size=early.size)
-            c.fav_good[early] = 1.0
+            c.fav_good[early] = p["tie_threshold"]
+            c.tied[early] = p["trust_channels"]
         self.week: dict[str, float] = {"platform_share": 0.0, "gross": 0.0, "unserved": 0}
         self._contested = np.zeros(n, bool)
         self._refresh_platform_trust()

@@ -104,7 +104,7 @@ _DECLARED = [
     _p("beta_risk",          15.0,    0, 50, "utility", "Weight on the perceived chance of losing the payment.", "assumption: as price", group="choice"),
     _p("habit",              3.5,    0, 20, "utility", "Utility bonus for buying where one bought last time (state dependence, on the logit scale).", "Guadagni & Little 1983: brand loyalty the strongest variable in a logit of coffee brand choice, coefficient of order 3-4 (size an assumption within that order)", group="choice"),
     _p("endorsements_needed", 1,     1, 10, "strong ties", "Strong ties who must endorse the platform before a first purchase (1 = simple contagion).", "Centola & Macy 2007", group="choice"),
-    _p("early_adopter_share", 0.01,  0, 1, "share", "Consumers already buying on the platform at week 0 (not committed): one good purchase, last bought there.", "assumption: a platform present but small", group="choice"),
+    _p("early_adopter_share", 0.01,  0, 1, "share", "Consumers already buying on the platform at week 0 (not committed): regulars tied to one vendor, last bought there.", "assumption: a platform present but small", group="choice"),
     # --- interventions (M10) ---------------------------------------------------------------
     _p("committed_share",    0.0,    0, 1, "share", "Consumers who buy on the platform whatever happens.", "Centola et al. 2018 committed-minority design", group="interventions"),
     _p("consumer_switching", True,   description="If false only committed consumers use the platform (the pure-accounting limit).", source="test design", group="interventions"),
