@@ -14,7 +14,8 @@ import argparse
 import statistics
 import time
 
-from sim.app.app import MarketView, user_params
+from sim.app.params import user_params
+from sim.app.view import MarketView
 
 TARGET_MS = 200
 

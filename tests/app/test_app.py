@@ -18,7 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.app import app
+from sim.app.components import HELP_SUMMARY, status
+from sim.app.dashboard import CHOICE_PALETTE, FALL_LINE_COLOR, SHARE_TOP, grown
+from sim.app.params import help_table, label, parse_seed, slider_step, user_params
+from sim.app.view import MarketView
 from sim.cli.commands.viz import solara_command, solara_environment
 from sim.cli.main import build_parser
 from sim.model.market import TrustMarket
@@ -34,7 +37,7 @@ TYPES = {bool: "Checkbox", int: "SliderInt", float: "SliderFloat", str: "Select"
 
 # ----------------------------------------------------------------- no browser
 def test_every_declared_parameter_has_an_input_with_its_default_range_and_label():
-    params = app.user_params()
+    params = user_params()
     assert list(params) == ["seed", *PARAMETERS]
     for name, param in PARAMETERS.items():
         spec = params[name]
@@ -47,16 +50,16 @@ def test_every_declared_parameter_has_an_input_with_its_default_range_and_label(
         if name == "n_consumers":
             continue
         assert spec["value"] == param.default, name
-        assert spec["label"] == app.label(param)
+        assert spec["label"] == label(param)
         if spec["type"].startswith("Slider"):
             assert spec["max"] == param.high, name
 
 
 def test_only_the_population_differs_and_its_label_says_so():
-    spec, declared = app.user_params()["n_consumers"], PARAMETERS["n_consumers"]
+    spec, declared = user_params()["n_consumers"], PARAMETERS["n_consumers"]
     assert (spec["value"], spec["min"], spec["max"]) == (300, declared.low, 2000)
     assert spec["label"] == "n_consumers (consumers): app starts at 300, not 2000"
-    assert app.user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
+    assert user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
                                          "value": "1"}
 
 
@@ -64,15 +67,15 @@ def test_every_float_default_and_bound_lies_on_its_slider_steps():
     for param in PARAMETERS.values():
         if param.kind is not float:
             continue
-        step = app.slider_step(param)
+        step = slider_step(param)
         for x in (param.low, param.default):
             assert x / step == pytest.approx(round(x / step)), param.name
         assert 10 <= (param.high - param.low) / step <= 100_000, param.name
 
 
 @pytest.fixture(scope="module")
-def view() -> app.MarketView:
-    return app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+def view() -> MarketView:
+    return MarketView(seed=3, n_consumers=300, committed_share=0.1)
 
 
 def test_the_layout_comes_from_the_seed_and_stays_fixed_while_the_model_runs(view):
@@ -80,14 +83,14 @@ def test_the_layout_comes_from_the_seed_and_stays_fixed_while_the_model_runs(vie
     assert before.shape == (300, 2)
     view.run_for(3)
     np.testing.assert_array_equal(view.layout, before)
-    again = app.MarketView(seed=3, n_consumers=300, committed_share=0.1)
+    again = MarketView(seed=3, n_consumers=300, committed_share=0.1)
     np.testing.assert_array_equal(again.layout, before)
-    other = app.MarketView(seed=4, n_consumers=300, committed_share=0.1)
+    other = MarketView(seed=4, n_consumers=300, committed_share=0.1)
     assert not np.allclose(other.layout, before)
 
 
 def test_the_app_model_runs_exactly_like_the_model_with_the_same_seed():
-    shown = app.MarketView(seed=5, n_consumers=300, committed_share=0.2)
+    shown = MarketView(seed=5, n_consumers=300, committed_share=0.2)
     plain = TrustMarket(rng=5, n_consumers=300, committed_share=0.2)
     shown.run_for(6)
     plain.run_for(6)
@@ -108,7 +111,7 @@ def test_the_figures_show_this_weeks_choices_and_the_series(view):
     png = view.dashboard.png("network")
     assert png.startswith(b"\x89PNG")
     colors = view.dashboard.nodes.get_facecolors()
-    expected = np.array([app.CHOICE_PALETTE[c] for c in view.consumers.choice])
+    expected = np.array([CHOICE_PALETTE[c] for c in view.consumers.choice])
     from matplotlib.colors import to_rgba_array
     np.testing.assert_allclose(colors, to_rgba_array(expected))
     for name in ("share", "factory", "platform"):
@@ -118,25 +121,25 @@ def test_the_figures_show_this_weeks_choices_and_the_series(view):
     np.testing.assert_array_equal(y, view.datacollector.model_vars["platform_share"])
 
 
-def levels_and_labels(model: app.MarketView) -> list[tuple[float, str]]:
+def levels_and_labels(model: MarketView) -> list[tuple[float, str]]:
     ax = model.dashboard.lines["platform_share"].axes
     return sorted((line.get_ydata()[0], line.get_label()) for line in ax.lines[1:])
 
 
 def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
-    model = app.MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.7)
+    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.7)
     assert levels_and_labels(model) == [
         (0.2, "20%: the essay's tipping point"),
         (pytest.approx(0.3), "break-even share (30%)")]
 
 
 def test_at_the_default_fixed_cost_the_two_lines_are_drawn_as_one():
-    model = app.MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)  # 1 - 0.8
+    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)  # 1 - 0.8
     assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share")]
 
 
 def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
-    model = app.MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)
+    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)
     model.dashboard.png("share")
     ax = model.dashboard.lines["platform_share"].axes
     legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
@@ -146,13 +149,13 @@ def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
 
 
 def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_1_and_says_so():
-    assert app.parse_seed("7") == (7, None)
-    assert app.parse_seed(0) == (0, None)
+    assert parse_seed("7") == (7, None)
+    assert parse_seed(0) == (0, None)
     note = ("The seed must be a whole number, 0 or more; {!r} is not, so this run uses "
             "seed 1.")
     for typed in ("-3", "1.5", "abc", ""):
-        assert app.parse_seed(typed) == (1, note.format(typed))
-    model = app.MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
+        assert parse_seed(typed) == (1, note.format(typed))
+    model = MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
     assert (model.seed, model.seed_note) == (1, note.format("-3"))
     plain = TrustMarket(rng=1, n_consumers=50)
     model.run_for(2)
@@ -163,7 +166,7 @@ def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_1_and_say
 
 def test_the_parameter_table_is_escaped_html_with_changed_values_in_bold():
     values = {name: param.default for name, param in PARAMETERS.items()}
-    table = app.help_table({**values, "committed_share": 0.05})
+    table = help_table({**values, "committed_share": 0.05})
     assert table.count("<tr>") == len(PARAMETERS) + 1
     assert table.count("<strong>") == 1
     assert ("<tr><td><code>committed_share</code></td><td><strong>0.05</strong></td>"
@@ -173,26 +176,26 @@ def test_the_parameter_table_is_escaped_html_with_changed_values_in_bold():
 
 
 def test_axes_grow_in_few_large_steps_and_a_full_share_fits():
-    assert app.grown((0, 1), 0.2, 0.9) is None
-    assert app.grown((0, 1), 0, 1.0) == pytest.approx((0, 1.5))
-    assert app.grown((0, 1.5), 0, 1.4) is None
-    assert app.grown((0, app.SHARE_TOP), 0, 1.0) is None
-    assert app.grown((0, 10), -1, 5) == pytest.approx((-4, 10))
+    assert grown((0, 1), 0.2, 0.9) is None
+    assert grown((0, 1), 0, 1.0) == pytest.approx((0, 1.5))
+    assert grown((0, 1.5), 0, 1.4) is None
+    assert grown((0, SHARE_TOP), 0, 1.0) is None
+    assert grown((0, 10), -1, 5) == pytest.approx((-4, 10))
 
 
 def test_a_fallen_incumbent_turns_the_status_red_and_marks_every_plot(view):
     # The display only: the fall itself is the model's business (tests/model/test_model.py).
-    model = app.MarketView(seed=2, n_consumers=300)
+    model = MarketView(seed=2, n_consumers=300)
     model.run_for(4)
-    assert app.status(model)[1] is False
+    assert status(model)[1] is False
     model.factory.alive, model.factory.fall_step = False, 4
     model.step()
-    text, fallen = app.status(model)
+    text, fallen = status(model)
     assert fallen and text.startswith("THE INCUMBENT HAS FALLEN: week 4")
     model.dashboard.update()
     for line in model.dashboard.lines.values():
         assert [m.get_xdata()[0] for m in line.axes.lines
-                if m.get_color() == app.FALL_LINE_COLOR] == [4]
+                if m.get_color() == FALL_LINE_COLOR] == [4]
 
 
 def test_viz_serves_on_this_machine_only_unless_asked():
@@ -285,7 +288,7 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
 
     _, url, log = server
     assert f"The app will be at {url}" in log.read_text()
-    specs = app.user_params()
+    specs = user_params()
     errors: list[str] = []
 
     def banner(week: int) -> str:  # the share the app must show: the same model, run here
@@ -345,7 +348,7 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
             expect(page.get_by_text(banner(3))).to_be_visible()
             assert share.screenshot() != before
 
-            help_summary = page.get_by_text(app.HELP_SUMMARY)
+            help_summary = page.get_by_text(HELP_SUMMARY)
             help_summary.click()
             expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
                 timeout=30_000)

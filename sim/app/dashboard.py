@@ -1,0 +1,214 @@
+"""The app's matplotlib figures (network, share, factory, platform), built once per model
+and brought up to date each week by blitting."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
+
+from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, break_even_share
+from sim.outputs import figures
+
+if TYPE_CHECKING:
+    from sim.app.view import MarketView
+
+TIPPING_SHARE = 0.20  # the essay's claim: incumbents tip at about 20% of the gross
+CHOICE_COLORS = {code: figures.CHOICE_COLOURS[name]  # as in the paper figures
+                 for code, name in ((FACTORY, "factory"), (PLATFORM, "platform"),
+                                    (NOTHING, "nothing"))}
+CHOICE_PALETTE = np.array([CHOICE_COLORS[k] for k in (NOTHING, FACTORY, PLATFORM)])
+CHOICE_NAMES = {FACTORY: "factory", PLATFORM: "platform", NOTHING: "nothing"}
+FALLEN_COLOR = "#c62828"  # the app bar's badge
+FALL_LINE_COLOR = figures.BLACK  # the week of the fall, on every plot
+THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line's last week
+SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
+SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
+
+
+class Frame:
+    """A figure redrawn by blitting: its background (axes, ticks, legends) is drawn again
+    only when an axis has to grow; each week only the changing artists are drawn on it."""
+
+    def __init__(self, fig: Figure, changing: list[Artist]) -> None:
+        self.fig, self.changing = fig, changing
+        self.canvas = FigureCanvasAgg(fig)
+        self.background = None
+        for artist in changing:
+            artist.set_animated(True)
+
+    def invalidate(self) -> None:
+        self.background = None
+
+    def png(self) -> bytes:
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self.background)
+        for artist in self.changing:
+            self.fig.draw_artist(artist)
+        out = io.BytesIO()
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(out, "png",
+                                                                    compress_level=1)
+        return out.getvalue()
+
+
+def grown(limits: tuple[float, float], low: float, high: float) -> tuple[float, float] | None:
+    """Wider limits if [low, high] does not fit in ``limits`` with room at the top, else None."""
+    if limits[0] <= low and high <= limits[1] - 0.02 * (limits[1] - limits[0]):
+        return None
+    margin = 0.5 * max(high - low, 0.2 * max(abs(low), abs(high)), 1e-9)
+    bottom = limits[0] if low >= limits[0] else low - margin
+    return bottom, max(limits[1], high + margin)
+
+
+def share_legend(ax: Axes) -> None:
+    """The share plot's legend, below the axes, where it covers no line."""
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+              frameon=False)
+
+
+class Dashboard:
+    """The app's figures for one model, built once and brought up to date each week."""
+
+    def __init__(self, model: MarketView) -> None:
+        self.model = model
+        self.updated_at: float | None = None
+        self.lines: dict[str, Line2D] = {}
+        self.horizon = 52  # weeks on the x axes; doubles when the run gets there
+        self.fall_marked = False
+        self.frames = {"network": self._network(), "share": self._share(),
+                       "factory": self._panels("The factory", FACTORY, (2, 2), [
+                           ("factory_price", "price"), ("factory_volume", "volume (units sold)"),
+                           ("factory_profit", "profit (per week)"), ("factory_cash", "cash")]),
+                       "platform": self._panels("The platform", PLATFORM, (1, 2), [
+                           ("platform_trust", "mean trust in the platform"),
+                           ("n_vendors", "vendors on the platform")])}
+
+    # building
+    def _network(self) -> Frame:
+        fig = Figure(figsize=(5.6, 3.8), dpi=100, layout="constrained")
+        ax = fig.add_subplot()
+        ax.add_collection(LineCollection(self.model.tie_segments[False], colors="#9a9a9a",
+                                         linewidths=0.3, alpha=0.12, zorder=1))
+        ax.add_collection(LineCollection(self.model.tie_segments[True], colors="#303030",
+                                         linewidths=0.7, alpha=0.3, zorder=2))
+        xy, committed = self.model.layout, self.model.consumers.committed
+        self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=30, c=CHOICE_COLORS[NOTHING],
+                                edgecolors="white", linewidths=0.4, zorder=3)
+        rings = ax.scatter(xy[committed, 0], xy[committed, 1], s=75, facecolors="none",
+                           edgecolors="black", linewidths=1.4, zorder=4)
+        handles = [Line2D([], [], ls="", marker="o", ms=7, color=CHOICE_COLORS[k],
+                          label=CHOICE_NAMES[k]) for k in (FACTORY, PLATFORM, NOTHING)]
+        handles += [Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec="black", mew=1.4,
+                           label="committed"),
+                    Line2D([], [], color="#303030", lw=1.6, alpha=0.7, label="strong tie"),
+                    Line2D([], [], color="#9a9a9a", lw=0.6, alpha=0.7, label="weak tie")]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
+                  frameon=False, title="bought this week", title_fontsize=8)
+        ax.set_title(f"The tie network ({self.model.p['n_consumers']} consumers)", fontsize=10)
+        ax.set_aspect("equal")
+        ax.autoscale_view()
+        ax.set_axis_off()
+        self.counts = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top",
+                              fontsize=8.5)
+        return Frame(fig, [self.nodes, rings, self.counts])
+
+    def _share(self) -> Frame:
+        fig = Figure(figsize=(5.6, 3.9), dpi=100)
+        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.3, top=0.92)
+        ax = fig.add_subplot()
+        be = break_even_share(self.model.p["factory_fixed_cost_share"])
+        (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share",
+                          **THIS_WEEK)
+        if abs(be - TIPPING_SHARE) < SAME_LEVEL:
+            ax.axhline(be, color=figures.GREEN, ls="--", lw=1.6,
+                       label=f"{TIPPING_SHARE:.0%} claim = break-even share")
+        else:
+            ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
+                       label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
+            ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0,
+                       label=f"break-even share ({be:.0%})")
+        ax.set(xlim=(0, self.horizon), ylim=(0, max(0.3, be + 0.1)), xlabel="week",
+               ylabel="share of the gross")
+        ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")
+        ax.set_title("The platform's share of the sector's gross", fontsize=10)
+        share_legend(ax)
+        ax.grid(alpha=0.3)
+        self.lines["platform_share"] = line
+        return Frame(fig, [line])
+
+    def _panels(self, title: str, side: int, shape: tuple[int, int],
+                panels: list[tuple[str, str]]) -> Frame:
+        fig = Figure(figsize=(5.6, 3.7), dpi=100)  # fixed margins: redrawing stays cheap
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.84, wspace=0.28,
+                            hspace=0.5)
+        color = CHOICE_COLORS[side]
+        lines = []
+        for ax, (name, heading) in zip(fig.subplots(*shape).ravel(), panels, strict=True):
+            (line,) = ax.plot([], [], color=color, lw=1.5, **THIS_WEEK)
+            ax.set_title(heading, fontsize=9)
+            ax.tick_params(labelsize=8)
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.grid(alpha=0.3)
+            ax.set_xlim(0, self.horizon)
+            ax.set_ylim(0, 1)
+            ax.axhline(0, color="black", lw=0.6)
+            self.lines[name] = line
+            lines.append(line)
+        fig.suptitle(title, fontsize=10)
+        return Frame(fig, lines)
+
+    # updating
+    def update(self) -> None:
+        """Bring every figure to the model's current week."""
+        model = self.model
+        if self.updated_at == model.time:
+            return
+        self.updated_at = model.time
+        choice = model.consumers.choice
+        self.nodes.set_facecolors(CHOICE_PALETTE[choice])
+        counts = np.bincount(choice, minlength=3)
+        self.counts.set_text(
+            f"week {int(model.time)}: factory {counts[FACTORY]}, platform {counts[PLATFORM]}, "
+            f"nothing {counts[NOTHING]}; {int(model.consumers.committed.sum())} committed")
+        weeks = len(model.datacollector.model_vars.get("platform_share", []))
+        if weeks > self.horizon:
+            while weeks > self.horizon:
+                self.horizon *= 2
+            for name in ("share", "factory", "platform"):
+                for ax in self.frames[name].fig.axes:
+                    ax.set_xlim(0, self.horizon)
+                self.frames[name].invalidate()
+        for name, line in self.lines.items():
+            values = np.asarray(model.datacollector.model_vars.get(name, []), dtype=float)
+            line.set_data(np.arange(1, values.size + 1), values)
+            finite = values[np.isfinite(values)]
+            if finite.size and (new := grown(line.axes.get_ylim(), finite.min(), finite.max())):
+                line.axes.set_ylim(new if name != "platform_share" else (0, min(SHARE_TOP, new[1])))
+                self.frame_of(line).invalidate()
+        if model.factory.fall_step is not None and not self.fall_marked:
+            self.fall_marked = True
+            for line in self.lines.values():
+                line.axes.axvline(model.factory.fall_step, color=FALL_LINE_COLOR, lw=1.5,
+                                  label="the incumbent fell")
+                self.frame_of(line).invalidate()
+            share_legend(self.lines["platform_share"].axes)
+
+    def frame_of(self, line: Line2D) -> Frame:
+        return next(f for f in self.frames.values() if line.figure is f.fig)
+
+    def png(self, name: str) -> bytes:
+        """One figure, up to date, as PNG bytes."""
+        self.update()
+        return self.frames[name].png()

@@ -1,0 +1,123 @@
+"""The figure registry (:data:`FIGURES`), and writing figures to files (:func:`save`,
+:func:`make_figures`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.style
+import pandas as pd
+
+from sim.experiments.provenance import code_version
+from sim.outputs.figures.common import FORMATS, STYLE, Plot, Result, count, varying
+from sim.outputs.figures.death_spiral import SPIRAL, death_spiral
+from sim.outputs.figures.early_warning import early_warning
+from sim.outputs.figures.fall_probability import fall_probability
+from sim.outputs.figures.network import network
+from sim.outputs.figures.phase_map import phase_map
+from sim.outputs.figures.sensitivity import sensitivity
+from sim.outputs.figures.share_over_time import share_over_time
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A figure: its file name, title, drawing function and whether a result has its data."""
+
+    name: str
+    title: str
+    draw: Callable[[Result], Plot]
+    applies: Callable[[Result], bool]
+
+
+def _has_series(result: Result, columns: list[str]) -> bool:
+    return (result.has("runs") and len(result.runs) > 0
+            and set(columns) <= set(result.series_columns))
+
+
+def _tipping(result: Result) -> dict[str, Any]:
+    return result.json("tipping.json")
+
+
+FIGURES = [
+    Spec("share_over_time", "Platform share over time", share_over_time,
+         lambda r: _has_series(r, ["platform_share"]) and len(varying(r.runs)) <= 2),
+    Spec("fall_probability", "Probability of the fall", fall_probability,
+         lambda r: bool(_tipping(r).get("design"))),
+    Spec("phase_map", "The phase map", phase_map,
+         lambda r: len(_tipping(r).get("estimates", [])) > 1
+         and 1 <= len(_tipping(r)["varied"]) <= 2),
+    Spec("death_spiral", "The death spiral", death_spiral,
+         lambda r: _has_series(r, [column for column, _, _ in SPIRAL])),
+    Spec("network", "The network at a few moments", network,
+         lambda r: r.has("network/nodes.parquet") and r.has("network/edges.parquet")),
+    Spec("early_warning", "Early-warning signals before the fall", early_warning,
+         lambda r: r.has("ews.parquet") and len(pd.read_parquet(r.path / "ews.parquet")) > 0),
+    Spec("sensitivity", "Sensitivity indices", sensitivity,
+         lambda r: any(m in r.json("sensitivity.json") for m in ("morris", "sobol"))),
+]
+
+
+def provenance(result: Result, plot: Plot) -> str:
+    """Where a figure's data come from, in one sentence."""
+    made_by = plot.made_by or result.manifest.get("code_version", "unknown")
+    return (f"Data: scenario '{result.scenario}' ({result.path}), "
+            f"{count(plot.n_runs, 'run')}, results made by code version {made_by}; "
+            f"figure drawn by trust-tipping {code_version()}.")
+
+
+def _replace(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write ``path`` through a temporary name, so it is whole or absent."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> list[Path]:
+    """Write ``plot`` as out/NAME.{pdf,svg,png,txt} (default out: DIR/figures); the caption
+    and provenance go in the .txt file and in each file's metadata."""
+    out = Path(out or result.path / "figures")
+    out.mkdir(parents=True, exist_ok=True)
+    source = provenance(result, plot)
+    creator = (f"trust-tipping {code_version()} (sim.outputs.figures), "
+               f"matplotlib {matplotlib.__version__}")
+    keywords = f"scenario={result.scenario}; runs={plot.n_runs}"
+    metadata = {
+        "pdf": {"Title": spec.title, "Subject": f"{plot.caption} {source}",
+                "Keywords": keywords, "Creator": creator, "CreationDate": None},
+        "svg": {"Title": spec.title, "Description": f"{plot.caption} {source}",
+                "Keywords": keywords, "Creator": creator, "Date": None},
+        "png": {"Title": spec.title, "Description": plot.caption, "Source": source,
+                "Software": creator},
+    }
+    with matplotlib.style.context(STYLE):
+        paths = [_replace(out / f"{spec.name}.{fmt}", lambda tmp, fmt=fmt: plot.figure.savefig(
+            tmp, format=fmt, metadata=metadata[fmt])) for fmt in FORMATS]
+    text = f"{spec.title}. {plot.caption}\n\n{source}\n"
+    paths.append(_replace(out / f"{spec.name}.txt",
+                          lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    return paths
+
+
+def applicable(result: Result) -> list[Spec]:
+    """The figures whose data ``result`` holds."""
+    return [spec for spec in FIGURES if spec.applies(result)]
+
+
+def make_figures(result: Result | Path | str, names: list[str] | None = None,
+                 say: Callable[[str], Any] = lambda text: None) -> dict[str, list[Path]]:
+    """Draw and save every figure that applies to ``result`` (a Result or its folder), or
+    only those in ``names``; ``say`` hears one line per figure written."""
+    result = result if isinstance(result, Result) else Result(result)
+    made = {}
+    for spec in applicable(result):
+        if names is None or spec.name in names:
+            made[spec.name] = save(spec.draw(result), result, spec)
+            say(f"  {spec.name}: {', '.join(p.suffix[1:] for p in made[spec.name])}"
+                f"  ({spec.title})")
+    return made

@@ -1,0 +1,16 @@
+"""The tipping estimator: where does the chance of an outcome cross one half?
+
+- :mod:`.fit`: the Firth-penalized logistic dose-response fit (:class:`Fit`,
+  :func:`fit_dose_response`, :func:`wald_band`); numpy/scipy only;
+- :mod:`.design`: the adaptive design (:class:`Design`, :class:`Trial`,
+  :func:`adaptive_design`), model-free;
+- :mod:`.study`: a scenario's ``[tipping]`` table (:class:`TippingSpec`, :func:`spec_from`)
+  run through the batch runner (:func:`run_study`), written to ``tipping.json``.
+"""
+
+from sim.studies.tipping.design import Design, Trial, adaptive_design
+from sim.studies.tipping.fit import Fit, fit_dose_response, wald_band
+from sim.studies.tipping.study import TippingSpec, run_study, spec_from, summarize
+
+__all__ = ["Design", "Fit", "TippingSpec", "Trial", "adaptive_design", "fit_dose_response",
+           "run_study", "spec_from", "summarize", "wald_band"]

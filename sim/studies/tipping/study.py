@@ -1,0 +1,210 @@
+"""The tipping study: a scenario's ``[tipping]`` table run through the batch runner.
+
+:func:`run_study` runs a scenario's ``[tipping]`` table (:class:`TippingSpec`; one adaptive
+design per point of its ``[sweep]``/``[sample]``) and writes ``DIR/tipping.json``: per point
+``estimate``, ``ci_low``, ``ci_high``, ``width``, ``n_runs``, ``claim``,
+``claim_inside_ci``, ``break_even_share``, ``variable``, ``outcome`` and the design's runs
+and events at each value, under ``estimates``; with one point these also sit at the top.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.experiments import results, storage
+from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.scenarios import ScenarioError
+from sim.model.parameters import ParameterError, suggest
+from sim.model.registry import outcome_types, resolve_params
+from sim.model.rules import economics
+from sim.studies.tipping.design import Design
+
+
+@dataclass(frozen=True)
+class TippingSpec:
+    """What to estimate and how many runs to spend (the scenario's ``[tipping]`` table)."""
+
+    variable: str = "committed_share"
+    low: float = 0.0
+    high: float = 0.5
+    outcome: str = "incumbent_fell"
+    claim: float = 0.20
+    budget: int = 120
+    grid: int = 7
+    replicates: int = 4
+    batch: int = 24
+    level: float = 0.95
+
+
+SPEC_KEYS = {
+    "variable": "a number parameter of the model (default committed_share)",
+    "low": "a number: the lowest value of the variable",
+    "high": "a number above low: the highest value of the variable",
+    "outcome": "a true/false outcome of the model (default incumbent_fell)",
+    "claim": "a number: the claimed critical value (default 0.20)",
+    "budget": "a whole number of runs per point, at least grid x replicates",
+    "grid": "a whole number of coarse grid values, 3 to 101",
+    "replicates": "a whole number of runs per coarse grid value, 1 to 1000",
+    "batch": "a whole number of runs per adaptive round, 1 to 100000",
+    "level": "the confidence level, a number in [0.5, 0.999]",
+}
+
+
+def spec_from(scenario: Any) -> TippingSpec:
+    """The scenario's ``[tipping]`` table checked and filled in with the defaults.
+
+    Errors read ``FILE: tipping.KEY: message`` and raise ScenarioError.
+    """
+    path, raw = scenario.path, scenario.tipping
+
+    def fail(key: str, message: str) -> ScenarioError:
+        return ScenarioError(f"{path}: tipping{'.' + key if key else ''}: {message}")
+
+    if raw is None:
+        raise fail("", "missing; a tipping study needs a [tipping] table with low and high")
+    for key in raw:
+        if key not in SPEC_KEYS:
+            raise fail(key, f"unknown key{suggest(key, list(SPEC_KEYS))}; allowed: "
+                       + ", ".join(SPEC_KEYS))
+    values = {**asdict(TippingSpec()), **raw}
+    for key in ("low", "high"):
+        if key not in raw:
+            raise fail(key, f"missing; allowed: {SPEC_KEYS[key]}")
+    defaults = resolve_params(scenario.model, {})
+    variable = values["variable"]
+    if not isinstance(variable, str) or variable not in defaults:
+        hint = suggest(variable, list(defaults)) if isinstance(variable, str) else ""
+        raise fail("variable", f"got {variable!r}{hint}, allowed: {SPEC_KEYS['variable']}")
+    if type(defaults[variable]) is not float:
+        raise fail("variable", f"'{variable}' is not a number parameter; allowed: "
+                   f"{SPEC_KEYS['variable']}")
+    if variable in scenario.params or variable in scenario.sweep or (
+            scenario.sample and variable in scenario.sample.ranges):
+        raise fail("variable", f"'{variable}' is also set in [params], [sweep] or [sample]; "
+                   "the tipping study varies it")
+    for key in ("low", "high", "claim", "level"):
+        if isinstance(values[key], bool) or not isinstance(values[key], int | float):
+            raise fail(key, f"got {values[key]!r}, allowed: {SPEC_KEYS[key]}")
+        values[key] = float(values[key])
+    for key in ("low", "high"):
+        try:
+            resolve_params(scenario.model, {variable: values[key]})
+        except ParameterError as error:
+            raise fail(key, str(error)) from None
+    if not values["low"] < values["high"]:
+        raise fail("high", f"got {values['high']!r}, allowed: {SPEC_KEYS['high']}")
+    if not 0.5 <= values["level"] <= 0.999:
+        raise fail("level", f"got {values['level']!r}, allowed: {SPEC_KEYS['level']}")
+    outcome = values["outcome"]
+    if outcome_types(scenario.model).get(outcome) != "bool":
+        known = [k for k, v in outcome_types(scenario.model).items() if v == "bool"]
+        hint = suggest(outcome, known) if isinstance(outcome, str) else ""
+        raise fail("outcome", f"got {outcome!r}{hint}, allowed: one of " + ", ".join(known))
+    for key, low, high in (("grid", 3, 101), ("replicates", 1, 1000), ("batch", 1, 100_000),
+                           ("budget", 1, 10_000_000)):
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise fail(key, f"got {value!r}, allowed: {SPEC_KEYS[key]}")
+    if values["budget"] < values["grid"] * values["replicates"]:
+        raise fail("budget", f"got {values['budget']}, allowed: {SPEC_KEYS['budget']} "
+                   f"({values['grid'] * values['replicates']})")
+    return TippingSpec(**values)
+
+
+def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, Any]:
+    """One tipping estimate as stored in ``tipping.json``.
+
+    If no run (or every run) shows the outcome, there is no estimate and the interval is the
+    open side beyond ``high`` (or below ``low``).
+    """
+    s = design.spec
+    x, n, k = design.table()
+    failed = len(design.trials) - design.n_runs
+    result: dict[str, Any] = {
+        "variable": s.variable, "outcome": s.outcome, "low": s.low, "high": s.high,
+        "claim": s.claim, "level": s.level, "n_runs": design.n_runs, "n_failed": failed,
+        "break_even_share": (economics.break_even_share(params["factory_fixed_cost_share"])
+                             if model == "trust_market" else None)}
+    fit = design.fit() if design.transition_seen() else None
+    if fit is not None and math.isfinite(fit.estimate):
+        result |= {"estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
+                   "width": fit.width, "claim_inside_ci": fit.covers(s.claim),
+                   "separated": fit.separated, "intercept": fit.intercept,
+                   "slope": fit.slope, "covariance": fit.covariance, "transition": "inside"}
+    elif fit is not None:  # both outcomes but no trend: s* could be anywhere
+        result |= {"estimate": None, "ci_low": None, "ci_high": None, "width": None,
+                   "claim_inside_ci": True, "separated": False, "intercept": fit.intercept,
+                   "slope": 0.0, "covariance": fit.covariance, "transition": "flat"}
+    else:
+        never = k.sum() == 0
+        low, high = (s.high, None) if never else (None, s.low)
+        result |= {"estimate": None, "ci_low": low, "ci_high": high, "width": None,
+                   "claim_inside_ci": (s.claim > s.high) if never else (s.claim < s.low),
+                   "separated": None, "intercept": None, "slope": None, "covariance": None,
+                   "transition": "above" if never else "below"}
+    result["design"] = [{"x": float(a), "runs": int(b), "events": int(c)}
+                        for a, b, c in zip(x, n, k, strict=True)]
+    return result
+
+
+def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
+              progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
+    """Run the scenario's tipping study (one design per sweep/sample point) through the
+    batch runner, resumably, and write ``out/tipping.json``; return what it holds."""
+    start = time.perf_counter()
+    spec = spec_from(scenario)
+    points = scenario.points()
+    designs = [Design(spec) for _ in points]
+    stride = designs[0].size + 1
+    manifest = results.manifest(
+        scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind="tipping", model=scenario.model, steps=scenario.steps, every=scenario.every,
+        n_points=len(points), tipping=asdict(spec))
+    round_no = 0
+    while proposals := [(i, t) for i, d in enumerate(designs) for t in d.propose()]:
+        round_no += 1
+        specs = []
+        for i, t in proposals:
+            point_id = i * stride + t.point
+            params = resolve_params(scenario.model,
+                                    {**scenario.params, **points[i], spec.variable: t.x})
+            specs.append(RunSpec(scenario.model, point_id, t.replicate, params,
+                                 seed_for(scenario.seed, point_id, t.replicate),
+                                 scenario.steps, scenario.every))
+        done = sum(len(d.trials) for d in designs)
+        xs = sorted({round(t.x, 4) for _, t in proposals})
+        where = (f"{spec.variable} = {xs[0]:g} to {xs[-1]:g}" if len(xs) > 1
+                 else f"{spec.variable} = {xs[0]:g}")
+        say(f"Round {round_no}: {len(specs)} runs at {where} ({done} done so far)")
+        report = run_batch(specs, out, manifest, workers=workers, dask=dask,
+                           progress=progress, reporters=scenario.reporters)
+        if report.errors:
+            say(f"  {report.n_failed} runs failed, e.g. {report.errors[0]}")
+        stored = storage.load_runs(out).set_index("run_id")[[spec.outcome, "status"]]
+        for i, design in enumerate(designs):
+            mine = [(t, s) for (j, t), s in zip(proposals, specs, strict=True) if j == i]
+            if mine:
+                rows = stored.loc[[s.run_id for _, s in mine]]
+                y = rows[spec.outcome].astype("Float64").to_numpy(float, na_value=np.nan)
+                y[rows["status"].to_numpy() != "ok"] = np.nan
+                design.record([t for t, _ in mine], y)
+    estimates = [{"params": point, **summarize(d, resolve_params(
+        scenario.model, {**scenario.params, **point}), scenario.model)}
+        for point, d in zip(points, designs, strict=True)]
+    result: dict[str, Any] = {
+        "scenario": scenario.name, "model": scenario.model, "variable": spec.variable,
+        "outcome": spec.outcome, "claim": spec.claim, "level": spec.level,
+        "steps": scenario.steps, "varied": sorted({k for p in points for k in p}),
+        "n_runs": sum(e["n_runs"] for e in estimates), "seconds": time.perf_counter() - start}
+    if len(estimates) == 1:
+        result |= {k: v for k, v in estimates[0].items() if k != "params"}
+    result["estimates"] = estimates
+    results.write_json(Path(out) / "tipping.json", result)
+    return result
