@@ -16,20 +16,20 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from sim.model.claim import CLAIM_SHARE
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, break_even_share
-from sim.outputs import figures
+from sim.outputs.palette import BLACK, CHOICE_COLORS, GREEN, GREY
 
 if TYPE_CHECKING:
     from sim.app.view import MarketView
 
-TIPPING_SHARE = 0.20  # the essay's claim: incumbents tip at about 20% of the gross
-CHOICE_COLORS = {code: figures.CHOICE_COLOURS[name]  # as in the paper figures
+CODE_COLORS = {code: CHOICE_COLORS[name]  # as in the paper figures
                  for code, name in ((FACTORY, "factory"), (PLATFORM, "platform"),
                                     (NOTHING, "nothing"))}
-CHOICE_PALETTE = np.array([CHOICE_COLORS[k] for k in (NOTHING, FACTORY, PLATFORM)])
+CHOICE_PALETTE = np.array([CODE_COLORS[k] for k in (NOTHING, FACTORY, PLATFORM)])
 CHOICE_NAMES = {FACTORY: "factory", PLATFORM: "platform", NOTHING: "nothing"}
 FALLEN_COLOR = "#c62828"  # the app bar's badge
-FALL_LINE_COLOR = figures.BLACK  # the week of the fall, on every plot
+FALL_LINE_COLOR = BLACK  # the week of the fall, on every plot
 THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line's last week
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
@@ -104,11 +104,11 @@ class Dashboard:
         ax.add_collection(LineCollection(self.model.tie_segments[True], colors="#303030",
                                          linewidths=0.7, alpha=0.3, zorder=2))
         xy, committed = self.model.layout, self.model.consumers.committed
-        self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=30, c=CHOICE_COLORS[NOTHING],
+        self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=30, c=CODE_COLORS[NOTHING],
                                 edgecolors="white", linewidths=0.4, zorder=3)
         rings = ax.scatter(xy[committed, 0], xy[committed, 1], s=75, facecolors="none",
                            edgecolors="black", linewidths=1.4, zorder=4)
-        handles = [Line2D([], [], ls="", marker="o", ms=7, color=CHOICE_COLORS[k],
+        handles = [Line2D([], [], ls="", marker="o", ms=7, color=CODE_COLORS[k],
                           label=CHOICE_NAMES[k]) for k in (FACTORY, PLATFORM, NOTHING)]
         handles += [Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                            label="committed"),
@@ -129,15 +129,15 @@ class Dashboard:
         fig.subplots_adjust(left=0.14, right=0.97, bottom=0.3, top=0.92)
         ax = fig.add_subplot()
         be = break_even_share(self.model.p["factory_fixed_cost_share"])
-        (line,) = ax.plot([], [], color=CHOICE_COLORS[PLATFORM], lw=1.8, label="platform share",
+        (line,) = ax.plot([], [], color=CODE_COLORS[PLATFORM], lw=1.8, label="platform share",
                           **THIS_WEEK)
-        if abs(be - TIPPING_SHARE) < SAME_LEVEL:
-            ax.axhline(be, color=figures.GREEN, ls="--", lw=1.6,
-                       label=f"{TIPPING_SHARE:.0%} claim = break-even share")
+        if abs(be - CLAIM_SHARE) < SAME_LEVEL:
+            ax.axhline(be, color=GREEN, ls="--", lw=1.6,
+                       label=f"{CLAIM_SHARE:.0%} claim = break-even share")
         else:
-            ax.axhline(TIPPING_SHARE, color=figures.GREY, ls="--", lw=1.2,
-                       label=f"{TIPPING_SHARE:.0%}: the essay's tipping point")
-            ax.axhline(be, color=figures.GREEN, ls=":", lw=2.0,
+            ax.axhline(CLAIM_SHARE, color=GREY, ls="--", lw=1.2,
+                       label=f"{CLAIM_SHARE:.0%}: the essay's tipping point")
+            ax.axhline(be, color=GREEN, ls=":", lw=2.0,
                        label=f"break-even share ({be:.0%})")
         ax.set(xlim=(0, self.horizon), ylim=(0, max(0.3, be + 0.1)), xlabel="week",
                ylabel="share of the gross")
@@ -153,7 +153,7 @@ class Dashboard:
         fig = Figure(figsize=(5.6, 3.7), dpi=100)  # fixed margins: redrawing stays cheap
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.84, wspace=0.28,
                             hspace=0.5)
-        color = CHOICE_COLORS[side]
+        color = CODE_COLORS[side]
         lines = []
         for ax, (name, heading) in zip(fig.subplots(*shape).ravel(), panels, strict=True):
             (line,) = ax.plot([], [], color=color, lw=1.5, **THIS_WEEK)

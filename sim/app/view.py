@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
 from sim.app.dashboard import Dashboard
 from sim.app.params import APP_SEED, parse_seed
+from sim.experiments.snapshots import layout
 from sim.model.market import TrustMarket
 from sim.model.rules.network import to_networkx
 
@@ -16,9 +16,10 @@ from sim.model.rules.network import to_networkx
 class MarketView(TrustMarket):
     """TrustMarket built from an integer seed, with the tie graph and a fixed layout to draw.
 
-    The layout is a spring layout of the strong-tie layer, seeded with the model's seed and
-    computed once, when the model is built; it draws nothing from the model's generator. A
-    seed that is not an integer >= 0 is replaced by APP_SEED, and ``seed_note`` says so.
+    The layout is the network figure's (:func:`sim.experiments.snapshots.layout`: a spring
+    layout of the strong ties, seeded with the model's seed), computed once, when the model
+    is built; it draws nothing from the model's generator. A seed that is not an integer
+    >= 0 is replaced by APP_SEED, and ``seed_note`` says so.
     """
 
     def __init__(self, seed: int | str = APP_SEED, scenario: Any = None, **params: Any) -> None:
@@ -27,10 +28,7 @@ class MarketView(TrustMarket):
         self.seed, self.seed_note = parse_seed(seed)
         super().__init__(rng=self.seed, **params)
         graph = to_networkx(self.ties)
-        strong = nx.Graph([(u, v) for u, v, s in graph.edges(data="strong") if s])
-        strong.add_nodes_from(graph)
-        pos = nx.spring_layout(strong, seed=self.seed)
-        self.layout = np.array([pos[i] for i in range(graph.number_of_nodes())])
+        self.layout = layout(graph, self.seed)
         self.tie_segments = {
             kind: self.layout[np.array([(u, v) for u, v, s in graph.edges(data="strong")
                                         if s == kind], dtype=int).reshape(-1, 2)]

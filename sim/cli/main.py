@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.experiments.scenarios import ScenarioError
+from sim.errors import UserError
 from sim.model.parameters import ParameterError, parse_value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sw
             "sim.cli.commands.figures"]
 
 
-class UsageError(ValueError):
+class UsageError(UserError):
     """A command-line mistake the user can fix (exit status 2)."""
 
 
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args) or 0
-    except (ScenarioError, ParameterError, UsageError) as error:
+    except (UserError, ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

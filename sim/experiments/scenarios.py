@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import UserError
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import MODELS, reporters, resolve_params
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserError):
     """A scenario file that cannot be used (one line: file, key, what is allowed)."""
 
 

@@ -32,8 +32,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from sim.errors import UserError
 from sim.experiments.results import write_json
-from sim.experiments.scenarios import ScenarioError
 
 ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
 _ARROW = {"bool": pa.bool_(), "int64": pa.int64(), "float64": pa.float64(),
@@ -41,7 +41,7 @@ _ARROW = {"bool": pa.bool_(), "int64": pa.int64(), "float64": pa.float64(),
 _NULLABLE = {pa.int64(): "Int64", pa.bool_(): "boolean"}
 
 
-class ResultsFolderError(ScenarioError):
+class ResultsFolderError(UserError):
     """A results folder that holds another scenario's results, or is busy (exit status 2)."""
 
 

@@ -3,7 +3,9 @@
 A model is a function ``simulate(params, steps, seed, every) -> (series, outcomes)`` (the
 series a DataFrame with a ``step`` column, one row per kept step, the outcomes a dict) and a
 function ``resolve(overrides) -> params`` that fills in defaults and checks values, raising
-:class:`sim.model.parameters.ParameterError`. Reference models join through :func:`register`.
+:class:`sim.model.parameters.ParameterError`. A model may also declare comparators: values
+that follow from a point's parameters alone, which studies report beside their estimates
+(the trust market's break-even share). Reference models join through :func:`register`.
 """
 
 from __future__ import annotations
@@ -13,25 +15,30 @@ from typing import Any
 
 from sim.model import parameters
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
+from sim.model.rules import economics
 
 Simulate = Callable[..., tuple[Any, dict[str, Any]]]
 Resolve = Callable[[dict[str, Any]], dict[str, Any]]
+Comparators = Callable[[dict[str, Any]], dict[str, float]]
 
 MODELS: dict[str, Simulate] = {}
 _RESOLVERS: dict[str, Resolve] = {}
 _REPORTERS: dict[str, tuple[str, ...]] = {}
 _OUTCOME_TYPES: dict[str, dict[str, str]] = {}
+_COMPARATORS: dict[str, Comparators] = {}
 
 OUTCOME_KINDS = ("bool", "int64", "float64", "string")
 
 
 def register(name: str, run: Simulate, resolve: Resolve, reporters: tuple[str, ...],
-             outcome_types: dict[str, str]) -> None:
+             outcome_types: dict[str, str],
+             comparators: Comparators = lambda params: {}) -> None:
     """Make a model available to scenarios under ``name``.
 
     ``reporters`` names the series columns besides ``step``; ``outcome_types`` gives each
     outcome one of :data:`OUTCOME_KINDS`, so stored tables keep one type even where an
-    outcome is ``None`` (stored as null).
+    outcome is ``None`` (stored as null); ``comparators(params)`` gives the model's
+    comparators at a point (a dict of name to number; none by default).
     """
     bad = {k: v for k, v in outcome_types.items() if v not in OUTCOME_KINDS}
     if bad:
@@ -40,6 +47,7 @@ def register(name: str, run: Simulate, resolve: Resolve, reporters: tuple[str, .
     _RESOLVERS[name] = resolve
     _REPORTERS[name] = tuple(reporters)
     _OUTCOME_TYPES[name] = dict(outcome_types)
+    _COMPARATORS[name] = comparators
 
 
 def resolve_params(model: str, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -57,6 +65,11 @@ def outcome_types(model: str) -> dict[str, str]:
     return _OUTCOME_TYPES[model]
 
 
+def comparators(model: str, params: dict[str, Any]) -> dict[str, float]:
+    """The comparators ``model`` declares at the point ``params`` (resolved parameters)."""
+    return _COMPARATORS[model](params)
+
+
 def _trust_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
     """:func:`sim.model.simulate.simulate`, imported on first use (Mesa is slow to import)."""
     from sim.model.simulate import simulate
@@ -64,5 +77,10 @@ def _trust_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
     return simulate(*args, **kwargs)
 
 
+def _break_even(params: dict[str, Any]) -> dict[str, float]:
+    """The share of volume the factory can lose before it makes a loss at its starting price."""
+    return {"break_even_share": economics.break_even_share(params["factory_fixed_cost_share"])}
+
+
 register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTERS),
-         OUTCOME_TYPES)
+         OUTCOME_TYPES, _break_even)

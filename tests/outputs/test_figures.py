@@ -24,7 +24,8 @@ from sim.experiments.provenance import code_version
 from sim.experiments.snapshots import record_snapshots
 from sim.model.parameters import PARAMETERS, resolve
 from sim.outputs import figures
-from sim.outputs.figures import CHOICE_COLOURS, Result
+from sim.outputs.figures import Result
+from sim.outputs.palette import BLACK, CHOICE_COLORS
 from sim.studies import tipping
 
 TIPPING = """
@@ -450,14 +451,14 @@ def test_snapshots_store_the_stored_run_and_the_network_figure_draws_them(tipped
         dots = next(c for c in ax.collections if isinstance(c, PathCollection))
         rows = nodes[nodes["step"] == week]
         np.testing.assert_allclose(dots.get_offsets(), rows[["x", "y"]])
-        colours = [CHOICE_COLOURS[c].lower() for c in rows["choice"]]
-        assert [to_hex(c) for c in dots.get_facecolors()] == colours
+        colors = [CHOICE_COLORS[c].lower() for c in rows["choice"]]
+        assert [to_hex(c) for c in dots.get_facecolors()] == colors
         ringed = dots.get_edgecolors()[:, 3] > 0
         assert rows["committed"].any()
         np.testing.assert_array_equal(ringed, rows["committed"])
         np.testing.assert_array_equal(dots.get_offsets()[ringed],
                                       rows.loc[rows["committed"], ["x", "y"]])
-        assert (dots.get_edgecolors()[ringed] == to_rgba(figures.BLACK)).all()
+        assert (dots.get_edgecolors()[ringed] == to_rgba(BLACK)).all()
         ties = next(c for c in ax.collections if isinstance(c, LineCollection))
         at = rows.set_index("node")
         strong = edges[edges["strong"]]

@@ -1,4 +1,4 @@
-"""What every figure shares: the style and its colours, the column widths, :class:`Result`
+"""What every figure shares: the style, the column widths, :class:`Result`
 (the stored tables of one result folder), :class:`Plot` and the helpers that put parameters
 and numbers into words."""
 
@@ -19,21 +19,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.experiments import storage
+from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS
+from sim.outputs.palette import STYLE
 
-STYLE = Path(__file__).with_name("style.mplstyle")
 SINGLE, DOUBLE = 3.5, 7.2  # journal column widths, inches
 FORMATS = ("pdf", "svg", "png")
-CLAIM = 0.20  # the essay's claim, when the result does not say
-BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, YELLOW, BLACK = (
-    entry["color"] for entry in
-    matplotlib.rc_params_from_file(STYLE, use_default_template=False)["axes.prop_cycle"])
-GREY, LIGHT = "#777777", "#CCCCCC"
-CHOICE_COLOURS = {"factory": BLUE, "platform": VERMILLION, "nothing": LIGHT}
-OUTCOME_COLOURS = {"fell": VERMILLION, "did not fall": BLUE}
 DIMENSIONLESS = {"", "share", "fraction", "probability", "factor"}
 MAX_POINTS = 5
-POINT_COLOURS = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE)
 OUTCOME_WORDS = {"incumbent_fell": "the incumbent falls"}
 LABELS = {"factory_fixed_cost_share": "Fixed cost share of contribution ($F/C_0$)"}
 
@@ -165,7 +158,7 @@ def events(outcome: str) -> str:
 
 
 def claim_of(result: Result) -> float:
-    return float(result.json("tipping.json").get("claim", CLAIM))
+    return float(result.json("tipping.json").get("claim", CLAIM_SHARE))  # older results may not say
 
 
 def percent_axis(axis: Any) -> None:

@@ -10,8 +10,6 @@ from matplotlib.ticker import StrMethodFormatter
 
 from sim.outputs.figures.common import (
     DOUBLE,
-    GREY,
-    OUTCOME_COLOURS,
     Plot,
     Result,
     count,
@@ -19,6 +17,10 @@ from sim.outputs.figures.common import (
     point_label,
     styled,
     varying,
+)
+from sim.outputs.palette import (
+    GREY,
+    OUTCOME_COLORS,
 )
 
 SPIRAL = [("factory_price", "Price", "Price (price units)"),
@@ -64,10 +66,10 @@ def death_spiral(result: Result) -> Plot:
         rows = series[series["run_id"] == run["run_id"]]
         text = f"fell in week {int(run['fall_step'])}" if outcome == "fell" else "did not fall"
         for ax, (column, _, _) in zip(axes, SPIRAL, strict=True):
-            ax.plot(rows["step"], rows[column], color=OUTCOME_COLOURS[outcome],
+            ax.plot(rows["step"], rows[column], color=OUTCOME_COLORS[outcome],
                     label=f"Run that {text}", gid=f"{column}-{run['run_id']}")
             if outcome == "fell":
-                ax.axvline(run["fall_step"], color=OUTCOME_COLOURS[outcome], ls=":", lw=0.8)
+                ax.axvline(run["fall_step"], color=OUTCOME_COLORS[outcome], ls=":", lw=0.8)
     for i, (ax, (column, title, ylabel)) in enumerate(zip(axes, SPIRAL, strict=True)):
         letter(ax, i, title)
         ax.set_ylabel(ylabel)

@@ -8,12 +8,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.outputs.figures.common import (
-    LIGHT,
-    OUTCOME_COLOURS,
     SINGLE,
     Plot,
     Result,
     styled,
+)
+from sim.outputs.palette import (
+    LIGHT,
+    OUTCOME_COLORS,
 )
 
 INDICATOR_NAMES = {"factory_volume_variance": "Volume\nvariance",
@@ -35,18 +37,18 @@ def early_warning(result: Result) -> Plot:
     handles = []
     for offset, (outcome, fell) in zip((-0.19, 0.19), (("fell", True), ("did not fall", False)),
                                        strict=True):
-        colour, group = OUTCOME_COLOURS[outcome], ews[ews["fell"] == fell]
+        color, group = OUTCOME_COLORS[outcome], ews[ews["fell"] == fell]
         for i, key in enumerate(keys):
             tau = group[key].dropna().to_numpy(float)
             if tau.size == 0:
                 continue
-            lines = {"color": colour, "lw": 0.7}
+            lines = {"color": color, "lw": 0.7}
             ax.boxplot(tau, positions=[i + offset], widths=0.3, showfliers=False,
-                       medianprops={"color": colour, "lw": 1.4}, boxprops=lines,
+                       medianprops={"color": color, "lw": 1.4}, boxprops=lines,
                        whiskerprops=lines, capprops=lines)
             ax.scatter(i + offset + jitter.uniform(-0.09, 0.09, tau.size), tau, s=5,
-                       color=colour, alpha=0.7, lw=0, gid=f"{key}-{'fell' if fell else 'survived'}")
-        handles.append(Patch(facecolor="white", edgecolor=colour,
+                       color=color, alpha=0.7, lw=0, gid=f"{key}-{'fell' if fell else 'survived'}")
+        handles.append(Patch(facecolor="white", edgecolor=color,
                              label=f"Runs that {outcome} ({len(group)})"))
     for i, key in enumerate(keys):
         auc = summary.get("indicators", {}).get(key, {}).get("auc")

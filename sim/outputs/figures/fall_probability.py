@@ -8,10 +8,6 @@ from matplotlib.markers import CARETLEFT, CARETRIGHT
 from scipy import special, stats
 
 from sim.outputs.figures.common import (
-    BLACK,
-    GREEN,
-    GREY,
-    LIGHT,
     SINGLE,
     Plot,
     Result,
@@ -23,6 +19,12 @@ from sim.outputs.figures.common import (
     percent_axis,
     styled,
     value_text,
+)
+from sim.outputs.palette import (
+    BLACK,
+    GREEN,
+    GREY,
+    LIGHT,
 )
 from sim.studies.tipping.fit import wald_band
 

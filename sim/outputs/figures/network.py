@@ -11,16 +11,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.outputs.figures.common import (
-    BLACK,
-    CHOICE_COLOURS,
     DOUBLE,
-    LIGHT,
     Plot,
     Result,
     count,
     letter,
     point_label,
     styled,
+)
+from sim.outputs.palette import (
+    BLACK,
+    CHOICE_COLORS,
+    LIGHT,
 )
 
 
@@ -59,7 +61,7 @@ def network(result: Result) -> Plot:
         week = nodes[nodes["step"] == step]
         ax.add_collection(LineCollection(segments, colors=LIGHT, linewidths=0.2, alpha=0.6,
                                          zorder=1))
-        ax.scatter(week["x"], week["y"], s=6, c=week["choice"].map(CHOICE_COLOURS),
+        ax.scatter(week["x"], week["y"], s=6, c=week["choice"].map(CHOICE_COLORS),
                    edgecolors=np.where(week["committed"], BLACK, "none"), linewidths=0.5,
                    zorder=2, gid=f"week-{step}")
         buying = (week["choice"] != "nothing").sum()
@@ -67,9 +69,9 @@ def network(result: Result) -> Plot:
         letter(ax, i, f"Week {step}\n{platform:.0%} on the platform")
         ax.set_aspect("equal")
         ax.axis("off")
-    marks = [Line2D([], [], ls="", marker="o", color=colour, label=f"Bought from {name}"
+    marks = [Line2D([], [], ls="", marker="o", color=color, label=f"Bought from {name}"
                     if name != "nothing" else "Bought nothing")
-             for name, colour in CHOICE_COLOURS.items()]
+             for name, color in CHOICE_COLORS.items()]
     marks.append(Line2D([], [], ls="", marker="o", mfc="white", mec=BLACK, label="Committed"))
     marks.append(Line2D([], [], color=LIGHT, lw=0.8, label="Strong tie"))
     fig.legend(handles=marks, loc="outside lower center", ncols=len(marks))

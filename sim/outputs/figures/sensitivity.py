@@ -7,17 +7,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.outputs.figures.common import (
-    BLUE,
     DOUBLE,
-    LIGHT,
     SINGLE,
-    VERMILLION,
     Plot,
     Result,
     count,
     label,
     letter,
     styled,
+)
+from sim.outputs.palette import (
+    BLUE,
+    LIGHT,
+    VERMILLION,
 )
 
 SOBOL = [("S1", "First order ($S_1$)", BLUE, "o", 0.14), ("ST", "Total ($S_T$)", VERMILLION,
@@ -39,9 +41,9 @@ def sensitivity(result: Result) -> Plot:
     for i, (ax, method) in enumerate(zip(axes, methods, strict=True)):
         table = pd.DataFrame(sens[method]["indices"]).T.loc[order].astype(float)
         marks = SOBOL if method == "sobol" else [("mu_star", "μ*", BLUE, "o", 0.0)]
-        for key, name, colour, marker, shift in marks:
+        for key, name, color, marker, shift in marks:
             ax.errorbar(table[key].to_numpy(), y + shift, xerr=table[f"{key}_conf"].to_numpy(),
-                        fmt=marker, color=colour, ms=3.5, lw=0.9, label=name,
+                        fmt=marker, color=color, ms=3.5, lw=0.9, label=name,
                         gid=f"{method}-{key}")
         ax.axvline(0, color=LIGHT, lw=0.5, zorder=0)
         n = sens[method]["n_points"]

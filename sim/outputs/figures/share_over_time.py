@@ -7,9 +7,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.outputs.figures.common import (
-    BLACK,
-    GREY,
-    POINT_COLOURS,
     SINGLE,
     Plot,
     Result,
@@ -20,6 +17,11 @@ from sim.outputs.figures.common import (
     shown_points,
     styled,
     varying,
+)
+from sim.outputs.palette import (
+    BLACK,
+    GREY,
+    POINT_COLORS,
 )
 
 
@@ -36,14 +38,14 @@ def share_over_time(result: Result) -> Plot:
     fig = Figure(figsize=(SINGLE, 3.0))
     ax = fig.subplots()
     handles = []
-    for colour, point in zip(POINT_COLOURS, points.itertuples(index=False), strict=False):
+    for color, point in zip(POINT_COLORS, points.itertuples(index=False), strict=False):
         q = (series[series["point_id"] == point.point_id].groupby("step")["platform_share"]
              .quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack())
-        ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.12, lw=0,
+        ax.fill_between(q.index, q[0.05], q[0.95], color=color, alpha=0.12, lw=0,
                         gid=f"band90-{point.point_id}")
-        ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.3, lw=0,
+        ax.fill_between(q.index, q[0.25], q[0.75], color=color, alpha=0.3, lw=0,
                         gid=f"band50-{point.point_id}")
-        handles += ax.plot(q.index, q[0.5], color=colour, gid=f"point-{point.point_id}",
+        handles += ax.plot(q.index, q[0.5], color=color, gid=f"point-{point.point_id}",
                            label=point_label(pd.Series(point._asdict()), names, named=False))
     ax.set(xlabel="Week", ylabel="Platform share of gross", ylim=(-0.02, 1.02),
            xlim=(series["step"].min(), series["step"].max()))

@@ -8,9 +8,22 @@
   run through the batch runner (:func:`run_study`), written to ``tipping.json``.
 """
 
+from typing import Any
+
 from sim.studies.tipping.design import Design, Trial, adaptive_design
 from sim.studies.tipping.fit import Fit, fit_dose_response, wald_band
-from sim.studies.tipping.study import TippingSpec, run_study, spec_from, summarize
+
+STUDY = ("TippingSpec", "run_study", "spec_from", "summarize")
+
+
+def __getattr__(name: str) -> Any:
+    """The study's names, imported on first use: the fit and the design alone (as the
+    figures use them) do not pull in the batch runner."""
+    if name in STUDY:
+        from sim.studies.tipping import study
+
+        return getattr(study, name)
+    raise AttributeError(f"module 'sim.studies.tipping' has no attribute {name!r}")
 
 __all__ = ["Design", "Fit", "TippingSpec", "Trial", "adaptive_design", "fit_dose_response",
            "run_study", "spec_from", "summarize", "wald_band"]

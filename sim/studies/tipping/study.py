@@ -21,9 +21,9 @@ import numpy as np
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
 from sim.experiments.scenarios import ScenarioError
+from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError, suggest
-from sim.model.registry import outcome_types, resolve_params
-from sim.model.rules import economics
+from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
 
 
@@ -35,7 +35,7 @@ class TippingSpec:
     low: float = 0.0
     high: float = 0.5
     outcome: str = "incumbent_fell"
-    claim: float = 0.20
+    claim: float = CLAIM_SHARE
     budget: int = 120
     grid: int = 7
     replicates: int = 4
@@ -48,7 +48,7 @@ SPEC_KEYS = {
     "low": "a number: the lowest value of the variable",
     "high": "a number above low: the highest value of the variable",
     "outcome": "a true/false outcome of the model (default incumbent_fell)",
-    "claim": "a number: the claimed critical value (default 0.20)",
+    "claim": f"a number: the claimed critical value (default {CLAIM_SHARE:.2f})",
     "budget": "a whole number of runs per point, at least grid x replicates",
     "grid": "a whole number of coarse grid values, 3 to 101",
     "replicates": "a whole number of runs per coarse grid value, 1 to 1000",
@@ -130,8 +130,7 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
     result: dict[str, Any] = {
         "variable": s.variable, "outcome": s.outcome, "low": s.low, "high": s.high,
         "claim": s.claim, "level": s.level, "n_runs": design.n_runs, "n_failed": failed,
-        "break_even_share": (economics.break_even_share(params["factory_fixed_cost_share"])
-                             if model == "trust_market" else None)}
+        **comparators(model, params)}
     fit = design.fit() if design.transition_seen() else None
     if fit is not None and math.isfinite(fit.estimate):
         result |= {"estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
