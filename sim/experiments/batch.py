@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -80,15 +80,20 @@ def seed_for(root_seed: int, point_id: int, replicate: int) -> int:
     return ((int(words[0]) << 32) | int(words[1])) >> 1
 
 
+def run_specs(scenario: Any, point_id: int, overrides: dict[str, Any],
+              replicates: Iterable[int]) -> list[RunSpec]:
+    """The runs ``replicates`` of point ``point_id`` of ``scenario``: its ``[params]``
+    updated by ``overrides``, its model, root seed, steps and ``every``. Every study builds
+    its runs here."""
+    params = resolve_params(scenario.model, {**scenario.params, **overrides})
+    return [RunSpec(scenario.model, point_id, r, params, seed_for(scenario.seed, point_id, r),
+                    scenario.steps, scenario.every) for r in replicates]
+
+
 def specs_for(scenario: Any) -> list[RunSpec]:
     """Every (point, replicate) of ``scenario``'s sweep and sample, in point order."""
-    specs = []
-    for point_id, point in enumerate(scenario.points()):
-        params = resolve_params(scenario.model, {**scenario.params, **point})
-        specs += [RunSpec(scenario.model, point_id, r, params,
-                          seed_for(scenario.seed, point_id, r), scenario.steps, scenario.every)
-                  for r in range(scenario.replicates)]
-    return specs
+    return [spec for point_id, point in enumerate(scenario.points())
+            for spec in run_specs(scenario, point_id, point, range(scenario.replicates))]
 
 
 def execute(spec: RunSpec, reporters: tuple[str, ...] | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiments.atomic import write_atomic, write_text
 from sim.experiments.provenance import code_version, package_versions
 
 
@@ -36,26 +37,13 @@ def _json_default(value: Any) -> Any:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON to a temporary name in the same folder, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.",
-                                     suffix=".tmp", delete=False, encoding="utf-8") as tmp:
-        json.dump(data, tmp, indent=2, default=_json_default)
-        tmp.write("\n")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp.name, 0o666 & ~umask)  # as a plain open() would, not the temp file's 0600
-    os.replace(tmp.name, path)
+    """Write ``data`` as indented JSON, atomically (numpy scalars as plain numbers)."""
+    write_text(path, json.dumps(data, indent=2, default=_json_default) + "\n")
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    """Write a Parquet file to a temporary name in the same folder, then rename it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    """Write ``frame`` as a Parquet file (no index), atomically."""
+    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def write_run(out: Path, manifest_data: dict, series: pd.DataFrame, summary: dict) -> None:

@@ -79,8 +79,7 @@ class Sample:
 
     def unit_points(self, seed: int) -> np.ndarray:
         """The sampler's points in the unit cube, one row per point."""
-        from SALib.sample import morris  # imported here: only sampling needs them (about 1 s)
-        from scipy.stats import qmc
+        from scipy.stats import qmc  # imported here: only sampling needs it
 
         d = len(self.ranges)
         if self.method == "lhs":
@@ -88,24 +87,37 @@ class Sample:
         if self.method == "sobol":
             sobol = qmc.Sobol(d, rng=np.random.default_rng(seed))
             return sobol.random_base2(int(math.log2(self.n)))
-        problem = {"num_vars": d, "names": list(self.ranges), "bounds": [[0.0, 1.0]] * d}
-        return morris.sample(problem, self.n, num_levels=self.levels, seed=seed)
+        return morris_unit(list(self.ranges), self.n, self.levels, seed)
 
     def points(self, seed: int) -> list[dict[str, Any]]:
-        """Parameter values of each point, scaled into the ranges.
+        """Parameter values of each point, scaled into the ranges (:func:`scale`)."""
+        return scale(self.ranges, self.unit_points(seed))
 
-        Integer parameters take each whole number in ``[low, high]`` with equal chance.
-        """
-        columns = {}
-        for (name, (low, high)), u in zip(self.ranges.items(), self.unit_points(seed).T,
-                                          strict=True):
-            if isinstance(low, int):
-                columns[name] = [int(v) for v in np.minimum(low + np.floor(u * (high - low + 1)),
-                                                            high)]
-            else:
-                columns[name] = [float(v) for v in np.clip(low + u * (high - low), low, high)]
-        return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(),
-                                                                     strict=True)]
+
+def morris_unit(names: list[str], trajectories: int, levels: int, seed: int) -> np.ndarray:
+    """Morris trajectories (SALib) in the unit cube, one row per point: the one Morris
+    sampler, of ``[sample]`` method "morris" and of the sensitivity study."""
+    from SALib.sample import morris  # imported here: only sampling needs it (about 1 s)
+
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    return morris.sample(problem, trajectories, num_levels=levels, seed=seed)
+
+
+def scale(ranges: dict[str, tuple[Any, Any]], unit: np.ndarray) -> list[dict[str, Any]]:
+    """Rows of the unit cube as parameter values in ``ranges`` (one column per range).
+
+    Number parameters map linearly onto ``[low, high]``; integer parameters (integer
+    bounds) take each whole number in ``[low, high]`` with equal chance (``low + floor(u
+    (high - low + 1))``, the top one at ``u = 1`` too).
+    """
+    columns = {}
+    for (name, (low, high)), u in zip(ranges.items(), np.asarray(unit).T, strict=True):
+        if isinstance(low, int):
+            columns[name] = [int(v) for v in np.minimum(low + np.floor(u * (high - low + 1)),
+                                                        high)]
+        else:
+            columns[name] = [float(v) for v in np.clip(low + u * (high - low), low, high)]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import sys
 import time
 import tomllib
@@ -33,6 +32,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from sim.errors import UserError
+from sim.experiments.atomic import write_atomic
 from sim.experiments.results import write_json
 
 ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
@@ -81,24 +81,15 @@ def _series_table(frames: list[pd.DataFrame]) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
 
 
-def _write_table(path: Path, table: pa.Table) -> None:
-    """Write ``table`` to a hidden temporary file, sync it, and rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as file:
-        pq.write_table(table, file)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
-
-
 def write_part(out: Path, rows: list[dict[str, Any]], series: list[pd.DataFrame],
                schema: pa.Schema) -> str:
     """Store finished runs (``rows``) and their series as one new part; return its name."""
     name = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
     if series:
-        _write_table(Path(out) / "series" / name, _series_table(series))
-    _write_table(Path(out) / "runs" / name, pa.Table.from_pylist(rows, schema=schema))
+        frame = _series_table(series)
+        write_atomic(Path(out) / "series" / name, lambda tmp: pq.write_table(frame, tmp))
+    table = pa.Table.from_pylist(rows, schema=schema)
+    write_atomic(Path(out) / "runs" / name, lambda tmp: pq.write_table(table, tmp))
     return name
 
 

@@ -4,9 +4,10 @@ from a study's stored results (``tipping.json``, ``analysis.json``, ``sensitivit
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import Any
+
+from sim.experiments.atomic import write_text
 
 QUESTION = (
     "Essay 004 claims that an incumbent mass producer falls once a trust platform takes 20% "
@@ -138,12 +139,7 @@ def tipping_report(result: dict[str, Any], description: str = "") -> str:
 
 def write_report(out: Path | str, text: str) -> Path:
     """Write ``text`` to ``out/report.md``; return its path."""
-    path = Path(out) / "report.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".report.md.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text(Path(out) / "report.md", text)
 
 
 def sensitivity_report(result: dict[str, Any], description: str = "") -> str:

@@ -18,12 +18,11 @@ from typing import Any
 import numpy as np
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from sim.experiments import results, storage
-from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
-from sim.experiments.scenarios import ScenarioError
+from sim.experiments.batch import SEED_RULE, run_batch, run_specs
+from sim.experiments.scenarios import ScenarioError, morris_unit, scale
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import outcome_types, resolve_params
 
@@ -53,9 +52,10 @@ class SensitivitySpec:
 
     @property
     def problem(self) -> dict[str, Any]:
-        """The SALib problem definition."""
+        """The SALib problem definition, on the unit cube: samples are drawn there and
+        scaled into the ranges by :func:`sim.experiments.scenarios.scale`."""
         return {"num_vars": len(self.ranges), "names": list(self.ranges),
-                "bounds": [list(b) for b in self.ranges.values()]}
+                "bounds": [[0.0, 1.0]] * len(self.ranges)}
 
 
 def spec_from(scenario: Any) -> SensitivitySpec:
@@ -111,19 +111,20 @@ def spec_from(scenario: Any) -> SensitivitySpec:
                 resolve_params(scenario.model, {name: b})
             except ParameterError as error:
                 raise fail(key, str(error)) from None
-        checked[name] = (float(bounds[0]), float(bounds[1]))
+        kind = type(defaults[name])
+        checked[name] = (kind(bounds[0]), kind(bounds[1]))
     return SensitivitySpec(checked, tuple(dict.fromkeys(methods)), values["output"],
                            values["trajectories"], values["levels"], values["n"],
                            values["replicates"])
 
 
 def designs(spec: SensitivitySpec, seed: int) -> dict[str, np.ndarray]:
-    """The sample of each method, one row per point (Sobol: Saltelli's scheme, first and
-    total order only)."""
+    """The sample of each method in the unit cube, one row per point (Morris:
+    :func:`sim.experiments.scenarios.morris_unit`; Sobol: Saltelli's scheme, first and total
+    order only)."""
     out = {}
     if "morris" in spec.methods:
-        out["morris"] = morris_sample.sample(spec.problem, spec.trajectories,
-                                             num_levels=spec.levels, seed=seed)
+        out["morris"] = morris_unit(list(spec.ranges), spec.trajectories, spec.levels, seed)
     if "sobol" in spec.methods:
         out["sobol"] = sobol_sample.sample(spec.problem, spec.n, calc_second_order=False,
                                            seed=seed)
@@ -150,30 +151,18 @@ def analyse(spec: SensitivitySpec, evaluate: Callable[[str, np.ndarray], np.ndar
     return out
 
 
-def point_params(spec: SensitivitySpec, defaults: dict[str, Any], row: np.ndarray
-                 ) -> dict[str, Any]:
-    """A sample row as parameter values (integer parameters rounded)."""
-    return {name: int(round(v)) if isinstance(defaults[name], int) else float(v)
-            for name, v in zip(spec.ranges, row, strict=True)}
-
-
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
               progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
     """Run the scenario's sensitivity study through the batch runner and write
     ``out/sensitivity.json``; return what it holds."""
     start = time.perf_counter()
     spec = spec_from(scenario)
-    defaults = resolve_params(scenario.model, {})
     samples = designs(spec, scenario.seed)
     offsets, specs, next_id = {}, [], 0
     for method, x in samples.items():
         offsets[method] = next_id
-        for i, row in enumerate(x):
-            params = resolve_params(scenario.model, {**scenario.params,
-                                                     **point_params(spec, defaults, row)})
-            specs += [RunSpec(scenario.model, next_id + i, r, params,
-                              seed_for(scenario.seed, next_id + i, r), scenario.steps,
-                              scenario.every) for r in range(spec.replicates)]
+        for i, point in enumerate(scale(spec.ranges, x)):
+            specs += run_specs(scenario, next_id + i, point, range(spec.replicates))
         next_id += len(x)
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},

@@ -90,3 +90,15 @@ replicates = 1
     text = report.sensitivity_report(result)
     assert "Morris (9 points):" in text and "## Verdict" in text
     assert "the largest mu* is committed_share's" in text
+
+
+def test_the_study_and_a_morris_sample_draw_the_same_points_with_whole_numbers_alike():
+    ranges = {"committed_share": (0.0, 0.3), "endorsements_needed": (1, 3)}
+    plan = SensitivitySpec(ranges=ranges, methods=("morris",), trajectories=6, levels=4)
+    drawn = scenarios.scale(ranges, sensitivity.designs(plan, seed=3)["morris"])
+    assert drawn == scenarios.Sample("morris", 6, ranges, levels=4).points(seed=3)
+    assert {type(p["endorsements_needed"]) for p in drawn} == {int}
+    # the Morris levels 0, 1/3, 2/3, 1 of [1, 3]: each whole number holds a third of [0, 1]
+    assert [p["endorsements_needed"] for p in scenarios.scale(
+        {"endorsements_needed": (1, 3)}, np.array([[0.0], [1 / 3], [2 / 3], [1.0]]))] == \
+        [1, 2, 3, 3]

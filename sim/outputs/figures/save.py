@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ import matplotlib
 import matplotlib.style
 import pandas as pd
 
+from sim.experiments.atomic import write_atomic, write_text
 from sim.experiments.provenance import code_version
 from sim.outputs.figures.common import FORMATS, STYLE, Plot, Result, count, varying
 from sim.outputs.figures.death_spiral import SPIRAL, death_spiral
@@ -70,14 +70,6 @@ def provenance(result: Result, plot: Plot) -> str:
             f"figure drawn by trust-tipping {code_version()}.")
 
 
-def _replace(path: Path, write: Callable[[Path], Any]) -> Path:
-    """Write ``path`` through a temporary name, so it is whole or absent."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-    return path
-
-
 def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> list[Path]:
     """Write ``plot`` as out/NAME.{pdf,svg,png,txt} (default out: DIR/figures); the caption
     and provenance go in the .txt file and in each file's metadata."""
@@ -96,11 +88,10 @@ def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> lis
                 "Software": creator},
     }
     with matplotlib.style.context(STYLE):
-        paths = [_replace(out / f"{spec.name}.{fmt}", lambda tmp, fmt=fmt: plot.figure.savefig(
+        paths = [write_atomic(out / f"{spec.name}.{fmt}", lambda tmp, fmt=fmt: plot.figure.savefig(
             tmp, format=fmt, metadata=metadata[fmt])) for fmt in FORMATS]
     text = f"{spec.title}. {plot.caption}\n\n{source}\n"
-    paths.append(_replace(out / f"{spec.name}.txt",
-                          lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    paths.append(write_text(out / f"{spec.name}.txt", text))
     return paths
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiments import results, storage
-from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.batch import SEED_RULE, run_batch, run_specs
 from sim.experiments.scenarios import ScenarioError
 from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError, suggest
@@ -169,14 +169,8 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     round_no = 0
     while proposals := [(i, t) for i, d in enumerate(designs) for t in d.propose()]:
         round_no += 1
-        specs = []
-        for i, t in proposals:
-            point_id = i * stride + t.point
-            params = resolve_params(scenario.model,
-                                    {**scenario.params, **points[i], spec.variable: t.x})
-            specs.append(RunSpec(scenario.model, point_id, t.replicate, params,
-                                 seed_for(scenario.seed, point_id, t.replicate),
-                                 scenario.steps, scenario.every))
+        specs = [run_specs(scenario, i * stride + t.point, {**points[i], spec.variable: t.x},
+                           [t.replicate])[0] for i, t in proposals]
         done = sum(len(d.trials) for d in designs)
         xs = sorted({round(t.x, 4) for _, t in proposals})
         where = (f"{spec.variable} = {xs[0]:g} to {xs[-1]:g}" if len(xs) > 1
