@@ -27,7 +27,7 @@ from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import outcome_types, resolve_params
 
 METHODS = ("morris", "sobol")
-SPEC_KEYS = {
+PLAN_KEYS = {
     "methods": 'a non-empty list of "morris" and "sobol"',
     "output": "a number or true/false outcome of the model (default incumbent_fell)",
     "ranges": "a table: each number parameter [low, high] with low < high",
@@ -39,7 +39,7 @@ SPEC_KEYS = {
 
 
 @dataclass(frozen=True)
-class SensitivitySpec:
+class SensitivityPlan:
     """The ``[sensitivity]`` table, checked."""
 
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -58,7 +58,7 @@ class SensitivitySpec:
                 "bounds": [[0.0, 1.0]] * len(self.ranges)}
 
 
-def spec_from(scenario: Any) -> SensitivitySpec:
+def plan_from(scenario: Any) -> SensitivityPlan:
     """The scenario's ``[sensitivity]`` table checked; errors read ``FILE: sensitivity.KEY:
     message`` and raise ScenarioError."""
     path, raw = scenario.path, scenario.sensitivity
@@ -69,13 +69,13 @@ def spec_from(scenario: Any) -> SensitivitySpec:
     if raw is None:
         raise fail("", "missing; a sensitivity study needs a [sensitivity] table with ranges")
     for key in raw:
-        if key not in SPEC_KEYS:
-            raise fail(key, f"unknown key{suggest(key, list(SPEC_KEYS))}; allowed: "
-                       + ", ".join(SPEC_KEYS))
-    values = {**asdict(SensitivitySpec()), **raw}
+        if key not in PLAN_KEYS:
+            raise fail(key, f"unknown key{suggest(key, list(PLAN_KEYS))}; allowed: "
+                       + ", ".join(PLAN_KEYS))
+    values = {**asdict(SensitivityPlan()), **raw}
     methods = values["methods"]
     if not (isinstance(methods, list | tuple) and methods and set(methods) <= set(METHODS)):
-        raise fail("methods", f"got {methods!r}, allowed: {SPEC_KEYS['methods']}")
+        raise fail("methods", f"got {methods!r}, allowed: {PLAN_KEYS['methods']}")
     kinds = outcome_types(scenario.model)
     if kinds.get(values["output"]) not in ("bool", "int64", "float64"):
         known = [k for k, v in kinds.items() if v != "string"]
@@ -87,10 +87,10 @@ def spec_from(scenario: Any) -> SensitivitySpec:
         value = values[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high \
                 or (key == "levels" and value % 2) or (key == "n" and value & (value - 1)):
-            raise fail(key, f"got {value!r}, allowed: {SPEC_KEYS[key]}")
+            raise fail(key, f"got {value!r}, allowed: {PLAN_KEYS[key]}")
     ranges = values["ranges"]
     if not isinstance(ranges, dict) or len(ranges) < 2:
-        raise fail("ranges", f"got {ranges!r}, allowed: {SPEC_KEYS['ranges']} (two or more)")
+        raise fail("ranges", f"got {ranges!r}, allowed: {PLAN_KEYS['ranges']} (two or more)")
     defaults = resolve_params(scenario.model, {})
     taken = {**scenario.params, **scenario.sweep}
     checked = {}
@@ -113,41 +113,41 @@ def spec_from(scenario: Any) -> SensitivitySpec:
                 raise fail(key, str(error)) from None
         kind = type(defaults[name])
         checked[name] = (kind(bounds[0]), kind(bounds[1]))
-    return SensitivitySpec(checked, tuple(dict.fromkeys(methods)), values["output"],
+    return SensitivityPlan(checked, tuple(dict.fromkeys(methods)), values["output"],
                            values["trajectories"], values["levels"], values["n"],
                            values["replicates"])
 
 
-def designs(spec: SensitivitySpec, seed: int) -> dict[str, np.ndarray]:
+def designs(plan: SensitivityPlan, seed: int) -> dict[str, np.ndarray]:
     """The sample of each method in the unit cube, one row per point (Morris:
     :func:`sim.experiments.scenarios.morris_unit`; Sobol: Saltelli's scheme, first and total
     order only)."""
     out = {}
-    if "morris" in spec.methods:
-        out["morris"] = morris_unit(list(spec.ranges), spec.trajectories, spec.levels, seed)
-    if "sobol" in spec.methods:
-        out["sobol"] = sobol_sample.sample(spec.problem, spec.n, calc_second_order=False,
+    if "morris" in plan.methods:
+        out["morris"] = morris_unit(list(plan.ranges), plan.trajectories, plan.levels, seed)
+    if "sobol" in plan.methods:
+        out["sobol"] = sobol_sample.sample(plan.problem, plan.n, calc_second_order=False,
                                            seed=seed)
     return out
 
 
-def analyse(spec: SensitivitySpec, evaluate: Callable[[str, np.ndarray], np.ndarray],
+def analyse(plan: SensitivityPlan, evaluate: Callable[[str, np.ndarray], np.ndarray],
             seed: int = 0) -> dict[str, Any]:
     """Sample, ``evaluate(method, X)`` for the outputs, and compute the indices with their
     95% confidence intervals (bootstrap): Morris mu*, sigma; Sobol S1 and ST."""
     out: dict[str, Any] = {}
-    for method, x in designs(spec, seed).items():
+    for method, x in designs(plan, seed).items():
         y = np.asarray(evaluate(method, x), float)
         if method == "morris":
-            s = morris_analyze.analyze(spec.problem, x, y, num_levels=spec.levels,
+            s = morris_analyze.analyze(plan.problem, x, y, num_levels=plan.levels,
                                        num_resamples=1000, conf_level=0.95, seed=seed)
             keys = ("mu", "mu_star", "mu_star_conf", "sigma")
         else:
-            s = sobol_analyze.analyze(spec.problem, y, calc_second_order=False,
+            s = sobol_analyze.analyze(plan.problem, y, calc_second_order=False,
                                       num_resamples=1000, conf_level=0.95, seed=seed)
             keys = ("S1", "S1_conf", "ST", "ST_conf")
         out[method] = {"n_points": int(len(x)), "indices": {
-            name: {k: float(s[k][i]) for k in keys} for i, name in enumerate(spec.ranges)}}
+            name: {k: float(s[k][i]) for k in keys} for i, name in enumerate(plan.ranges)}}
     return out
 
 
@@ -156,36 +156,36 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     """Run the scenario's sensitivity study through the batch runner and write
     ``out/sensitivity.json``; return what it holds."""
     start = time.perf_counter()
-    spec = spec_from(scenario)
-    samples = designs(spec, scenario.seed)
+    plan = plan_from(scenario)
+    samples = designs(plan, scenario.seed)
     offsets, specs, next_id = {}, [], 0
     for method, x in samples.items():
         offsets[method] = next_id
-        for i, point in enumerate(scale(spec.ranges, x)):
-            specs += run_specs(scenario, next_id + i, point, range(spec.replicates))
+        for i, point in enumerate(scale(plan.ranges, x)):
+            specs += run_specs(scenario, next_id + i, point, range(plan.replicates))
         next_id += len(x)
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
         kind="sensitivity", model=scenario.model, steps=scenario.steps,
-        sensitivity={**asdict(spec), "ranges": {k: list(v) for k, v in spec.ranges.items()}})
+        sensitivity={**asdict(plan), "ranges": {k: list(v) for k, v in plan.ranges.items()}})
     say(f"{len(specs)} runs: " + ", ".join(f"{m} {len(x)} points" for m, x in samples.items())
-        + f", {spec.replicates} replicates each")
+        + f", {plan.replicates} replicates each")
     run_batch(specs, out, manifest, workers=workers, dask=dask, progress=progress,
               reporters=scenario.reporters)
     runs = storage.load_runs(out)
     runs = runs[runs["run_id"].isin({s.run_id for s in specs})]
     failed = int((runs["status"] != "ok").sum())
-    mean = runs[runs["status"] == "ok"].groupby("point_id")[spec.output].apply(
+    mean = runs[runs["status"] == "ok"].groupby("point_id")[plan.output].apply(
         lambda v: float(np.mean(v.astype("Float64").to_numpy(float, na_value=np.nan))))
 
     def evaluate(method: str, x: np.ndarray) -> np.ndarray:
         ids = offsets[method] + np.arange(len(x))
         return mean.reindex(ids).to_numpy(float)
 
-    indices = analyse(spec, evaluate, scenario.seed)
-    result = {"scenario": scenario.name, "model": scenario.model, "output": spec.output,
-              "steps": scenario.steps, "replicates": spec.replicates,
-              "ranges": {k: list(v) for k, v in spec.ranges.items()},
+    indices = analyse(plan, evaluate, scenario.seed)
+    result = {"scenario": scenario.name, "model": scenario.model, "output": plan.output,
+              "steps": scenario.steps, "replicates": plan.replicates,
+              "ranges": {k: list(v) for k, v in plan.ranges.items()},
               "n_runs": len(specs), "n_failed": failed,
               "seconds": time.perf_counter() - start, **indices}
     results.write_json(Path(out) / "sensitivity.json", result)

@@ -129,15 +129,15 @@ def sensitive(tmp_path_factory):
     return out
 
 
-def spec(name: str) -> figures.Spec:
+def figure_def(name: str) -> figures.FigureDef:
     return next(s for s in figures.FIGURES if s.name == name)
 
 
 def saved(folder, name: str) -> tuple[figures.Plot, list]:
     """Draw figure ``name`` from ``folder`` and save it; return the plot and its files."""
     result = Result(folder)
-    plot = spec(name).draw(result)
-    return plot, figures.save(plot, result, spec(name))
+    plot = figure_def(name).draw(result)
+    return plot, figures.save(plot, result, figure_def(name))
 
 
 def made_by(folder) -> str:
@@ -203,9 +203,9 @@ def check_files(paths, name: str, width: float, runs: int, made_by: str) -> None
     pdf = paths[0].read_bytes()
     assert b"/Subtype /Image" not in pdf
     assert b"/FontFile2" in pdf and b"/Type3" not in pdf
-    assert f"/Title ({spec(name).title})".encode() in pdf
+    assert f"/Title ({figure_def(name).title})".encode() in pdf
     svg = paths[1].read_text()
-    assert f"<dc:title>{spec(name).title}</dc:title>" in svg and "<image" not in svg
+    assert f"<dc:title>{figure_def(name).title}</dc:title>" in svg and "<image" not in svg
     png = Image.open(paths[2])
     assert png.size[0] == round(width * 300)
     assert png.info["dpi"] == pytest.approx((300, 300), abs=0.1)
@@ -546,4 +546,4 @@ def test_figures_command_draws_what_applies_and_refuses_an_empty_folder(tipped, 
 def test_the_figures_command_offers_every_figure_in_order():
     from sim.cli.commands.figures import NAMES
 
-    assert NAMES == [spec.name for spec in figures.FIGURES]
+    assert NAMES == [figure.name for figure in figures.FIGURES]

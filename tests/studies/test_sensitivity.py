@@ -10,9 +10,9 @@ from sim.experiments import scenarios
 from sim.experiments.scenarios import ScenarioError
 from sim.outputs import report
 from sim.studies import sensitivity
-from sim.studies.sensitivity import SensitivitySpec, analyse
+from sim.studies.sensitivity import SensitivityPlan, analyse
 
-LINEAR = SensitivitySpec(ranges={"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)},
+LINEAR = SensitivityPlan(ranges={"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)},
                          trajectories=20, n=512)
 
 
@@ -58,7 +58,7 @@ def parse(table: str) -> scenarios.Scenario:
 ])
 def test_sensitivity_table_errors_name_the_file_and_key(table, message):
     with pytest.raises(ScenarioError) as error:
-        sensitivity.spec_from(parse(table))
+        sensitivity.plan_from(parse(table))
     assert str(error.value).startswith(message)
 
 
@@ -94,7 +94,7 @@ replicates = 1
 
 def test_the_study_and_a_morris_sample_draw_the_same_points_with_whole_numbers_alike():
     ranges = {"committed_share": (0.0, 0.3), "endorsements_needed": (1, 3)}
-    plan = SensitivitySpec(ranges=ranges, methods=("morris",), trajectories=6, levels=4)
+    plan = SensitivityPlan(ranges=ranges, methods=("morris",), trajectories=6, levels=4)
     drawn = scenarios.scale(ranges, sensitivity.designs(plan, seed=3)["morris"])
     assert drawn == scenarios.Sample("morris", 6, ranges, levels=4).points(seed=3)
     assert {type(p["endorsements_needed"]) for p in drawn} == {int}

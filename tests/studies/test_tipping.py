@@ -18,13 +18,13 @@ from sim.outputs import report
 from sim.studies import tipping
 from sim.studies.tipping import (
     Design,
-    TippingSpec,
+    TippingPlan,
     Trial,
     adaptive_design,
     fit_dose_response,
 )
 
-SYNTHETIC = TippingSpec(low=0.0, high=0.6, budget=120, grid=7, replicates=4, batch=24)
+SYNTHETIC = TippingPlan(low=0.0, high=0.6, budget=120, grid=7, replicates=4, batch=24)
 ACCOUNTING = {"consumer_switching": False, "factory_pricing": "fixed",
               "factory_cash_reserve_weeks": 0.0, "n_consumers": 2000, "strong_ties": 4.0,
               "weak_ties": 4.0}
@@ -92,8 +92,8 @@ def test_design_spends_exactly_the_budget_starting_with_the_coarse_grid():
 
 
 def test_complete_separation_gives_a_finite_estimate_between_the_outcomes():
-    spec = TippingSpec(low=0.0, high=0.6, budget=40, grid=7, replicates=2, batch=8)
-    design = adaptive_design(spec, lambda trials: [float(t.x > 0.137) for t in trials])
+    plan = TippingPlan(low=0.0, high=0.6, budget=40, grid=7, replicates=2, batch=8)
+    design = adaptive_design(plan, lambda trials: [float(t.x > 0.137) for t in trials])
     fit = design.fit()
     assert fit.separated
     assert fit.estimate == pytest.approx(0.137, abs=0.002)
@@ -124,7 +124,7 @@ def test_design_stops_when_no_run_shows_the_outcome():
 
 
 def test_failed_runs_are_left_out_of_the_fit():
-    design = Design(TippingSpec(low=0.0, high=1.0, grid=3, replicates=1))
+    design = Design(TippingPlan(low=0.0, high=1.0, grid=3, replicates=1))
     trials = design.propose()
     design.record(trials, [0.0, math.nan, 1.0])
     x, n, k = design.table()
@@ -135,13 +135,13 @@ def test_failed_runs_are_left_out_of_the_fit():
 @pytest.mark.parametrize("fixed_cost_share", [0.8, 0.9])
 def test_pure_accounting_limit_gives_the_break_even_share(fixed_cost_share):
     params = ACCOUNTING | {"factory_fixed_cost_share": fixed_cost_share}
-    spec = TippingSpec(low=0.0, high=0.3, budget=24, grid=7, replicates=1, batch=4)
+    plan = TippingPlan(low=0.0, high=0.3, budget=24, grid=7, replicates=1, batch=4)
 
     def run(trials: list[Trial]) -> list[float]:
         return [float(simulate(params | {"committed_share": t.x}, 8, seed=t.point * 100
                                + t.replicate)[1]["incumbent_fell"]) for t in trials]
 
-    fit = adaptive_design(spec, run).fit()
+    fit = adaptive_design(plan, run).fit()
     assert fit.estimate == pytest.approx(break_even_share(fixed_cost_share), abs=0.02)
     assert fit.covers(break_even_share(fixed_cost_share))
 
@@ -170,7 +170,7 @@ def scenario_with(table: str, extra: str = "") -> scenarios.Scenario:
 ])
 def test_tipping_table_errors_name_the_file_and_key(table, extra, message):
     with pytest.raises(ScenarioError) as error:
-        tipping.spec_from(scenario_with(table, extra))
+        tipping.plan_from(scenario_with(table, extra))
     assert str(error.value).startswith(message)
 
 

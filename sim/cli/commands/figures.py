@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.dir.is_dir():
         raise UsageError(f"{args.dir}: no such results folder")
     result, names = figures.Result(args.dir), args.only or NAMES
-    if not any(spec.name in names for spec in figures.applicable(result)):
+    if not any(figure.name in names for figure in figures.applicable(result)):
         wanted = f" for {', '.join(args.only)}" if args.only else ""
         raise UsageError(f"{args.dir}: no stored results to draw{wanted} (expected runs/ and "
                          "series/, tipping.json, ews.parquet, sensitivity.json or network/)")

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.studies import sensitivity
 
     scenario = scenarios.load(args.scenario)
-    sensitivity.spec_from(scenario)
+    sensitivity.plan_from(scenario)
     out = args.out or ROOT / "results" / scenario.name
     print(f"Sensitivity study {scenario.name} -> {out}/", flush=True)
     with batch_guard(args):

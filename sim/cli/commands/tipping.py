@@ -25,11 +25,11 @@ def run(args: argparse.Namespace) -> int:
     from sim.studies import tipping
 
     scenario = scenarios.load(args.scenario)
-    spec = tipping.spec_from(scenario)
+    plan = tipping.plan_from(scenario)
     out = args.out or ROOT / "results" / scenario.name
     n_points = len(scenario.points())
-    print(f"Tipping study {scenario.name}: {spec.variable} from {spec.low:g} to {spec.high:g}, "
-          f"P({spec.outcome}) within {scenario.steps} weeks, {spec.budget} runs"
+    print(f"Tipping study {scenario.name}: {plan.variable} from {plan.low:g} to {plan.high:g}, "
+          f"P({plan.outcome}) within {scenario.steps} weeks, {plan.budget} runs"
           + (f" at each of {n_points} points" if n_points > 1 else "") + f" -> {out}/",
           flush=True)
     with batch_guard(args):

@@ -24,7 +24,7 @@ from sim.outputs.figures.early_warning import INDICATOR_NAMES, early_warning
 from sim.outputs.figures.fall_probability import fall_probability
 from sim.outputs.figures.network import network
 from sim.outputs.figures.phase_map import phase_map
-from sim.outputs.figures.save import FIGURES, Spec, applicable, make_figures, save
+from sim.outputs.figures.save import FIGURES, FigureDef, applicable, make_figures, save
 from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
 from sim.outputs.palette import (
@@ -40,6 +40,6 @@ from sim.outputs.palette import (
 
 __all__ = ["BLACK", "BLUE", "CHOICE_COLORS", "DOUBLE", "FIGURES", "GREEN", "GREY",
            "INDICATOR_NAMES", "LIGHT", "MAX_POINTS", "OUTCOME_COLORS", "SINGLE", "SPIRAL",
-           "STYLE", "VERMILLION", "Plot", "Result", "Spec", "applicable", "death_spiral",
+           "STYLE", "VERMILLION", "Plot", "Result", "FigureDef", "applicable", "death_spiral",
            "early_warning", "fall_probability", "make_figures", "network", "phase_map", "save",
            "sensitivity", "share_over_time", "shown_points", "value_text"]

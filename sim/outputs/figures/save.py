@@ -25,7 +25,7 @@ from sim.outputs.figures.share_over_time import share_over_time
 
 
 @dataclass(frozen=True)
-class Spec:
+class FigureDef:
     """A figure: its file name, title, drawing function and whether a result has its data."""
 
     name: str
@@ -44,20 +44,20 @@ def _tipping(result: Result) -> dict[str, Any]:
 
 
 FIGURES = [
-    Spec("share_over_time", "Platform share over time", share_over_time,
+    FigureDef("share_over_time", "Platform share over time", share_over_time,
          lambda r: _has_series(r, ["platform_share"]) and len(varying(r.runs)) <= 2),
-    Spec("fall_probability", "Probability of the fall", fall_probability,
+    FigureDef("fall_probability", "Probability of the fall", fall_probability,
          lambda r: bool(_tipping(r).get("design"))),
-    Spec("phase_map", "The phase map", phase_map,
+    FigureDef("phase_map", "The phase map", phase_map,
          lambda r: len(_tipping(r).get("estimates", [])) > 1
          and 1 <= len(_tipping(r)["varied"]) <= 2),
-    Spec("death_spiral", "The death spiral", death_spiral,
+    FigureDef("death_spiral", "The death spiral", death_spiral,
          lambda r: _has_series(r, [column for column, _, _ in SPIRAL])),
-    Spec("network", "The network at a few moments", network,
+    FigureDef("network", "The network at a few moments", network,
          lambda r: r.has("network/nodes.parquet") and r.has("network/edges.parquet")),
-    Spec("early_warning", "Early-warning signals before the fall", early_warning,
+    FigureDef("early_warning", "Early-warning signals before the fall", early_warning,
          lambda r: r.has("ews.parquet") and len(pd.read_parquet(r.path / "ews.parquet")) > 0),
-    Spec("sensitivity", "Sensitivity indices", sensitivity,
+    FigureDef("sensitivity", "Sensitivity indices", sensitivity,
          lambda r: any(m in r.json("sensitivity.json") for m in ("morris", "sobol"))),
 ]
 
@@ -70,7 +70,7 @@ def provenance(result: Result, plot: Plot) -> str:
             f"figure drawn by trust-tipping {code_version()}.")
 
 
-def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> list[Path]:
+def save(plot: Plot, result: Result, figure: FigureDef, out: Path | None = None) -> list[Path]:
     """Write ``plot`` as out/NAME.{pdf,svg,png,txt} (default out: DIR/figures); the caption
     and provenance go in the .txt file and in each file's metadata."""
     out = Path(out or result.path / "figures")
@@ -80,24 +80,26 @@ def save(plot: Plot, result: Result, spec: Spec, out: Path | None = None) -> lis
                f"matplotlib {matplotlib.__version__}")
     keywords = f"scenario={result.scenario}; runs={plot.n_runs}"
     metadata = {
-        "pdf": {"Title": spec.title, "Subject": f"{plot.caption} {source}",
+        "pdf": {"Title": figure.title, "Subject": f"{plot.caption} {source}",
                 "Keywords": keywords, "Creator": creator, "CreationDate": None},
-        "svg": {"Title": spec.title, "Description": f"{plot.caption} {source}",
+        "svg": {"Title": figure.title, "Description": f"{plot.caption} {source}",
                 "Keywords": keywords, "Creator": creator, "Date": None},
-        "png": {"Title": spec.title, "Description": plot.caption, "Source": source,
+        "png": {"Title": figure.title, "Description": plot.caption, "Source": source,
                 "Software": creator},
     }
     with matplotlib.style.context(STYLE):
-        paths = [write_atomic(out / f"{spec.name}.{fmt}", lambda tmp, fmt=fmt: plot.figure.savefig(
-            tmp, format=fmt, metadata=metadata[fmt])) for fmt in FORMATS]
-    text = f"{spec.title}. {plot.caption}\n\n{source}\n"
-    paths.append(write_text(out / f"{spec.name}.txt", text))
+        paths = [write_atomic(out / f"{figure.name}.{fmt}",
+                              lambda tmp, fmt=fmt: plot.figure.savefig(
+                                  tmp, format=fmt, metadata=metadata[fmt]))
+                 for fmt in FORMATS]
+    text = f"{figure.title}. {plot.caption}\n\n{source}\n"
+    paths.append(write_text(out / f"{figure.name}.txt", text))
     return paths
 
 
-def applicable(result: Result) -> list[Spec]:
+def applicable(result: Result) -> list[FigureDef]:
     """The figures whose data ``result`` holds."""
-    return [spec for spec in FIGURES if spec.applies(result)]
+    return [figure for figure in FIGURES if figure.applies(result)]
 
 
 def make_figures(result: Result | Path | str, names: list[str] | None = None,
@@ -106,9 +108,9 @@ def make_figures(result: Result | Path | str, names: list[str] | None = None,
     only those in ``names``; ``say`` hears one line per figure written."""
     result = result if isinstance(result, Result) else Result(result)
     made = {}
-    for spec in applicable(result):
-        if names is None or spec.name in names:
-            made[spec.name] = save(spec.draw(result), result, spec)
-            say(f"  {spec.name}: {', '.join(p.suffix[1:] for p in made[spec.name])}"
-                f"  ({spec.title})")
+    for figure in applicable(result):
+        if names is None or figure.name in names:
+            made[figure.name] = save(figure.draw(result), result, figure)
+            say(f"  {figure.name}: {', '.join(p.suffix[1:] for p in made[figure.name])}"
+                f"  ({figure.title})")
     return made

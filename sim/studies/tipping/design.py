@@ -17,7 +17,7 @@ from scipy import special
 from sim.studies.tipping.fit import Fit, fit_dose_response, maximize
 
 if TYPE_CHECKING:
-    from sim.studies.tipping.study import TippingSpec
+    from sim.studies.tipping.study import TippingPlan
 
 RESOLUTION = 200  # lattice points per cell of the coarse grid: where new design points may go
 TARGETS = (0.2, 0.5, 0.8)  # fitted probabilities at which the design adds new points
@@ -44,21 +44,21 @@ class Design:
     point shows the outcome or every point does: then no transition lies in the range.
     """
 
-    spec: TippingSpec
+    plan: TippingPlan
     trials: list[Trial] = field(default_factory=list)
     outcomes: list[float] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         """Design points lie on the lattice ``low + i (high - low) / size``, i = 0 ... size."""
-        return (self.spec.grid - 1) * RESOLUTION
+        return (self.plan.grid - 1) * RESOLUTION
 
     def x_of(self, point: int) -> float:
         """The value of the variable at lattice ``point``."""
-        return self.spec.low + (self.spec.high - self.spec.low) * point / self.size
+        return self.plan.low + (self.plan.high - self.plan.low) * point / self.size
 
     def _point_of(self, x: float) -> int:
-        s = self.spec
+        s = self.plan
         return int(np.clip(round((x - s.low) / (s.high - s.low) * self.size), 0, self.size))
 
     @property
@@ -84,11 +84,11 @@ class Design:
     def fit(self) -> Fit:
         """The dose-response fit of all runs so far."""
         x, n, k = self.table()
-        return fit_dose_response(x, n, k, self.spec.low, self.spec.high, self.spec.level)
+        return fit_dose_response(x, n, k, self.plan.low, self.plan.high, self.plan.level)
 
     def propose(self) -> list[Trial]:
         """The next round of trials ([] when the design is done)."""
-        s = self.spec
+        s = self.plan
         left = s.budget - len(self.trials)
         if left <= 0:
             return []
@@ -134,10 +134,10 @@ class Design:
         self.outcomes.extend(float(y) for y in outcomes)
 
 
-def adaptive_design(spec: TippingSpec, run: Callable[[list[Trial]], Sequence[float]]
+def adaptive_design(plan: TippingPlan, run: Callable[[list[Trial]], Sequence[float]]
                     ) -> Design:
     """Run the adaptive design to the end, ``run`` giving each round's 0/1 outcomes."""
-    design = Design(spec)
+    design = Design(plan)
     while trials := design.propose():
         design.record(trials, run(trials))
     return design

@@ -1,6 +1,6 @@
 """The tipping study: a scenario's ``[tipping]`` table run through the batch runner.
 
-:func:`run_study` runs a scenario's ``[tipping]`` table (:class:`TippingSpec`; one adaptive
+:func:`run_study` runs a scenario's ``[tipping]`` table (:class:`TippingPlan`; one adaptive
 design per point of its ``[sweep]``/``[sample]``) and writes ``DIR/tipping.json``: per point
 ``estimate``, ``ci_low``, ``ci_high``, ``width``, ``n_runs``, ``claim``,
 ``claim_inside_ci``, ``break_even_share``, ``variable``, ``outcome`` and the design's runs
@@ -28,7 +28,7 @@ from sim.studies.tipping.design import Design
 
 
 @dataclass(frozen=True)
-class TippingSpec:
+class TippingPlan:
     """What to estimate and how many runs to spend (the scenario's ``[tipping]`` table)."""
 
     variable: str = "committed_share"
@@ -43,7 +43,7 @@ class TippingSpec:
     level: float = 0.95
 
 
-SPEC_KEYS = {
+PLAN_KEYS = {
     "variable": "a number parameter of the model (default committed_share)",
     "low": "a number: the lowest value of the variable",
     "high": "a number above low: the highest value of the variable",
@@ -57,7 +57,7 @@ SPEC_KEYS = {
 }
 
 
-def spec_from(scenario: Any) -> TippingSpec:
+def plan_from(scenario: Any) -> TippingPlan:
     """The scenario's ``[tipping]`` table checked and filled in with the defaults.
 
     Errors read ``FILE: tipping.KEY: message`` and raise ScenarioError.
@@ -70,28 +70,28 @@ def spec_from(scenario: Any) -> TippingSpec:
     if raw is None:
         raise fail("", "missing; a tipping study needs a [tipping] table with low and high")
     for key in raw:
-        if key not in SPEC_KEYS:
-            raise fail(key, f"unknown key{suggest(key, list(SPEC_KEYS))}; allowed: "
-                       + ", ".join(SPEC_KEYS))
-    values = {**asdict(TippingSpec()), **raw}
+        if key not in PLAN_KEYS:
+            raise fail(key, f"unknown key{suggest(key, list(PLAN_KEYS))}; allowed: "
+                       + ", ".join(PLAN_KEYS))
+    values = {**asdict(TippingPlan()), **raw}
     for key in ("low", "high"):
         if key not in raw:
-            raise fail(key, f"missing; allowed: {SPEC_KEYS[key]}")
+            raise fail(key, f"missing; allowed: {PLAN_KEYS[key]}")
     defaults = resolve_params(scenario.model, {})
     variable = values["variable"]
     if not isinstance(variable, str) or variable not in defaults:
         hint = suggest(variable, list(defaults)) if isinstance(variable, str) else ""
-        raise fail("variable", f"got {variable!r}{hint}, allowed: {SPEC_KEYS['variable']}")
+        raise fail("variable", f"got {variable!r}{hint}, allowed: {PLAN_KEYS['variable']}")
     if type(defaults[variable]) is not float:
         raise fail("variable", f"'{variable}' is not a number parameter; allowed: "
-                   f"{SPEC_KEYS['variable']}")
+                   f"{PLAN_KEYS['variable']}")
     if variable in scenario.params or variable in scenario.sweep or (
             scenario.sample and variable in scenario.sample.ranges):
         raise fail("variable", f"'{variable}' is also set in [params], [sweep] or [sample]; "
                    "the tipping study varies it")
     for key in ("low", "high", "claim", "level"):
         if isinstance(values[key], bool) or not isinstance(values[key], int | float):
-            raise fail(key, f"got {values[key]!r}, allowed: {SPEC_KEYS[key]}")
+            raise fail(key, f"got {values[key]!r}, allowed: {PLAN_KEYS[key]}")
         values[key] = float(values[key])
     for key in ("low", "high"):
         try:
@@ -99,9 +99,9 @@ def spec_from(scenario: Any) -> TippingSpec:
         except ParameterError as error:
             raise fail(key, str(error)) from None
     if not values["low"] < values["high"]:
-        raise fail("high", f"got {values['high']!r}, allowed: {SPEC_KEYS['high']}")
+        raise fail("high", f"got {values['high']!r}, allowed: {PLAN_KEYS['high']}")
     if not 0.5 <= values["level"] <= 0.999:
-        raise fail("level", f"got {values['level']!r}, allowed: {SPEC_KEYS['level']}")
+        raise fail("level", f"got {values['level']!r}, allowed: {PLAN_KEYS['level']}")
     outcome = values["outcome"]
     if outcome_types(scenario.model).get(outcome) != "bool":
         known = [k for k, v in outcome_types(scenario.model).items() if v == "bool"]
@@ -111,11 +111,11 @@ def spec_from(scenario: Any) -> TippingSpec:
                            ("budget", 1, 10_000_000)):
         value = values[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(key, f"got {value!r}, allowed: {SPEC_KEYS[key]}")
+            raise fail(key, f"got {value!r}, allowed: {PLAN_KEYS[key]}")
     if values["budget"] < values["grid"] * values["replicates"]:
-        raise fail("budget", f"got {values['budget']}, allowed: {SPEC_KEYS['budget']} "
+        raise fail("budget", f"got {values['budget']}, allowed: {PLAN_KEYS['budget']} "
                    f"({values['grid'] * values['replicates']})")
-    return TippingSpec(**values)
+    return TippingPlan(**values)
 
 
 def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, Any]:
@@ -124,7 +124,7 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
     If no run (or every run) shows the outcome, there is no estimate and the interval is the
     open side beyond ``high`` (or below ``low``).
     """
-    s = design.spec
+    s = design.plan
     x, n, k = design.table()
     failed = len(design.trials) - design.n_runs
     result: dict[str, Any] = {
@@ -158,42 +158,42 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     """Run the scenario's tipping study (one design per sweep/sample point) through the
     batch runner, resumably, and write ``out/tipping.json``; return what it holds."""
     start = time.perf_counter()
-    spec = spec_from(scenario)
+    plan = plan_from(scenario)
     points = scenario.points()
-    designs = [Design(spec) for _ in points]
+    designs = [Design(plan) for _ in points]
     stride = designs[0].size + 1
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
         kind="tipping", model=scenario.model, steps=scenario.steps, every=scenario.every,
-        n_points=len(points), tipping=asdict(spec))
+        n_points=len(points), tipping=asdict(plan))
     round_no = 0
     while proposals := [(i, t) for i, d in enumerate(designs) for t in d.propose()]:
         round_no += 1
-        specs = [run_specs(scenario, i * stride + t.point, {**points[i], spec.variable: t.x},
+        specs = [run_specs(scenario, i * stride + t.point, {**points[i], plan.variable: t.x},
                            [t.replicate])[0] for i, t in proposals]
         done = sum(len(d.trials) for d in designs)
         xs = sorted({round(t.x, 4) for _, t in proposals})
-        where = (f"{spec.variable} = {xs[0]:g} to {xs[-1]:g}" if len(xs) > 1
-                 else f"{spec.variable} = {xs[0]:g}")
+        where = (f"{plan.variable} = {xs[0]:g} to {xs[-1]:g}" if len(xs) > 1
+                 else f"{plan.variable} = {xs[0]:g}")
         say(f"Round {round_no}: {len(specs)} runs at {where} ({done} done so far)")
         report = run_batch(specs, out, manifest, workers=workers, dask=dask,
                            progress=progress, reporters=scenario.reporters)
         if report.errors:
             say(f"  {report.n_failed} runs failed, e.g. {report.errors[0]}")
-        stored = storage.load_runs(out).set_index("run_id")[[spec.outcome, "status"]]
+        stored = storage.load_runs(out).set_index("run_id")[[plan.outcome, "status"]]
         for i, design in enumerate(designs):
             mine = [(t, s) for (j, t), s in zip(proposals, specs, strict=True) if j == i]
             if mine:
                 rows = stored.loc[[s.run_id for _, s in mine]]
-                y = rows[spec.outcome].astype("Float64").to_numpy(float, na_value=np.nan)
+                y = rows[plan.outcome].astype("Float64").to_numpy(float, na_value=np.nan)
                 y[rows["status"].to_numpy() != "ok"] = np.nan
                 design.record([t for t, _ in mine], y)
     estimates = [{"params": point, **summarize(d, resolve_params(
         scenario.model, {**scenario.params, **point}), scenario.model)}
         for point, d in zip(points, designs, strict=True)]
     result: dict[str, Any] = {
-        "scenario": scenario.name, "model": scenario.model, "variable": spec.variable,
-        "outcome": spec.outcome, "claim": spec.claim, "level": spec.level,
+        "scenario": scenario.name, "model": scenario.model, "variable": plan.variable,
+        "outcome": plan.outcome, "claim": plan.claim, "level": plan.level,
         "steps": scenario.steps, "varied": sorted({k for p in points for k in p}),
         "n_runs": sum(e["n_runs"] for e in estimates), "seconds": time.perf_counter() - start}
     if len(estimates) == 1:
