@@ -1,9 +1,14 @@
-"""The command line: ``python run.py COMMAND ...``. Bad input exits with status 2."""
+"""The command line: ``python run.py COMMAND ...``. Bad input exits with status 2.
+
+The library reports progress through :mod:`logging` (one logger per module, under ``sim``);
+the command line shows its messages as they are: INFO on stdout, warnings on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import signal
 import sys
 from collections.abc import Iterator
@@ -24,6 +29,27 @@ COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sw
 
 class UsageError(UserError):
     """A command-line mistake the user can fix (exit status 2)."""
+
+
+class Console(logging.Handler):
+    """The library's log messages, bare: INFO and below to stdout, warnings and errors to
+    stderr (the streams of the moment, so a redirected stream gets them), flushed at once."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stream = sys.stdout if record.levelno < logging.WARNING else sys.stderr
+        try:
+            stream.write(self.format(record) + "\n")
+            stream.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def show_log() -> None:
+    """Send the ``sim`` loggers' INFO and above to the terminal (once per process)."""
+    logger = logging.getLogger("sim")
+    logger.setLevel(logging.INFO)
+    if not any(isinstance(h, Console) for h in logger.handlers):
+        logger.addHandler(Console())
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -93,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    show_log()
     parser = build_parser()
     if not argv:  # the main study, then its figures if the figures command exists
         status = main(["tipping", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])

@@ -16,6 +16,7 @@ layout is networkx's spring layout of the strong ties, seeded from the run seed.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from sim.experiments.scenarios import MAX_NODES
 from sim.model.market import TrustMarket
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import to_networkx
+
+LOG = logging.getLogger(__name__)
 
 CHOICES = {NOTHING: "nothing", FACTORY: "factory", PLATFORM: "platform"}
 
@@ -80,7 +83,7 @@ def record_snapshots(params: dict[str, Any], seed: int, steps: int, at_steps: li
     return folder
 
 
-def record_for(scenario: Any, out: Path | str, say: Any = print) -> Path | None:
+def record_for(scenario: Any, out: Path | str) -> Path | None:
     """Store the network snapshots a scenario's ``[snapshots]`` table asks for in
     ``out/network/``, unless the same are stored already; return the folder if written."""
     if scenario.snapshots is None:
@@ -93,7 +96,7 @@ def record_for(scenario: Any, out: Path | str, say: Any = print) -> Path | None:
                 and old.get("steps") == scenario.steps
                 and old.get("at_steps") == list(scenario.snapshots.at)):
             return None
-    say(f"Network snapshots: one run of {params['n_consumers']} consumers, weeks "
+    LOG.info(f"Network snapshots: one run of {params['n_consumers']} consumers, weeks "
         f"{', '.join(map(str, scenario.snapshots.at))} ...")
     return record_snapshots(params, scenario.seed, scenario.steps, list(scenario.snapshots.at),
                             out)

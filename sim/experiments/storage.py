@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
-import sys
+import logging
 import time
 import tomllib
 import uuid
@@ -34,6 +34,8 @@ import pyarrow.parquet as pq
 from sim.errors import UserError
 from sim.experiments.atomic import write_atomic
 from sim.experiments.results import write_json
+
+LOG = logging.getLogger(__name__)
 
 ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
 _ARROW = {"bool": pa.bool_(), "int64": pa.int64(), "float64": pa.float64(),
@@ -126,7 +128,7 @@ def _check_manifest(out: Path, manifest: dict[str, Any]) -> None:
 
 
 def _note_code_change(out: Path, manifest: dict[str, Any]) -> None:
-    """Say so when runs are added to a folder that other code started: run ids hash the
+    """Warn when runs are added to a folder that other code started: run ids hash the
     model, parameters and seed, not the code, so the stored runs are kept as they are."""
     path = out / "manifest.json"
     if not path.is_file():
@@ -134,9 +136,9 @@ def _note_code_change(out: Path, manifest: dict[str, Any]) -> None:
     then = json.loads(path.read_text(encoding="utf-8")).get("code_version")
     now = manifest.get("code_version")
     if then and now and then != now:
-        print(f"note: {path}: these results were started by code version {then}, this is "
-              f"{now}; the {len(stored_run_ids(out))} stored runs are kept (use another "
-              "--out to redo them all)", file=sys.stderr, flush=True)
+        LOG.warning("note: %s: these results were started by code version %s, this is %s; "
+                    "the %d stored runs are kept (use another --out to redo them all)",
+                    path, then, now, len(stored_run_ids(out)))
 
 
 def _tidy(out: Path) -> None:

@@ -9,6 +9,7 @@ the sample); :func:`run_study` evaluates it with the batch runner, resumably, an
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,8 @@ from sim.experiments.batch import SEED_RULE, run_batch, run_specs
 from sim.experiments.scenarios import ScenarioError, morris_unit, scale
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import outcome_types, resolve_params
+
+LOG = logging.getLogger(__name__)
 
 METHODS = ("morris", "sobol")
 PLAN_KEYS = {
@@ -152,7 +155,7 @@ def analyse(plan: SensitivityPlan, evaluate: Callable[[str, np.ndarray], np.ndar
 
 
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
-              progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
+              progress: bool = True) -> dict[str, Any]:
     """Run the scenario's sensitivity study through the batch runner and write
     ``out/sensitivity.json``; return what it holds."""
     start = time.perf_counter()
@@ -168,7 +171,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
         kind="sensitivity", model=scenario.model, steps=scenario.steps,
         sensitivity={**asdict(plan), "ranges": {k: list(v) for k, v in plan.ranges.items()}})
-    say(f"{len(specs)} runs: " + ", ".join(f"{m} {len(x)} points" for m, x in samples.items())
+    LOG.info(f"{len(specs)} runs: " + ", ".join(f"{m} {len(x)} points" for m, x in samples.items())
         + f", {plan.replicates} replicates each")
     run_batch(specs, out, manifest, workers=workers, dask=dask, progress=progress,
               reporters=scenario.reporters)

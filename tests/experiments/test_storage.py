@@ -136,15 +136,17 @@ def test_a_folder_being_written_is_refused(tmp_path):
                 pass
 
 
-def test_resuming_with_other_code_keeps_the_runs_and_says_so(tmp_path, capsys):
+def test_resuming_with_other_code_keeps_the_runs_and_says_so(tmp_path, caplog):
     with storage.open_folder(tmp_path, {**manifest(), "code_version": "abc123"}):
         storage.write_part(tmp_path, [row("a", 0, None), row("b", 1, 7)], [], SCHEMA)
     with storage.open_folder(tmp_path, {**manifest(), "code_version": "abc123"}):
         pass
-    assert capsys.readouterr().err == ""
+    assert caplog.records == []
     with storage.open_folder(tmp_path, {**manifest(), "code_version": "def456"}):
         pass
-    err = capsys.readouterr().err
+    (record,) = caplog.records
+    assert (record.name, record.levelname) == ("sim.experiments.storage", "WARNING")
+    err = record.getMessage()
     assert "started by code version abc123, this is def456" in err
     assert "the 2 stored runs are kept" in err
     assert json.loads((tmp_path / "manifest.json").read_text())["code_version"] == "abc123"

@@ -70,7 +70,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 def study(tmp_path_factory, name: str, text: str):
     out = tmp_path_factory.mktemp(name)
     scenario = scenarios.parse(text, out / f"{name}.toml")
-    tipping.run_study(scenario, out, workers=2, progress=False, say=lambda _: None)
+    tipping.run_study(scenario, out, workers=2, progress=False)
     return out
 
 

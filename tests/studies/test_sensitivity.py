@@ -78,8 +78,7 @@ ranges = {committed_share = [0.0, 0.3], endorsements_needed = [1, 3]}
 trajectories = 3
 replicates = 1
 """, "tiny.toml")
-    result = sensitivity.run_study(scenario, tmp_path, workers=1, progress=False,
-                                   say=lambda _: None)
+    result = sensitivity.run_study(scenario, tmp_path, workers=1, progress=False)
     stored = json.loads((tmp_path / "sensitivity.json").read_text())
     assert stored["n_runs"] == result["n_runs"] == 3 * 3 and stored["n_failed"] == 0
     indices = stored["morris"]["indices"]

@@ -209,7 +209,10 @@ params = { n_consumers = 120, committed_share = 0.3 }
     assert first["claim_inside_ci"] is False and first["variable"] == "committed_share"
     report = (out / "report.md").read_text()
     assert "## Verdict" in report and "The claimed 20% lies outside the interval" in report
-    assert "The claimed 20% lies outside" in capsys.readouterr().out
+    printed = capsys.readouterr().out  # the study's log lines too, bare, on stdout
+    assert "The claimed 20% lies outside" in printed
+    assert "\nRound 1: 6 runs at committed_share = 0 to 0.5 (0 done so far)\n" in printed
+    assert "\nNetwork snapshots: one run of 120 consumers, weeks 2, 4 ...\n" in printed
     assert main(["tipping", str(path), "--out", str(out), "--no-progress"]) == 0
     again = json.loads((out / "tipping.json").read_text())
     assert again["estimate"] == first["estimate"] and again["n_runs"] == 14

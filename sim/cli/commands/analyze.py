@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     with batch_guard(args):
         done = batch.run_batch(specs, out, manifest, workers=args.workers, dask=args.dask,
                                progress=not args.no_progress)
-    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
+    record_for(scenario, out)  # [snapshots]
     wanted = {s.run_id for s in specs}
     runs = storage.load_runs(out)
     runs = runs[runs["run_id"].isin(wanted)]

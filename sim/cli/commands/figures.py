@@ -34,5 +34,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.dir}: no stored results to draw{wanted} (expected runs/ and "
                          "series/, tipping.json, ews.parquet, sensitivity.json or network/)")
     print(f"Figures of {args.dir} -> {args.dir / 'figures'}/", flush=True)
-    figures.make_figures(result, names, say=lambda text: print(text, flush=True))
+    figures.make_figures(result, names)
     return 0

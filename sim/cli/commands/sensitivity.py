@@ -28,8 +28,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Sensitivity study {scenario.name} -> {out}/", flush=True)
     with batch_guard(args):
         result = sensitivity.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                       progress=not args.no_progress,
-                                       say=lambda text: print(text, flush=True))
+                                       progress=not args.no_progress)
     path = report.write_report(out, report.sensitivity_report(result, scenario.description))
     print("\n".join(report.sensitivity_verdict(result)))
     print(f"{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         report = batch.run_batch(specs, out, manifest, workers=args.workers, dask=args.dask,
                                  progress=not args.no_progress, reporters=scenario.reporters,
                                  part_size=args.part_size)
-    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
+    record_for(scenario, out)  # [snapshots]
     print(f"{report.n_ok} ok, {report.n_failed} failed, {report.n_skipped} already stored "
           f"(of {report.n_total} runs) in {report.seconds:.1f} s.")
     for error in report.errors:

@@ -34,9 +34,8 @@ def run(args: argparse.Namespace) -> int:
           flush=True)
     with batch_guard(args):
         result = tipping.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                   progress=not args.no_progress,
-                                   say=lambda text: print(text, flush=True))
-    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
+                                   progress=not args.no_progress)
+    record_for(scenario, out)  # [snapshots]
     path = report.write_report(out, report.tipping_report(result, scenario.description))
     print()
     if result["varied"]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from sim.outputs.figures.network import network
 from sim.outputs.figures.phase_map import phase_map
 from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,14 +106,14 @@ def applicable(result: Result) -> list[FigureDef]:
 
 
 def make_figures(result: Result | Path | str, names: list[str] | None = None,
-                 say: Callable[[str], Any] = lambda text: None) -> dict[str, list[Path]]:
+                 ) -> dict[str, list[Path]]:
     """Draw and save every figure that applies to ``result`` (a Result or its folder), or
-    only those in ``names``; ``say`` hears one line per figure written."""
+    only those in ``names``; logs one line per figure written (INFO)."""
     result = result if isinstance(result, Result) else Result(result)
     made = {}
     for figure in applicable(result):
         if names is None or figure.name in names:
             made[figure.name] = save(figure.draw(result), result, figure)
-            say(f"  {figure.name}: {', '.join(p.suffix[1:] for p in made[figure.name])}"
+            LOG.info(f"  {figure.name}: {', '.join(p.suffix[1:] for p in made[figure.name])}"
                 f"  ({figure.title})")
     return made

@@ -9,9 +9,9 @@ and events at each value, under ``estimates``; with one point these also sit at 
 
 from __future__ import annotations
 
+import logging
 import math
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,10 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
 
 
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
-              progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
+              progress: bool = True) -> dict[str, Any]:
     """Run the scenario's tipping study (one design per sweep/sample point) through the
-    batch runner, resumably, and write ``out/tipping.json``; return what it holds."""
+    batch runner, resumably, and write ``out/tipping.json``; return what it holds. Each
+    round is logged (INFO)."""
     start = time.perf_counter()
     plan = plan_from(scenario)
     points = scenario.points()
@@ -175,11 +178,11 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
         xs = sorted({round(t.x, 4) for _, t in proposals})
         where = (f"{plan.variable} = {xs[0]:g} to {xs[-1]:g}" if len(xs) > 1
                  else f"{plan.variable} = {xs[0]:g}")
-        say(f"Round {round_no}: {len(specs)} runs at {where} ({done} done so far)")
+        LOG.info("Round %d: %d runs at %s (%d done so far)", round_no, len(specs), where, done)
         report = run_batch(specs, out, manifest, workers=workers, dask=dask,
                            progress=progress, reporters=scenario.reporters)
         if report.errors:
-            say(f"  {report.n_failed} runs failed, e.g. {report.errors[0]}")
+            LOG.info("  %d runs failed, e.g. %s", report.n_failed, report.errors[0])
         stored = storage.load_runs(out).set_index("run_id")[[plan.outcome, "status"]]
         for i, design in enumerate(designs):
             mine = [(t, s) for (j, t), s in zip(proposals, specs, strict=True) if j == i]
