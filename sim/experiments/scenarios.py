@@ -20,47 +20,61 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import UserError
-from sim.model.parameters import ParameterError, suggest
+from sim.experiments.fields import (
+    RANGE,
+    Field,
+    check_table,
+    check_value,
+    fail,
+    is_number,
+    parameter,
+    parameter_value,
+)
+from sim.experiments.fields import ScenarioError as ScenarioError  # raised by parse, load
+from sim.model.parameters import suggest
 from sim.model.registry import MODELS, reporters, resolve_params
 
-
-class ScenarioError(UserError):
-    """A scenario file that cannot be used (one line: file, key, what is allowed)."""
-
-
-TOP_KEYS = {
-    "name": "a string",
-    "description": "a string",
-    "model": "a model name",
-    "steps": "a whole number of weeks, 1 to 100000",
-    "replicates": "a whole number of runs per point, 1 to 100000",
-    "seed": "a whole number >= 0 (the root seed)",
-    "params": "a table of parameter overrides",
-    "sweep": "a table: each parameter a non-empty list of values or {start, stop, num}",
-    "sample": "a table: method, n, levels, and [sample.ranges]",
-    "output": "a table: every, reporters",
-    "snapshots": "a table: at (weeks) and params (overrides, at most 500 consumers)",
-    "tipping": "a table (checked by sim.studies.tipping)",
-    "sensitivity": "a table (checked by sim.studies.tipping)",
+TOP_FIELDS = {
+    "name": Field("a string"),
+    "description": Field("a string", str),
+    "model": Field("a model name"),
+    "steps": Field("a whole number of weeks, 1 to 100000", int, 1, 100_000),
+    "replicates": Field("a whole number of runs per point, 1 to 100000", int, 1, 100_000),
+    "seed": Field("a whole number >= 0 (the root seed)", int, 0, 2**63 - 1),
+    "params": Field("a table of parameter overrides", dict),
+    "sweep": Field("a table: each parameter a non-empty list of values or {start, stop, num}",
+                   dict),
+    "sample": Field("a table: method, n, levels, and [sample.ranges]", dict),
+    "output": Field("a table: every, reporters", dict),
+    "snapshots": Field("a table: at (weeks) and params (overrides, at most 500 consumers)",
+                       dict),
+    "tipping": Field("a table (checked by sim.studies.tipping)", dict),
+    "sensitivity": Field("a table (checked by sim.studies.sensitivity)", dict),
 }
-SAMPLE_KEYS = {
-    "method": 'one of "lhs", "sobol", "morris"',
-    "n": "a whole number of points, 1 to 1000000 (sobol: a power of 2; morris: trajectories)",
-    "levels": "an even whole number of grid levels, 2 to 100 (morris only)",
-    "ranges": "a table: each parameter [low, high]",
+SAMPLE_FIELDS = {
+    "method": Field('one of "lhs", "sobol", "morris"'),
+    "n": Field("a whole number of points, 1 to 1000000 (sobol: a power of 2; morris: "
+               "trajectories)", int, 1, 1_000_000),
+    "levels": Field("an even whole number of grid levels, 2 to 100 (morris only)", int, 2, 100,
+                    test=lambda v: v % 2 == 0),
+    "ranges": Field("a table: each parameter [low, high]", dict, test=bool),
 }
-OUTPUT_KEYS = {
-    "every": "a whole number k >= 1: keep every k-th step of the series (and the last)",
-    "reporters": "a non-empty list of reporter names",
+OUTPUT_FIELDS = {
+    "every": Field("a whole number k >= 1: keep every k-th step of the series (and the last)",
+                   int, 1, 100_000),
+    "reporters": Field("a non-empty list of reporter names", list, test=lambda v: bool(v) and all(
+        isinstance(n, str) for n in v)),
 }
-SNAPSHOT_KEYS = {
-    "at": "a non-empty list of weeks, 1 to steps",
-    "params": "a table of parameter overrides on top of [params] (n_consumers at most 500)",
+SNAPSHOT_FIELDS = {
+    "at": Field("a non-empty list of weeks, 1 to steps"),
+    "params": Field("a table of parameter overrides on top of [params] (n_consumers at most "
+                    "500)", dict),
 }
 MAX_NODES = 500  # the network figure's spring layout and drawing stay legible up to here
 SAMPLERS = ("lhs", "sobol", "morris")
 SWEEP_ALLOWED = "a non-empty list of values or {start, stop, num}"
+LINSPACE = {"start": Field("a number"), "stop": Field("a number"),
+            "num": Field("a whole number of values, 1 to 100000", int, 1, 100_000)}
 
 
 @dataclass(frozen=True)
@@ -171,144 +185,85 @@ class Scenario:
         return [{**g, **s} for g in grid for s in sampled]
 
 
-def _fail(path: Path | str, key: str, message: str) -> ScenarioError:
-    return ScenarioError(f"{path}: {key}: {message}")
-
-
-def _whole(path, key, value, low, high, allowed) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _fail(path, key, f"got {value!r}, allowed: {allowed}")
-    return value
-
-
-def _table(path, key, value, allowed: str | None = None) -> dict:
-    if not isinstance(value, dict):
-        raise _fail(path, key, f"got {value!r}, allowed: {allowed or TOP_KEYS[key]}")
-    return value
-
-
-def _known_keys(path, prefix: str, data: dict, allowed: dict[str, str]) -> None:
-    for key in data:
-        if key not in allowed:
-            raise _fail(path, prefix + key, f"unknown key{suggest(key, list(allowed))}; "
-                        f"allowed: {', '.join(allowed)}")
-
-
-def _known(path, key: str, defaults: dict, name: str) -> None:
-    if name not in defaults:
-        raise _fail(path, key, f"unknown parameter '{name}'{suggest(name, list(defaults))}")
-
-
-def _param(path, key: str, model: str, defaults: dict, name: str, value: Any) -> Any:
-    """``value`` checked as parameter ``name`` of ``model``; errors name the table ``key``."""
-    _known(path, key, defaults, name)
-    try:
-        return resolve_params(model, {name: value})[name]
-    except ParameterError as error:
-        raise _fail(path, key, str(error)) from None
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _sweep(path, model, defaults, table, fixed) -> dict[str, list[Any]]:
     sweep = {}
-    for name, spec in _table(path, "sweep", table).items():
+    for name, spec in table.items():
         key = f"sweep.{name}"
-        _known(path, "sweep", defaults, name)
+        parameter(path, "sweep", defaults, name)
         if name in fixed:
-            raise _fail(path, key, "also set in [params]; set it in one place")
+            raise fail(path, key, "also set in [params]; set it in one place")
         if isinstance(spec, dict):
-            _known_keys(path, key + ".", spec, dict.fromkeys(("start", "stop", "num"), ""))
-            if not (_number(spec.get("start")) and _number(spec.get("stop"))):
-                raise _fail(path, key, f"got {spec!r}, allowed: {SWEEP_ALLOWED}")
-            num = _whole(path, key + ".num", spec.get("num"), 1, 100_000,
-                         "a whole number of values, 1 to 100000")
+            check_table(path, key, spec, LINSPACE, {})
+            if not (is_number(spec.get("start")) and is_number(spec.get("stop"))):
+                raise fail(path, key, f"got {spec!r}, allowed: {SWEEP_ALLOWED}")
+            num = check_value(path, key + ".num", spec.get("num"), LINSPACE["num"])
             spec = np.linspace(spec["start"], spec["stop"], num).tolist()
         if not isinstance(spec, list):
-            raise _fail(path, key, f"got {spec!r}, allowed: {SWEEP_ALLOWED}")
+            raise fail(path, key, f"got {spec!r}, allowed: {SWEEP_ALLOWED}")
         if not spec:
-            raise _fail(path, key, f"empty list; allowed: {SWEEP_ALLOWED}")
-        sweep[name] = [_param(path, "sweep", model, defaults, name, v) for v in spec]
+            raise fail(path, key, f"empty list; allowed: {SWEEP_ALLOWED}")
+        sweep[name] = [parameter_value(path, "sweep", model, name, v) for v in spec]
     return sweep
 
 
 def _sample(path, model, defaults, table, taken) -> Sample:
-    table = _table(path, "sample", table)
-    _known_keys(path, "sample.", table, SAMPLE_KEYS)
     method = table.get("method")
     if method not in SAMPLERS:
         hint = suggest(method, list(SAMPLERS)) if isinstance(method, str) else ""
-        raise _fail(path, "sample.method", f"got {method!r}{hint}, allowed: "
-                    f"{SAMPLE_KEYS['method']}")
-    n = _whole(path, "sample.n", table.get("n"), 1, 1_000_000, SAMPLE_KEYS["n"])
-    if method == "sobol" and n & (n - 1):
-        raise _fail(path, "sample.n", f"got {n}, allowed: a power of 2 for sobol (e.g. "
-                    f"{2 ** round(math.log2(n))})")
+        raise fail(path, "sample.method", f"got {method!r}{hint}, allowed: "
+                   f"{SAMPLE_FIELDS['method'].allowed}")
     if "levels" in table and method != "morris":
-        raise _fail(path, "sample.levels", f"only for morris, not {method}")
-    levels = _whole(path, "sample.levels", table.get("levels", 4), 2, 100,
-                    SAMPLE_KEYS["levels"])
-    if levels % 2:
-        raise _fail(path, "sample.levels", f"got {levels}, allowed: {SAMPLE_KEYS['levels']}")
-    ranges = _table(path, "sample.ranges", table.get("ranges", {}), SAMPLE_KEYS["ranges"])
-    if not ranges:
-        raise _fail(path, "sample.ranges", f"empty; allowed: {SAMPLE_KEYS['ranges']}")
+        raise fail(path, "sample.levels", f"only for morris, not {method}")
+    if not table.get("ranges"):
+        raise fail(path, "sample.ranges", f"empty; allowed: {SAMPLE_FIELDS['ranges'].allowed}")
+    values = check_table(path, "sample", table, SAMPLE_FIELDS, {"levels": 4})
+    n = check_value(path, "sample.n", table.get("n"), SAMPLE_FIELDS["n"])
+    if method == "sobol" and n & (n - 1):
+        raise fail(path, "sample.n", f"got {n}, allowed: a power of 2 for sobol (e.g. "
+                   f"{2 ** round(math.log2(n))})")
     checked = {}
-    for name, bounds in ranges.items():
+    for name, bounds in values["ranges"].items():
         key = f"sample.ranges.{name}"
-        _known(path, "sample.ranges", defaults, name)
+        parameter(path, "sample.ranges", defaults, name)
         if name in taken:
-            raise _fail(path, key, "also set in [params] or [sweep]; set it in one place")
+            raise fail(path, key, "also set in [params] or [sweep]; set it in one place")
         kind = type(defaults[name])
         if kind not in (int, float):
-            raise _fail(path, key, f"a {kind.__name__} parameter cannot be sampled; "
-                        "put its values in [sweep]")
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(_number, bounds))
-                and bounds[0] < bounds[1]):
-            raise _fail(path, key, f"got {bounds!r}, allowed: [low, high] with low < high")
-        checked[name] = tuple(_param(path, "sample.ranges", model, defaults, name, b)
+            raise fail(path, key, f"a {kind.__name__} parameter cannot be sampled; "
+                       "put its values in [sweep]")
+        check_value(path, key, bounds, RANGE)
+        checked[name] = tuple(parameter_value(path, "sample.ranges", model, name, b)
                               for b in bounds)
-    return Sample(method, n, checked, levels)
+    return Sample(method, n, checked, values["levels"])
 
 
 def _output(path, model, table) -> tuple[int, tuple[str, ...] | None]:
-    table = _table(path, "output", table)
-    _known_keys(path, "output.", table, OUTPUT_KEYS)
-    every = _whole(path, "output.every", table.get("every", 1), 1, 100_000,
-                   OUTPUT_KEYS["every"])
-    if "reporters" not in table:
-        return every, None
-    names = table["reporters"]
-    if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
-        raise _fail(path, "output.reporters", f"got {names!r}, allowed: "
-                    f"{OUTPUT_KEYS['reporters']}")
+    values = check_table(path, "output", table, OUTPUT_FIELDS, {"every": 1, "reporters": None})
+    if values["reporters"] is None:
+        return values["every"], None
     known = reporters(model)
-    for name in names:
+    for name in values["reporters"]:
         if name not in known:
-            raise _fail(path, "output.reporters", f"unknown reporter '{name}'"
-                        f"{suggest(name, list(known))}; allowed: {', '.join(known)}")
-    return every, tuple(dict.fromkeys(names))
+            raise fail(path, "output.reporters", f"unknown reporter '{name}'"
+                       f"{suggest(name, list(known))}; allowed: {', '.join(known)}")
+    return values["every"], tuple(dict.fromkeys(values["reporters"]))
 
 
 def _snapshots(path, model, defaults, table, steps, fixed) -> Snapshots:
-    table = _table(path, "snapshots", table)
-    _known_keys(path, "snapshots.", table, SNAPSHOT_KEYS)
-    at = table.get("at")
+    values = check_table(path, "snapshots", table, SNAPSHOT_FIELDS, {"params": {}})
+    at = values.get("at")
     if not (isinstance(at, list) and at and all(
             isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= steps for w in at)):
-        raise _fail(path, "snapshots.at", f"got {at!r}, allowed: a non-empty list of weeks, "
-                    f"1 to {steps}")
-    params = _table(path, "snapshots.params", table.get("params", {}),
-                    SNAPSHOT_KEYS["params"])
-    for key, value in params.items():
-        _param(path, "snapshots.params", model, defaults, key, value)
-    n = {**defaults, **fixed, **params}.get("n_consumers", 0)
+        raise fail(path, "snapshots.at", f"got {at!r}, allowed: a non-empty list of weeks, "
+                   f"1 to {steps}")
+    for key, value in values["params"].items():
+        parameter(path, "snapshots.params", defaults, key)
+        parameter_value(path, "snapshots.params", model, key, value)
+    n = {**defaults, **fixed, **values["params"]}.get("n_consumers", 0)
     if n > MAX_NODES:
-        raise _fail(path, "snapshots.params", f"n_consumers is {n}, allowed: at most "
-                    f"{MAX_NODES} for the network figure")
-    return Snapshots(tuple(sorted(set(at))), dict(params))
+        raise fail(path, "snapshots.params", f"n_consumers is {n}, allowed: at most "
+                   f"{MAX_NODES} for the network figure")
+    return Snapshots(tuple(sorted(set(at))), dict(values["params"]))
 
 
 def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
@@ -316,45 +271,37 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _fail(path, "TOML", f"not valid TOML ({error})") from None
-    _known_keys(path, "", data, TOP_KEYS)
-    name = data.get("name", Path(str(path)).stem)
-    if not isinstance(name, str) or not name.strip():
-        raise _fail(path, "name", f"got {name!r}, allowed: {TOP_KEYS['name']}")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise _fail(path, "description", f"got {description!r}, allowed: a string")
-    model = data.get("model", "trust_market")
+        raise fail(path, "TOML", f"not valid TOML ({error})") from None
+    v = check_table(path, "", data, TOP_FIELDS, {
+        "name": Path(str(path)).stem, "description": "", "model": "trust_market",
+        "steps": 520, "replicates": 1, "seed": 0, "params": {}, "sweep": {}, "output": {}})
+    if not isinstance(v["name"], str) or not v["name"].strip():
+        raise fail(path, "name", f"got {v['name']!r}, allowed: {TOP_FIELDS['name'].allowed}")
+    model = v["model"]
     if model not in MODELS:
         hint = suggest(model, list(MODELS)) if isinstance(model, str) else ""
-        raise _fail(path, "model", f"got {model!r}{hint}, allowed: one of "
-                    + ", ".join(f'"{m}"' for m in MODELS))
-    steps = _whole(path, "steps", data.get("steps", 520), 1, 100_000, TOP_KEYS["steps"])
-    replicates = _whole(path, "replicates", data.get("replicates", 1), 1, 100_000,
-                        TOP_KEYS["replicates"])
-    seed = _whole(path, "seed", data.get("seed", 0), 0, 2**63 - 1, TOP_KEYS["seed"])
+        raise fail(path, "model", f"got {model!r}{hint}, allowed: one of "
+                   + ", ".join(f'"{m}"' for m in MODELS))
     defaults = resolve_params(model, {})
-    params = _table(path, "params", data.get("params", {}))
-    for key, value in params.items():
-        _param(path, "params", model, defaults, key, value)
-    sweep = _sweep(path, model, defaults, data.get("sweep", {}), params)
-    sample = (_sample(path, model, defaults, data["sample"], {**params, **sweep})
+    for key, value in v["params"].items():
+        parameter(path, "params", defaults, key)
+        parameter_value(path, "params", model, key, value)
+    sweep = _sweep(path, model, defaults, v["sweep"], v["params"])
+    sample = (_sample(path, model, defaults, v["sample"], {**v["params"], **sweep})
               if "sample" in data else None)
-    every, kept = _output(path, model, data.get("output", {}))
-    tipping, sensitivity = (_table(path, k, data[k]) if k in data else None
-                            for k in ("tipping", "sensitivity"))
-    snapshots = (_snapshots(path, model, defaults, data["snapshots"], steps, params)
+    every, kept = _output(path, model, v["output"])
+    snapshots = (_snapshots(path, model, defaults, v["snapshots"], v["steps"], v["params"])
                  if "snapshots" in data else None)
-    return Scenario(name=name, path=Path(str(path)), description=description, steps=steps,
-                    seed=seed, params=dict(params), text=text, model=model,
-                    replicates=replicates, sweep=sweep, sample=sample, every=every,
-                    reporters=kept, tipping=tipping, sensitivity=sensitivity,
-                    snapshots=snapshots)
+    return Scenario(name=v["name"], path=Path(str(path)), description=v["description"],
+                    steps=v["steps"], seed=v["seed"], params=dict(v["params"]), text=text,
+                    model=model, replicates=v["replicates"], sweep=sweep, sample=sample,
+                    every=every, reporters=kept, tipping=v.get("tipping"),
+                    sensitivity=v.get("sensitivity"), snapshots=snapshots)
 
 
 def load(path: str | Path) -> Scenario:
     """Read and check a scenario file."""
     path = Path(path)
     if not path.is_file():
-        raise _fail(path, "file", "no such file")
+        raise fail(path, "file", "no such file")
     return parse(path.read_text(encoding="utf-8"), path)

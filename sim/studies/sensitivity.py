@@ -23,23 +23,35 @@ from SALib.sample import sobol as sobol_sample
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
-from sim.experiments.scenarios import ScenarioError, morris_unit, scale
-from sim.model.parameters import ParameterError, suggest
+from sim.experiments.fields import (
+    RANGE,
+    Field,
+    check_table,
+    check_value,
+    choice,
+    fail,
+    parameter,
+    parameter_value,
+)
+from sim.experiments.scenarios import morris_unit, scale
 from sim.model.registry import outcome_types, resolve_params
 
 LOG = logging.getLogger(__name__)
 
 METHODS = ("morris", "sobol")
-PLAN_KEYS = {
-    "methods": 'a non-empty list of "morris" and "sobol"',
-    "output": "a number or true/false outcome of the model (default incumbent_fell)",
-    "ranges": "a table: each number parameter [low, high] with low < high",
-    "trajectories": "a whole number of Morris trajectories, 2 to 10000",
-    "levels": "an even whole number of Morris grid levels, 2 to 100",
-    "n": "a power of 2: the Sobol base sample (runs N x (parameters + 2)), 2 to 65536",
-    "replicates": "a whole number of runs per sample point, 1 to 1000",
+PLAN_FIELDS = {
+    "methods": Field('a non-empty list of "morris" and "sobol"', list,
+                     test=lambda v: bool(v) and set(v) <= set(METHODS)),
+    "output": Field("a number or true/false outcome of the model (default incumbent_fell)"),
+    "ranges": Field("a table: each number parameter [low, high] with low < high (two or more)",
+                    dict, test=lambda v: len(v) >= 2, required=True),
+    "trajectories": Field("a whole number of Morris trajectories, 2 to 10000", int, 2, 10_000),
+    "levels": Field("an even whole number of Morris grid levels, 2 to 100", int, 2, 100,
+                    test=lambda v: v % 2 == 0),
+    "n": Field("a power of 2: the Sobol base sample (runs N x (parameters + 2)), 2 to 65536",
+               int, 2, 65_536, test=lambda v: v & (v - 1) == 0),
+    "replicates": Field("a whole number of runs per sample point, 1 to 1000", int, 1, 1000),
 }
-
 
 @dataclass(frozen=True)
 class SensitivityPlan:
@@ -64,59 +76,24 @@ class SensitivityPlan:
 def plan_from(scenario: Any) -> SensitivityPlan:
     """The scenario's ``[sensitivity]`` table checked; errors read ``FILE: sensitivity.KEY:
     message`` and raise ScenarioError."""
-    path, raw = scenario.path, scenario.sensitivity
-
-    def fail(key: str, message: str) -> ScenarioError:
-        return ScenarioError(f"{path}: sensitivity{'.' + key if key else ''}: {message}")
-
+    path, raw, model = scenario.path, scenario.sensitivity, scenario.model
     if raw is None:
-        raise fail("", "missing; a sensitivity study needs a [sensitivity] table with ranges")
-    for key in raw:
-        if key not in PLAN_KEYS:
-            raise fail(key, f"unknown key{suggest(key, list(PLAN_KEYS))}; allowed: "
-                       + ", ".join(PLAN_KEYS))
-    values = {**asdict(SensitivityPlan()), **raw}
-    methods = values["methods"]
-    if not (isinstance(methods, list | tuple) and methods and set(methods) <= set(METHODS)):
-        raise fail("methods", f"got {methods!r}, allowed: {PLAN_KEYS['methods']}")
-    kinds = outcome_types(scenario.model)
-    if kinds.get(values["output"]) not in ("bool", "int64", "float64"):
-        known = [k for k, v in kinds.items() if v != "string"]
-        hint = suggest(values["output"], known) if isinstance(values["output"], str) else ""
-        raise fail("output", f"got {values['output']!r}{hint}, allowed: one of "
-                   + ", ".join(known))
-    for key, low, high in (("trajectories", 2, 10_000), ("levels", 2, 100), ("n", 2, 65_536),
-                           ("replicates", 1, 1000)):
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high \
-                or (key == "levels" and value % 2) or (key == "n" and value & (value - 1)):
-            raise fail(key, f"got {value!r}, allowed: {PLAN_KEYS[key]}")
-    ranges = values["ranges"]
-    if not isinstance(ranges, dict) or len(ranges) < 2:
-        raise fail("ranges", f"got {ranges!r}, allowed: {PLAN_KEYS['ranges']} (two or more)")
-    defaults = resolve_params(scenario.model, {})
+        raise fail(path, "sensitivity", "missing; a sensitivity study needs a [sensitivity] "
+                   "table with ranges")
+    values = check_table(path, "sensitivity", raw, PLAN_FIELDS, asdict(SensitivityPlan()))
+    choice(path, "sensitivity.output", values["output"],
+           [k for k, v in outcome_types(model).items() if v != "string"])
+    defaults = resolve_params(model, {})
     taken = {**scenario.params, **scenario.sweep}
     checked = {}
-    for name, bounds in ranges.items():
-        key = f"ranges.{name}"
-        if name not in defaults:
-            raise fail(key, f"unknown parameter{suggest(name, list(defaults))}")
+    for name, bounds in values["ranges"].items():
+        key = f"sensitivity.ranges.{name}"
+        kind = type(defaults[parameter(path, key, defaults, name, (int, float))])
         if name in taken:
-            raise fail(key, "also set in [params] or [sweep]; set it in one place")
-        if type(defaults[name]) not in (int, float):
-            raise fail(key, f"'{name}' is not a number parameter")
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(
-                isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-                and bounds[0] < bounds[1]):
-            raise fail(key, f"got {bounds!r}, allowed: [low, high] with low < high")
-        for b in bounds:
-            try:
-                resolve_params(scenario.model, {name: b})
-            except ParameterError as error:
-                raise fail(key, str(error)) from None
-        kind = type(defaults[name])
-        checked[name] = (kind(bounds[0]), kind(bounds[1]))
-    return SensitivityPlan(checked, tuple(dict.fromkeys(methods)), values["output"],
+            raise fail(path, key, "also set in [params] or [sweep]; set it in one place")
+        check_value(path, key, bounds, RANGE)
+        checked[name] = tuple(kind(parameter_value(path, key, model, name, b)) for b in bounds)
+    return SensitivityPlan(checked, tuple(dict.fromkeys(values["methods"])), values["output"],
                            values["trajectories"], values["levels"], values["n"],
                            values["replicates"])
 

@@ -48,7 +48,7 @@ def parse(table: str) -> scenarios.Scenario:
     ('ranges = {strong_ties = [4, 30], habit = [9, 1]}',
      "s.toml: sensitivity.ranges.habit: got [9, 1], allowed: [low, high] with low < high"),
     ('ranges = {strong_ties = [4, 30], habbit = [1, 9]}',
-     "s.toml: sensitivity.ranges.habbit: unknown parameter (did you mean 'habit'?)"),
+     "s.toml: sensitivity.ranges.habbit: unknown parameter 'habbit' (did you mean 'habit'?)"),
     ('ranges = {strong_ties = [4, 30], habit = [1, 9]}\nn = 100',
      "s.toml: sensitivity.n: got 100, allowed: a power of 2"),
     ('ranges = {strong_ties = [4, 30], habit = [1, 9]}\noutput = "fell"',

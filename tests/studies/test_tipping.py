@@ -157,7 +157,7 @@ def scenario_with(table: str, extra: str = "") -> scenarios.Scenario:
     ("low = 0.3\nhigh = 0.1", "", "t.toml: tipping.high: got 0.1, allowed: a number above low"),
     ("low = 0.0\nhigh = 1.5", "", "t.toml: tipping.high: parameter 'committed_share': got 1.5"),
     ("low = 0.0\nhigh = 0.5\nvariable = 'strong_tie'", "",
-     "t.toml: tipping.variable: got 'strong_tie' (did you mean 'strong_ties'?)"),
+     "t.toml: tipping.variable: unknown parameter 'strong_tie' (did you mean 'strong_ties'?)"),
     ("low = 1.0\nhigh = 5.0\nvariable = 'referral_hops'", "",
      "t.toml: tipping.variable: 'referral_hops' is not a number parameter"),
     ("low = 0.0\nhigh = 0.5\noutcome = 'fall_step'", "",

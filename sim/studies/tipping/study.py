@@ -20,9 +20,15 @@ import numpy as np
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
-from sim.experiments.scenarios import ScenarioError
+from sim.experiments.fields import (
+    Field,
+    check_table,
+    choice,
+    fail,
+    parameter,
+    parameter_value,
+)
 from sim.model.claim import CLAIM_SHARE
-from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
 
@@ -45,17 +51,19 @@ class TippingPlan:
     level: float = 0.95
 
 
-PLAN_KEYS = {
-    "variable": "a number parameter of the model (default committed_share)",
-    "low": "a number: the lowest value of the variable",
-    "high": "a number above low: the highest value of the variable",
-    "outcome": "a true/false outcome of the model (default incumbent_fell)",
-    "claim": f"a number: the claimed critical value (default {CLAIM_SHARE:.2f})",
-    "budget": "a whole number of runs per point, at least grid x replicates",
-    "grid": "a whole number of coarse grid values, 3 to 101",
-    "replicates": "a whole number of runs per coarse grid value, 1 to 1000",
-    "batch": "a whole number of runs per adaptive round, 1 to 100000",
-    "level": "the confidence level, a number in [0.5, 0.999]",
+PLAN_FIELDS = {
+    "variable": Field("a number parameter of the model (default committed_share)"),
+    "low": Field("a number: the lowest value of the variable", float, required=True),
+    "high": Field("a number above low: the highest value of the variable", float,
+                  required=True),
+    "outcome": Field("a true/false outcome of the model (default incumbent_fell)"),
+    "claim": Field(f"a number: the claimed critical value (default {CLAIM_SHARE:.2f})", float),
+    "budget": Field("a whole number of runs per point, at least grid x replicates", int, 1,
+                    10_000_000),
+    "grid": Field("a whole number of coarse grid values, 3 to 101", int, 3, 101),
+    "replicates": Field("a whole number of runs per coarse grid value, 1 to 1000", int, 1, 1000),
+    "batch": Field("a whole number of runs per adaptive round, 1 to 100000", int, 1, 100_000),
+    "level": Field("the confidence level, a number in [0.5, 0.999]", float, 0.5, 0.999),
 }
 
 
@@ -64,59 +72,27 @@ def plan_from(scenario: Any) -> TippingPlan:
 
     Errors read ``FILE: tipping.KEY: message`` and raise ScenarioError.
     """
-    path, raw = scenario.path, scenario.tipping
-
-    def fail(key: str, message: str) -> ScenarioError:
-        return ScenarioError(f"{path}: tipping{'.' + key if key else ''}: {message}")
-
+    path, raw, model = scenario.path, scenario.tipping, scenario.model
     if raw is None:
-        raise fail("", "missing; a tipping study needs a [tipping] table with low and high")
-    for key in raw:
-        if key not in PLAN_KEYS:
-            raise fail(key, f"unknown key{suggest(key, list(PLAN_KEYS))}; allowed: "
-                       + ", ".join(PLAN_KEYS))
-    values = {**asdict(TippingPlan()), **raw}
-    for key in ("low", "high"):
-        if key not in raw:
-            raise fail(key, f"missing; allowed: {PLAN_KEYS[key]}")
-    defaults = resolve_params(scenario.model, {})
-    variable = values["variable"]
-    if not isinstance(variable, str) or variable not in defaults:
-        hint = suggest(variable, list(defaults)) if isinstance(variable, str) else ""
-        raise fail("variable", f"got {variable!r}{hint}, allowed: {PLAN_KEYS['variable']}")
-    if type(defaults[variable]) is not float:
-        raise fail("variable", f"'{variable}' is not a number parameter; allowed: "
-                   f"{PLAN_KEYS['variable']}")
+        raise fail(path, "tipping", "missing; a tipping study needs a [tipping] table with low "
+                   "and high")
+    values = check_table(path, "tipping", raw, PLAN_FIELDS, asdict(TippingPlan()))
+    variable = parameter(path, "tipping.variable", resolve_params(model, {}),
+                         values["variable"], (float,))
     if variable in scenario.params or variable in scenario.sweep or (
             scenario.sample and variable in scenario.sample.ranges):
-        raise fail("variable", f"'{variable}' is also set in [params], [sweep] or [sample]; "
-                   "the tipping study varies it")
-    for key in ("low", "high", "claim", "level"):
-        if isinstance(values[key], bool) or not isinstance(values[key], int | float):
-            raise fail(key, f"got {values[key]!r}, allowed: {PLAN_KEYS[key]}")
-        values[key] = float(values[key])
+        raise fail(path, "tipping.variable", f"'{variable}' is also set in [params], [sweep] "
+                   "or [sample]; the tipping study varies it")
     for key in ("low", "high"):
-        try:
-            resolve_params(scenario.model, {variable: values[key]})
-        except ParameterError as error:
-            raise fail(key, str(error)) from None
+        parameter_value(path, f"tipping.{key}", model, variable, values[key])
     if not values["low"] < values["high"]:
-        raise fail("high", f"got {values['high']!r}, allowed: {PLAN_KEYS['high']}")
-    if not 0.5 <= values["level"] <= 0.999:
-        raise fail("level", f"got {values['level']!r}, allowed: {PLAN_KEYS['level']}")
-    outcome = values["outcome"]
-    if outcome_types(scenario.model).get(outcome) != "bool":
-        known = [k for k, v in outcome_types(scenario.model).items() if v == "bool"]
-        hint = suggest(outcome, known) if isinstance(outcome, str) else ""
-        raise fail("outcome", f"got {outcome!r}{hint}, allowed: one of " + ", ".join(known))
-    for key, low, high in (("grid", 3, 101), ("replicates", 1, 1000), ("batch", 1, 100_000),
-                           ("budget", 1, 10_000_000)):
-        value = values[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(key, f"got {value!r}, allowed: {PLAN_KEYS[key]}")
+        raise fail(path, "tipping.high", f"got {values['high']!r}, allowed: "
+                   f"{PLAN_FIELDS['high'].allowed}")
+    choice(path, "tipping.outcome", values["outcome"],
+           [k for k, v in outcome_types(model).items() if v == "bool"])
     if values["budget"] < values["grid"] * values["replicates"]:
-        raise fail("budget", f"got {values['budget']}, allowed: {PLAN_KEYS['budget']} "
-                   f"({values['grid'] * values['replicates']})")
+        raise fail(path, "tipping.budget", f"got {values['budget']}, allowed: "
+                   f"{PLAN_FIELDS['budget'].allowed} ({values['grid'] * values['replicates']})")
     return TippingPlan(**values)
 
 

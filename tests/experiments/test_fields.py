@@ -1,0 +1,40 @@
+"""The declared-field checks shared by every scenario table."""
+
+import pytest
+
+from sim.experiments.fields import RANGE, Field, ScenarioError, check_table, check_value
+
+FIELDS = {"grid": Field("a whole number, 3 to 101", int, 3, 101),
+          "level": Field("a number in [0.5, 0.999]", float, 0.5, 0.999),
+          "n": Field("a power of 2", int, 2, 64, test=lambda v: v & (v - 1) == 0),
+          "low": Field("a number", float, required=True)}
+
+
+def test_a_table_is_filled_in_from_the_defaults_and_whole_numbers_become_floats():
+    values = check_table("f.toml", "t", {"low": 0, "n": 8}, FIELDS, {"grid": 7, "level": 0.95})
+    assert values == {"grid": 7, "level": 0.95, "low": 0.0, "n": 8}
+    assert type(values["low"]) is float
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"low": 0, "gird": 5}, "f.toml: t.gird: unknown key (did you mean 'grid'?); allowed: "
+     "grid, level, n, low"),
+    ({}, "f.toml: t.low: missing; allowed: a number"),
+    ({"low": True}, "f.toml: t.low: got True, allowed: a number"),
+    ({"low": 0, "grid": 3.0}, "f.toml: t.grid: got 3.0, allowed: a whole number, 3 to 101"),
+    ({"low": 0, "grid": 102}, "f.toml: t.grid: got 102, allowed: a whole number, 3 to 101"),
+    ({"low": 0, "level": 1}, "f.toml: t.level: got 1, allowed: a number in [0.5, 0.999]"),
+    ({"low": 0, "n": 12}, "f.toml: t.n: got 12, allowed: a power of 2"),
+    ([1], "f.toml: t: got [1], allowed: a table"),
+])
+def test_each_error_is_one_line_naming_file_key_value_and_what_is_allowed(raw, message):
+    with pytest.raises(ScenarioError) as error:
+        check_table("f.toml", "t", raw, FIELDS, {})
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("bounds", [[0.3, 0.1], [1], [0, "1"], [True, 2], "0, 1"])
+def test_a_range_is_two_numbers_low_below_high(bounds):
+    with pytest.raises(ScenarioError, match=r"allowed: \[low, high\] with low < high"):
+        check_value("f.toml", "r.x", bounds, RANGE)
+    assert check_value("f.toml", "r.x", [1, 2.5], RANGE) == [1, 2.5]
