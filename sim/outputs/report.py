@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.atomic import write_text
+from sim.model.claim import CLAIM_SHARE
 
 QUESTION = (
-    "Essay 004 claims that an incumbent mass producer falls once a trust platform takes 20% "
-    "of its sector's gross, because its fixed costs trap it and because people act only on "
-    "strong ties. In the pure-accounting limit (fixed price, no switching) the factory loses "
-    "money once it has lost the break-even share 1 - F/C0 of its volume, which is 20% only "
-    "when fixed costs are 80% of contribution. With trust dynamics, where does it tip?")
+    f"Essay 004 claims that an incumbent mass producer falls once a trust platform takes "
+    f"{CLAIM_SHARE:.0%} of its sector's gross, because its fixed costs trap it and because "
+    "people act only on strong ties. In the pure-accounting limit (fixed price, no "
+    "switching) the factory loses money once it has lost the break-even share 1 - F/C0 of "
+    f"its volume, which is {CLAIM_SHARE:.0%} only when fixed costs are {1 - CLAIM_SHARE:.0%} "
+    "of contribution. With trust dynamics, where does it tip?")
 
 
 def pct(value: float | None, digits: int = 1) -> str:
