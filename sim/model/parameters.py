@@ -11,8 +11,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import UserError
 
-class ParameterError(ValueError):
+
+class ParameterError(UserError):
     """A parameter name or value that the model does not accept (one line, user-facing)."""
 
 
