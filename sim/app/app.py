@@ -22,7 +22,7 @@ from sim.app.components import (
     Share,
     Status,
 )
-from sim.app.params import APP_CONSUMERS, user_params
+from sim.app.params import APP_CONSUMERS, APP_SEED, user_params
 from sim.app.view import MarketView
 from sim.model.parameters import PARAMETERS
 
@@ -30,6 +30,11 @@ from sim.model.parameters import PARAMETERS
 def initial_model() -> MarketView:
     """The model the app opens with: the sliders' starting values."""
     return MarketView(**{name: spec["value"] for name, spec in user_params().items()})
+
+
+# Weeks played per second: a week must render before the next is stepped, or Solara's render
+# loop guard stops the page ("Too many renders") on a busy machine.
+PLAY_MS = 300
 
 
 @solara.component
@@ -45,13 +50,16 @@ def Page() -> None:
             solara.Warning(model.value.seed_note, dense=True)
         solara.Info(f"The app starts with {APP_CONSUMERS} consumers so that the network can be "
                     f"drawn; the model's default is {PARAMETERS['n_consumers'].default}. Every "
-                    "other parameter starts at its declared default. Change a parameter, then "
-                    "press Reset.", dense=True)
+                    "other parameter starts at its declared default. With no committed "
+                    "consumers the platform takes off on its own in some runs and dies out in "
+                    f"others: seed {APP_SEED}, the default here, is one where it takes off; "
+                    "seed 1 is one where it dies out. Change a parameter, then press Reset.",
+                    dense=True)
         with solara.Details(HELP_SUMMARY):
             ParameterHelp(model.value)
     SolaraViz(model, components=[Share, Network, FactoryPlots, PlatformPlots],
-              model_params=user_params(), name="Trust tipping: do trust platforms tip "
-              "mass-production incumbents?")
+              play_interval=PLAY_MS, model_params=user_params(),
+              name="Trust tipping: do trust platforms tip mass-production incumbents?")
 
 
 page = Page()

@@ -91,9 +91,13 @@ class Dashboard:
                        "factory": self._panels("The factory", FACTORY, (2, 2), [
                            ("factory_price", "price"), ("factory_volume", "volume (units sold)"),
                            ("factory_profit", "profit (per week)"), ("factory_cash", "cash")]),
-                       "platform": self._panels("The platform", PLATFORM, (1, 2), [
+                       "platform": self._panels("The platform", PLATFORM, (2, 3), [
                            ("platform_trust", "mean trust in the platform"),
-                           ("n_vendors", "vendors on the platform")])}
+                           ("institutional_trust", "institutional trust"),
+                           ("rated_share_4_5_stars", "rated vendors at 4.5+ stars"),
+                           ("n_vendors", "vendors on the platform"),
+                           ("campaign_success_share", "campaigns that succeed"),
+                           ("referrals_made", "referrals passed on")])}
 
     # building
     def _network(self) -> Frame:
@@ -150,7 +154,7 @@ class Dashboard:
 
     def _panels(self, title: str, side: int, shape: tuple[int, int],
                 panels: list[tuple[str, str]]) -> Frame:
-        fig = Figure(figsize=(5.6, 3.7), dpi=100)  # fixed margins: redrawing stays cheap
+        fig = Figure(figsize=(5.6, 1.85 * shape[0] + 0.5), dpi=100)  # fixed margins: cheap
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.84, wspace=0.28,
                             hspace=0.5)
         color = CODE_COLORS[side]

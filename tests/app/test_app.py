@@ -60,7 +60,7 @@ def test_only_the_population_differs_and_its_label_says_so():
     assert (spec["value"], spec["min"], spec["max"]) == (300, declared.low, 2000)
     assert spec["label"] == "n_consumers (consumers): app starts at 300, not 2000"
     assert user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
-                                         "value": "1"}
+                                         "value": "3"}
 
 
 def test_every_float_default_and_bound_lies_on_its_slider_steps():
@@ -148,16 +148,16 @@ def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
         "platform share", "20% claim = break-even share"]
 
 
-def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_1_and_says_so():
+def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_3_and_says_so():
     assert parse_seed("7") == (7, None)
     assert parse_seed(0) == (0, None)
     note = ("The seed must be a whole number, 0 or more; {!r} is not, so this run uses "
-            "seed 1.")
+            "seed 3.")
     for typed in ("-3", "1.5", "abc", ""):
-        assert parse_seed(typed) == (1, note.format(typed))
+        assert parse_seed(typed) == (3, note.format(typed))
     model = MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
-    assert (model.seed, model.seed_note) == (1, note.format("-3"))
-    plain = TrustMarket(rng=1, n_consumers=50)
+    assert (model.seed, model.seed_note) == (3, note.format("-3"))
+    plain = TrustMarket(rng=3, n_consumers=50)
     model.run_for(2)
     plain.run_for(2)
     pd.testing.assert_frame_equal(model.datacollector.get_model_vars_dataframe(),
@@ -323,7 +323,7 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
                 "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
             shown = {label: [float(x) for x in values] for label, *values in thumbs}
             assert {label: shown.get(label) for label in sliders} == sliders
-            assert page.get_by_label("seed (integer)").input_value() == "1"
+            assert page.get_by_label("seed (integer)").input_value() == "3"
             for name in ("network_model", "factory_pricing"):
                 expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
 
@@ -381,3 +381,11 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
     server_log = log.read_text()
     assert "Traceback" not in server_log
     assert "Could not load URL" not in server_log
+
+
+def test_at_its_defaults_the_app_shows_a_platform_that_grows_on_its_own():
+    model = MarketView(**{name: spec["value"] for name, spec in user_params().items()})
+    assert model.p["committed_share"] == 0.0
+    model.run_for(78)
+    share = model.datacollector.get_model_vars_dataframe()["platform_share"]
+    assert share.iloc[0] < 0.05 < 0.3 < share.iloc[-1]
