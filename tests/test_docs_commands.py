@@ -11,6 +11,9 @@ command must print exactly the lines shown and exit with status 2.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import re
 import shlex
 import shutil
@@ -28,6 +31,8 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COPIED = ["run.py", "sim", "scenarios", "docs", "tests/data", "tests/scenarios_bad"]
 FENCE = re.compile(r"^```(\w*)\s*$")
 COMMENT = re.compile(r"\s+#(?:\s|$)")
+PROJECT_PATH = re.compile(
+    r"`((?:sim|tests|scenarios|scripts|benchmarks|docs)/[\w/.-]+\.(?:py|toml|mplstyle|md|json))`")
 
 LONG = "runs for minutes (a study or a long sweep)"
 BIG_RUN = "a whole run of thousands of consumers: a minute or more"
@@ -204,6 +209,33 @@ def test_every_other_command_is_skipped_for_a_stated_reason():
     assert unlisted == [], "commands neither marked `# quick` nor listed in SKIPPED"
     stale = sorted(set(SKIPPED) - {c for _, c in _other_commands()})
     assert stale == [], "SKIPPED lists commands no page has any more"
+
+
+def _python_blocks() -> list[tuple[str, str]]:
+    return [(str(page.relative_to(ROOT)), "\n".join(lines)) for page in PAGES
+            for lang, lines in _blocks(page) if lang == "python"]
+
+
+def test_python_examples_parse_and_import_names_that_exist():
+    """The Python examples are not run (they take minutes or need a cluster), but each
+    parses and every name it imports from ``sim`` exists."""
+    checked = 0
+    for page, code in _python_blocks():
+        for node in ast.walk(ast.parse(code, filename=page)):
+            if isinstance(node, ast.ImportFrom) and node.module.split(".")[0] == "sim":
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    assert hasattr(module, alias.name) or importlib.util.find_spec(
+                        f"{node.module}.{alias.name}"), f"{page}: {node.module}.{alias.name}"
+                    checked += 1
+    assert checked >= 6
+
+
+def test_every_file_the_pages_name_exists():
+    named = {(str(page.relative_to(ROOT)), path) for page in PAGES
+             for path in PROJECT_PATH.findall(page.read_text(encoding="utf-8"))}
+    assert len(named) > 20
+    assert sorted(f"{page}: {path}" for page, path in named if not (ROOT / path).exists()) == []
 
 
 @pytest.mark.parametrize(("page", "command", "expected"), _transcripts(),
