@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-sweep bench-viz viz figures lint clean browser
+.PHONY: install run test bench bench-sweep bench-viz viz figures lint docs baseline clean browser
 
 install: $(STAMP)
 
@@ -23,6 +23,7 @@ run: install
 	$(PY) run.py
 
 test: install browser
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: install
@@ -43,6 +44,21 @@ figures: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# The manual in docs/ as a static site in site/; fails on a broken link or a page left out.
+DOCS_STAMP := $(VENV)/.docs-installed
+
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,docs]'
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+# Rewrite the golden baseline (tests/golden/) after a change meant to move the model's output.
+baseline: install
+	$(PY) scripts/refresh_baseline.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache site
