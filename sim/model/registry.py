@@ -15,6 +15,7 @@ from typing import Any
 
 from sim.model import parameters
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
+from sim.model.reference.declarations import REFERENCE_MODELS
 from sim.model.rules import economics
 
 Simulate = Callable[..., tuple[Any, dict[str, Any]]]
@@ -84,3 +85,6 @@ def _break_even(params: dict[str, Any]) -> dict[str, float]:
 
 register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTERS),
          OUTCOME_TYPES, _break_even)
+for _reference in REFERENCE_MODELS:
+    register(_reference.name, _reference.simulate, _reference.resolve, _reference.reporters,
+             _reference.outcome_types)
