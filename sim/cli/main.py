@@ -24,7 +24,7 @@ MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
             "sim.cli.commands.tipping", "sim.cli.commands.sensitivity", "sim.cli.commands.analyze",
-            "sim.cli.commands.figures"]
+            "sim.cli.commands.figures", "sim.cli.commands.validate"]
 
 
 class UsageError(UserError):

@@ -1,0 +1,169 @@
+"""One figure per validation check, drawn from ``validation.json`` alone (never re-run):
+the measured curve against the published value. Shares the project's style."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.style
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.experiments.provenance import code_version
+from sim.outputs.figures import BLACK, BLUE, GREEN, GREY, LIGHT, SINGLE, STYLE, VERMILLION
+from sim.studies.tipping import wald_band
+
+COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
+FORMATS = ("png", "pdf")
+
+
+def _axes(height: float = 2.6, rows: int = 1) -> tuple[Figure, Any]:
+    figure = Figure(figsize=(SINGLE, height), layout="constrained")
+    return figure, figure.subplots(rows, 1, sharex=True) if rows > 1 else figure.subplots()
+
+
+def _fit(ax: Any, fit: dict[str, Any], colour: str, label: str) -> None:
+    """Design points (share of runs with the outcome, size by runs), the fitted curve and
+    its band, and the estimate with its interval at the target probability."""
+    design = fit["design"]
+    x = np.array([d["x"] for d in design])
+    runs = np.array([d["runs"] for d in design])
+    share = np.array([d["events"] for d in design]) / runs
+    ax.scatter(x, share, s=4 + 3 * np.sqrt(runs), color=colour, alpha=0.6, linewidths=0)
+    if fit["estimate"] is None:
+        return
+    grid = np.linspace(fit["low"], fit["high"], 300)
+    eta = fit["intercept"] + fit["slope"] * grid
+    ax.plot(grid, 1 / (1 + np.exp(-eta)), color=colour, label=label)
+    if fit["covariance"] is not None:
+        low, high = wald_band(eta, grid, fit["covariance"], fit["level"])
+        ax.fill_between(grid, low, high, color=colour, alpha=0.15, linewidth=0)
+    target = fit.get("target") or 0.5
+    left = fit["estimate"] - (fit["ci_low"] if fit["ci_low"] is not None else fit["low"])
+    right = (fit["ci_high"] if fit["ci_high"] is not None else fit["high"]) - fit["estimate"]
+    ax.errorbar([fit["estimate"]], [target], xerr=[[left], [right]], fmt="o", ms=3,
+                color=colour, capsize=2)
+
+
+def tipping_figure(check: dict[str, Any]) -> Figure:
+    data = check["figure"]
+    figure, ax = _axes()
+    ax.axvspan(data["published"] - data["tolerance"], data["published"] + data["tolerance"],
+               color=LIGHT, alpha=0.5, linewidth=0, label="published +- tolerance")
+    ax.axvline(data["published"], color=GREY, linestyle="--", linewidth=0.8)
+    for fit, label, colour in zip(data["fits"], data["labels"], COLOURS, strict=False):
+        _fit(ax, fit, colour, label)
+    ax.set(xlabel=data["x"].capitalize(), ylabel=data["y"], ylim=(-0.03, 1.03))
+    ax.legend(loc="upper left", frameon=False)
+    return figure
+
+
+def watts_figure(check: dict[str, Any]) -> Figure:
+    data = check["figure"]
+    figure, ax = _axes()
+    low, high = data["theory"]
+    ax.axvspan(low, high, color=LIGHT, alpha=0.5, linewidth=0,
+               label=f"cascade condition ({low:.2f} to {high:.2f})")
+    ax.plot(data["z"], data["frequency"], "o-", color=BLUE, ms=3,
+            label=f"measured (threshold {data['threshold']:g})")
+    ax.axhline(0.1, color=GREY, linestyle=":", linewidth=0.8)
+    for edge in data["edges"]:
+        if edge["estimate"] is None:
+            continue
+        lo = edge["ci_low"] if edge["ci_low"] is not None else edge["low"]
+        hi = edge["ci_high"] if edge["ci_high"] is not None else edge["high"]
+        ax.errorbar([edge["estimate"]], [0.1], xerr=[[edge["estimate"] - lo],
+                                                      [hi - edge["estimate"]]],
+                    fmt="o", ms=3, color=VERMILLION, capsize=2)
+    ax.set(xlabel="Mean degree z", ylabel="Frequency of global cascades", ylim=(-0.03, 1.03))
+    ax.legend(loc="upper right", frameon=False)
+    return figure
+
+
+def bass_figure(check: dict[str, Any]) -> Figure:
+    data = check["figure"]
+    figure, (top, bottom) = _axes(3.4, rows=2)
+    t = np.array(data["time"])
+    top.plot(t, data["closed_form"], color=GREY, linestyle="--", label="closed form")
+    top.plot(t, data["mean"], color=BLUE, label="replicate mean")
+    top.axvline(data["published_peak"], color=GREY, linewidth=0.8)
+    top.axvline(data["peak"], color=VERMILLION, linewidth=0.8, linestyle=":")
+    top.set(ylabel="Share adopted")
+    top.legend(loc="lower right", frameon=False)
+    bottom.axhspan(-0.01, 0.01, color=LIGHT, alpha=0.5, linewidth=0)
+    bottom.plot(t, np.array(data["mean"]) - np.array(data["closed_form"]), color=BLUE)
+    bottom.set(xlabel="Time", ylabel="Mean - closed form")
+    return figure
+
+
+def granovetter_figure(check: dict[str, Any]) -> Figure:
+    data = check["figure"]
+    figure, ax = _axes()
+    ax.plot(data["mean_field_sd"], data["mean_field"], color=GREY, linestyle="--",
+            label="infinite population")
+    ax.scatter(data["sd"], data["participation"], s=6, color=BLUE, alpha=0.5, linewidths=0,
+               label="runs")
+    for x, y in ((0.11, 0.1), (0.14, 0.95)):
+        ax.axvline(x, color=LIGHT, linewidth=0.8)
+        ax.axhline(y, color=LIGHT, linewidth=0.8)
+    critical = data["critical"]
+    if critical["estimate"] is not None:
+        _fit(ax, critical, VERMILLION, "P(riot)")
+    ax.set(xlabel="Spread of thresholds (sd)", ylabel="Participation", ylim=(-0.03, 1.03))
+    ax.legend(loc="center right", frameon=False)
+    return figure
+
+
+def accounting_figure(check: dict[str, Any]) -> Figure:
+    data = check["figure"]
+    figure, ax = _axes()
+    share = np.array(data["fixed_cost_share"])
+    line = np.linspace(share.min() - 0.05, share.max() + 0.05, 2)
+    ax.fill_between(line, 1 - line - 0.02, 1 - line + 0.02, color=LIGHT, alpha=0.5,
+                    linewidth=0, label="1 - fixed cost share +- 0.02")
+    for x, fit in zip(share, data["fits"], strict=True):
+        if fit["estimate"] is None:
+            continue
+        lo = fit["ci_low"] if fit["ci_low"] is not None else fit["low"]
+        hi = fit["ci_high"] if fit["ci_high"] is not None else fit["high"]
+        ax.errorbar([x], [fit["estimate"]], yerr=[[fit["estimate"] - lo],
+                                                  [hi - fit["estimate"]]],
+                    fmt="o", ms=3, color=BLUE, capsize=2)
+    ax.set(xlabel="Fixed cost share of contribution", ylabel="Measured s*")
+    ax.legend(loc="upper right", frameon=False)
+    return figure
+
+
+DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
+    "tipping": tipping_figure, "watts": watts_figure, "bass": bass_figure,
+    "granovetter": granovetter_figure, "accounting": accounting_figure}
+
+
+def save_figures(folder: Path | str, say: Callable[[str], Any] = lambda text: None
+                 ) -> list[Path]:
+    """Draw one figure per check of ``folder/validation.json`` into ``folder/figures``."""
+    folder = Path(folder)
+    table = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    out = folder / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for check in table["checks"]:
+        with matplotlib.style.context(STYLE):
+            figure = DRAW[check["figure"]["kind"]](check)
+            figure.suptitle(f"{check['title']} ({check['source']})", fontsize=7)
+            for fmt in FORMATS:
+                path = out / f"{check['name']}.{fmt}"
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                figure.savefig(tmp, format=fmt, metadata={
+                    "Title": check["title"],
+                    "Creator" if fmt == "pdf" else "Software":
+                        f"trust-tipping {code_version()} (sim.outputs.validation_figures)"})
+                os.replace(tmp, path)
+                paths.append(path)
+        say(f"  figures/{check['name']}.{{{','.join(FORMATS)}}}")
+    return paths
