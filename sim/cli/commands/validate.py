@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.outputs.validation_figures import save_figures
+    from sim.outputs.figures.validation import save_figures
     from sim.studies.validation.checks import CHECKS
     from sim.studies.validation.runner import text_table, validate
 

@@ -1,4 +1,4 @@
-"""The tipping estimator: where does the chance of an outcome cross one half?
+"""The tipping estimator: where does the chance of an outcome cross one half (or another target)?
 
 - :mod:`.fit`: the Firth-penalized logistic dose-response fit (:class:`Fit`,
   :func:`fit_dose_response`, :func:`wald_band`); numpy/scipy only;

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from sim.studies.tipping.study import TippingPlan
 
 RESOLUTION = 200  # lattice points per cell of the coarse grid: where new design points may go
-TARGETS = (0.2, 0.5, 0.8)  # fitted probabilities at which the design adds new points
+# New design points go where the fitted log-odds are those of the target, and 0.2 and 0.8
+# shifted alike (for a target of one half: the fitted 0.2, 0.5 and 0.8 quantiles).
+SPREAD = float(special.logit(0.8))
+MIXED = float(special.logit(0.9))  # points with both outcomes this close (in log-odds) count
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,11 @@ class Design:
 
     First a coarse grid of ``grid`` points with ``replicates`` runs each; then rounds of
     ``batch`` runs spread over the points where the observed chance is neither near 0 nor
-    near 1 (points with both outcomes whose fitted probability lies in [0.1, 0.9]) and over
-    the fitted 0.2, 0.5 and 0.8 quantiles (new points when the transition falls between grid
-    points), the most central first, until ``budget`` runs are spent. It stops early if no
+    near 1 (points with both outcomes whose fitted probability lies in [0.1, 0.9], for a
+    target of one half) and over the fitted 0.2, 0.5 and 0.8 quantiles (new points when the
+    transition falls between grid points), the closest to the target first, until ``budget``
+    runs are spent. For another ``target`` the window and the quantiles shift by its
+    log-odds. It stops early if no
     point shows the outcome or every point does: then no transition lies in the range.
     """
 
@@ -84,7 +89,8 @@ class Design:
     def fit(self) -> Fit:
         """The dose-response fit of all runs so far."""
         x, n, k = self.table()
-        return fit_dose_response(x, n, k, self.plan.low, self.plan.high, self.plan.level)
+        return fit_dose_response(x, n, k, self.plan.low, self.plan.high, self.plan.level,
+                                 self.plan.target)
 
     def propose(self) -> list[Trial]:
         """The next round of trials ([] when the design is done)."""
@@ -101,16 +107,19 @@ class Design:
         span = s.high - s.low
         (a, b), _ = maximize((x - s.low) / span, n, k)
 
-        def fitted(value: float) -> float:
-            return float(special.expit(a + b * (value - s.low) / span))
+        aim = float(special.logit(s.target))
+
+        def off(value: float) -> float:
+            """How far the fitted log-odds at ``value`` lie from the target's."""
+            return abs(a + b * (value - s.low) / span - aim)
 
         mixed = {self._point_of(xi) for xi, ni, ki in zip(x, n, k, strict=True)
-                 if 0 < ki < ni and 0.1 <= fitted(xi) <= 0.9}
+                 if 0 < ki < ni and off(xi) <= MIXED}
         quantiles = set()
         if b != 0:
-            quantiles = {self._point_of(s.low + (special.logit(q) - a) / b * span)
-                         for q in TARGETS}
-        ranked = sorted(mixed | quantiles, key=lambda p: abs(fitted(self.x_of(p)) - 0.5))
+            quantiles = {self._point_of(s.low + (aim + shift - a) / b * span)
+                         for shift in (-SPREAD, 0.0, SPREAD)}
+        ranked = sorted(mixed | quantiles, key=lambda p: off(self.x_of(p)))
         if not ranked:  # a flat fit and no point with both outcomes: back to the grid
             ranked = [i * RESOLUTION for i in range(s.grid)]
         size = min(left, s.batch)

@@ -6,7 +6,8 @@ finite under complete separation (all runs below some ``x`` survive, all above f
 removes most of the small-sample bias; without separation it is close to the plain
 maximum-likelihood fit.
 
-- the critical value ``s* = -a / b``, where the fitted probability is one half;
+- the critical value ``s* = (logit(target) - a) / b``, where the fitted probability equals
+  ``target`` (one half unless asked otherwise; a decreasing curve, ``b < 0``, works alike);
 - its confidence interval by profile penalized likelihood (Heinze & Schemper 2002): the
   values of s* whose profile is within ``chi2_1(level) / 2`` of the maximum; a side on which
   the profile never drops that far (within two ranges of the estimate) is unbounded
@@ -42,6 +43,7 @@ class Fit:
     level: float
     separated: bool
     covariance: tuple[tuple[float, float], tuple[float, float]] | None = None
+    target: float = 0.5
 
     def probability(self, x: np.ndarray | float) -> np.ndarray:
         """Fitted probability of the outcome at ``x``."""
@@ -104,22 +106,25 @@ def maximize(u: np.ndarray, n: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, f
     return best.x, -best.fun
 
 
-def _profile(m: float, sign: float, u: np.ndarray, n: np.ndarray, k: np.ndarray) -> float:
-    """Largest penalized log-likelihood among curves with midpoint ``m`` (slope sign fixed)."""
+def _profile(m: float, sign: float, u: np.ndarray, n: np.ndarray, k: np.ndarray,
+             offset: float = 0.0) -> float:
+    """Largest penalized log-likelihood among curves through logit ``offset`` at ``m`` (slope
+    sign fixed; offset 0: curves with midpoint ``m``)."""
     def minus(t: float) -> float:
         b = sign * math.exp(t)
-        return _penalized(np.array([-b * m, b]), u, n, k)[0]
+        return _penalized(np.array([offset - b * m, b]), u, n, k)[0]
     best = optimize.minimize_scalar(minus, bounds=(-8.0, 10.0), method="bounded",
                                     options={"xatol": 1e-6})
     return -best.fun
 
 
-def _bound(m_hat: float, direction: float, floor: float, sign: float, u, n, k) -> float | None:
+def _bound(m_hat: float, direction: float, floor: float, sign: float, u, n, k,
+           offset: float = 0.0) -> float | None:
     """Where the profile drops to ``floor`` going from ``m_hat`` in ``direction`` (``None``
     if it never does within two ranges, or if the midpoint is so far out that the slope is
     flat and the profile cannot be traced)."""
     def gap(m: float) -> float:
-        return _profile(m, sign, u, n, k) - floor
+        return _profile(m, sign, u, n, k, offset) - floor
     inner, step = m_hat, 0.002
     if gap(inner) < 0:
         return None
@@ -132,8 +137,10 @@ def _bound(m_hat: float, direction: float, floor: float, sign: float, u, n, k) -
 
 
 def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
-                      low: float, high: float, level: float = 0.95) -> Fit:
-    """Fit ``k`` events out of ``n`` runs at each ``x`` (Firth-penalized logistic).
+                      low: float, high: float, level: float = 0.95, target: float = 0.5
+                      ) -> Fit:
+    """Fit ``k`` events out of ``n`` runs at each ``x`` (Firth-penalized logistic); the
+    estimate is where the fitted probability equals ``target``.
 
     ``low`` and ``high`` set the scale (the fit runs on ``(x - low) / (high - low)``) and how
     far the interval is searched (two ranges from the estimate). Needs at least one event and
@@ -157,13 +164,14 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
         covariance = None
     if beta[1] == 0:
         return Fit(float(beta[0]), 0.0, math.nan, None, None, math.inf, level, False,
-                   covariance)
+                   covariance, target)
     sign = 1.0 if beta[1] > 0 else -1.0
-    m_hat = -beta[0] / beta[1]
-    best = max(best, _profile(m_hat, sign, u, n, k))
+    offset = float(special.logit(target))
+    m_hat = (offset - beta[0]) / beta[1]
+    best = max(best, _profile(m_hat, sign, u, n, k, offset))
     floor = best - stats.chi2.ppf(level, 1) / 2
-    lower = _bound(m_hat, -1.0, floor, sign, u, n, k)
-    upper = _bound(m_hat, 1.0, floor, sign, u, n, k)
+    lower = _bound(m_hat, -1.0, floor, sign, u, n, k, offset)
+    upper = _bound(m_hat, 1.0, floor, sign, u, n, k, offset)
     with_none, with_event = x[k < n], x[k > 0]
     separated = bool(with_none.max() < with_event.min() or with_event.max() < with_none.min())
     return Fit(intercept=float(beta[0] - beta[1] * low / span), slope=float(beta[1] / span),
@@ -171,4 +179,4 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
                ci_low=None if lower is None else float(low + lower * span),
                ci_high=None if upper is None else float(low + upper * span),
                width=float(LOG_81 / abs(beta[1]) * span), level=level, separated=separated,
-               covariance=covariance)
+               covariance=covariance, target=target)

@@ -49,6 +49,7 @@ class TippingPlan:
     replicates: int = 4
     batch: int = 24
     level: float = 0.95
+    target: float = 0.5
 
 
 PLAN_FIELDS = {
@@ -64,6 +65,8 @@ PLAN_FIELDS = {
     "replicates": Field("a whole number of runs per coarse grid value, 1 to 1000", int, 1, 1000),
     "batch": Field("a whole number of runs per adaptive round, 1 to 100000", int, 1, 100_000),
     "level": Field("the confidence level, a number in [0.5, 0.999]", float, 0.5, 0.999),
+    "target": Field("the probability at which the critical value is read, in [0.01, 0.99] "
+                    "(default 0.5)", float, 0.01, 0.99),
 }
 
 
@@ -107,7 +110,8 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
     failed = len(design.trials) - design.n_runs
     result: dict[str, Any] = {
         "variable": s.variable, "outcome": s.outcome, "low": s.low, "high": s.high,
-        "claim": s.claim, "level": s.level, "n_runs": design.n_runs, "n_failed": failed,
+        "claim": s.claim, "level": s.level, "target": s.target, "n_runs": design.n_runs,
+        "n_failed": failed,
         **comparators(model, params)}
     fit = design.fit() if design.transition_seen() else None
     if fit is not None and math.isfinite(fit.estimate):

@@ -4,7 +4,7 @@ A :class:`Check` names scenario files under ``scenarios/validation/``, the overr
 make them small enough for ``--quick``, and a judge that turns what they measured into
 table rows (check, source, expected, measured, passed: True, False, or None for a row that
 only informs) and the data of the check's figure (plain JSON, drawn by
-:mod:`sim.outputs.validation_figures`).
+:mod:`sim.outputs.figures.validation`).
 """
 
 from __future__ import annotations

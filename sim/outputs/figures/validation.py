@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.experiments.provenance import code_version
-from sim.outputs.figures import BLACK, BLUE, GREEN, GREY, LIGHT, SINGLE, STYLE, VERMILLION
+from sim.outputs.figures.common import BLACK, BLUE, GREEN, GREY, LIGHT, SINGLE, STYLE, VERMILLION
 from sim.studies.tipping import wald_band
 
 COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
@@ -162,7 +162,7 @@ def save_figures(folder: Path | str, say: Callable[[str], Any] = lambda text: No
                 figure.savefig(tmp, format=fmt, metadata={
                     "Title": check["title"],
                     "Creator" if fmt == "pdf" else "Software":
-                        f"trust-tipping {code_version()} (sim.outputs.validation_figures)"})
+                        f"trust-tipping {code_version()} (sim.outputs.figures.validation)"})
                 os.replace(tmp, path)
                 paths.append(path)
         say(f"  figures/{check['name']}.{{{','.join(FORMATS)}}}")
