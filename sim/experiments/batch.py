@@ -160,7 +160,7 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
         slots = workers or len(os.sched_getaffinity(0))
         context = multiprocessing.get_context("forkserver")
         # workers start with the model loaded
-        context.set_forkserver_preload(["sim.experiments.batch"])
+        context.set_forkserver_preload(["sim.experiments.batch", "mesa"])
         executor = ProcessPoolExecutor(slots, mp_context=context)
     finished = False
     try:

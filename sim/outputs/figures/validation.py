@@ -22,9 +22,14 @@ COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
 FORMATS = ("png", "pdf")
 
 
-def _axes(height: float = 2.6, rows: int = 1) -> tuple[Figure, Any]:
+def _axes(height: float = 3.0, rows: int = 1) -> tuple[Figure, Any]:
     figure = Figure(figsize=(SINGLE, height), layout="constrained")
     return figure, figure.subplots(rows, 1, sharex=True) if rows > 1 else figure.subplots()
+
+
+def _legend(figure: Figure) -> None:
+    """One legend under the axes, where it hides no data."""
+    figure.legend(loc="outside lower center", ncols=2, frameon=False)
 
 
 def _fit(ax: Any, fit: dict[str, Any], colour: str, label: str) -> None:
@@ -59,7 +64,7 @@ def tipping_figure(check: dict[str, Any]) -> Figure:
     for fit, label, colour in zip(data["fits"], data["labels"], COLOURS, strict=False):
         _fit(ax, fit, colour, label)
     ax.set(xlabel=data["x"].capitalize(), ylabel=data["y"], ylim=(-0.03, 1.03))
-    ax.legend(loc="upper left", frameon=False)
+    _legend(figure)
     return figure
 
 
@@ -81,20 +86,21 @@ def watts_figure(check: dict[str, Any]) -> Figure:
                                                       [hi - edge["estimate"]]],
                     fmt="o", ms=3, color=VERMILLION, capsize=2)
     ax.set(xlabel="Mean degree z", ylabel="Frequency of global cascades", ylim=(-0.03, 1.03))
-    ax.legend(loc="upper right", frameon=False)
+    _legend(figure)
     return figure
 
 
 def bass_figure(check: dict[str, Any]) -> Figure:
     data = check["figure"]
-    figure, (top, bottom) = _axes(3.4, rows=2)
+    figure, (top, bottom) = _axes(3.8, rows=2)
     t = np.array(data["time"])
     top.plot(t, data["closed_form"], color=GREY, linestyle="--", label="closed form")
     top.plot(t, data["mean"], color=BLUE, label="replicate mean")
-    top.axvline(data["published_peak"], color=GREY, linewidth=0.8)
-    top.axvline(data["peak"], color=VERMILLION, linewidth=0.8, linestyle=":")
+    top.axvline(data["published_peak"], color=GREY, linewidth=0.8, label="ln(q/p)/(p+q)")
+    top.axvline(data["peak"], color=VERMILLION, linewidth=0.8, linestyle=":",
+                label="measured peak")
     top.set(ylabel="Share adopted")
-    top.legend(loc="lower right", frameon=False)
+    _legend(figure)
     bottom.axhspan(-0.01, 0.01, color=LIGHT, alpha=0.5, linewidth=0)
     bottom.plot(t, np.array(data["mean"]) - np.array(data["closed_form"]), color=BLUE)
     bottom.set(xlabel="Time", ylabel="Mean - closed form")
@@ -115,7 +121,7 @@ def granovetter_figure(check: dict[str, Any]) -> Figure:
     if critical["estimate"] is not None:
         _fit(ax, critical, VERMILLION, "P(riot)")
     ax.set(xlabel="Spread of thresholds (sd)", ylabel="Participation", ylim=(-0.03, 1.03))
-    ax.legend(loc="center right", frameon=False)
+    _legend(figure)
     return figure
 
 
@@ -135,7 +141,7 @@ def accounting_figure(check: dict[str, Any]) -> Figure:
                                                   [hi - fit["estimate"]]],
                     fmt="o", ms=3, color=BLUE, capsize=2)
     ax.set(xlabel="Fixed cost share of contribution", ylabel="Measured s*")
-    ax.legend(loc="upper right", frameon=False)
+    _legend(figure)
     return figure
 
 
@@ -155,7 +161,7 @@ def save_figures(folder: Path | str, say: Callable[[str], Any] = lambda text: No
     for check in table["checks"]:
         with matplotlib.style.context(STYLE):
             figure = DRAW[check["figure"]["kind"]](check)
-            figure.suptitle(f"{check['title']} ({check['source']})", fontsize=7)
+            figure.suptitle(f"{check['title']}\n{check['source']}", fontsize=7)
             for fmt in FORMATS:
                 path = out / f"{check['name']}.{fmt}"
                 tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
