@@ -78,3 +78,9 @@ def test_markdown_table_has_one_line_per_row():
         {"check": "a", "source": "s", "expected": "1", "measured": "2", "result": "FAIL"}]}
     assert markdown(table).splitlines()[-1] == "| a | s | 1 | 2 | FAIL |"
     assert "SOME CHECKS FAILED" in markdown(table)
+
+
+def test_markdown_escapes_a_pipe_inside_a_cell():
+    table = {"quick": True, "seconds": 1.0, "passed": True, "rows": [
+        {"check": "a|b", "source": "s", "expected": "1", "measured": "2", "result": "pass"}]}
+    assert markdown(table).splitlines()[-1] == "| a\\|b | s | 1 | 2 | pass |"

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from sim.experiments.provenance import code_version
 from sim.outputs.figures.common import BLACK, BLUE, GREEN, GREY, LIGHT, SINGLE, STYLE, VERMILLION
-from sim.studies.tipping import wald_band
+from sim.studies.tipping.fit import wald_band
 
 COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
 FORMATS = ("png", "pdf")

@@ -180,7 +180,7 @@ def judge_bass(measured: dict[str, Measured]) -> tuple[list[Row], dict[str, Any]
     published = math.log(p["q"] / p["p"]) / (p["p"] + p["q"])
     rows = [
         row(f"Bass curve (p = {p['p']:g}, q = {p['q']:g}, N = {p['n_agents']:,}, "
-            f"{len(ok)} runs): replicate mean vs closed form", BASS, "max |error| <= 0.01",
+            f"{len(ok)} runs): replicate mean vs closed form", BASS, "max abs error <= 0.01",
             f"{gap['max_abs_error']:.4f} (at t = {gap['at_time']:.1f})",
             gap["max_abs_error"] <= 0.01),
         row("Bass curve: peak adoption time", BASS,

@@ -23,6 +23,7 @@ from sim.studies import tipping
 from sim.studies.validation.checks import CHECKS, SCENARIOS, Check, Measured
 
 VERDICTS = {True: "pass", False: "FAIL", None: "info"}
+COLUMNS = ("check", "source", "expected", "measured", "result")
 
 
 def quick_scenario(scenario: scenarios.Scenario, overrides: dict[str, Any]
@@ -103,13 +104,12 @@ def markdown(table: dict[str, Any]) -> str:
              f"{'Quick' if table['quick'] else 'Full'} run, {table['seconds']:.0f} s: "
              f"{'every check passed' if table['passed'] else 'SOME CHECKS FAILED'}.", "",
              "| check | source | expected | measured | result |", "|---|---|---|---|---|"]
-    lines += [f"| {r['check']} | {r['source']} | {r['expected']} | {r['measured']} | "
-              f"{r['result']} |" for r in table["rows"]]
+    lines += ["| " + " | ".join(str(r[c]).replace("|", "\\|") for c in COLUMNS) + " |"
+              for r in table["rows"]]
     return "\n".join(lines) + "\n"
 
 
 def text_table(rows: list[dict[str, Any]]) -> str:
     """The rows as a plain-text table for the terminal."""
-    columns = ("check", "source", "expected", "measured", "result")
-    frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
+    frame = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=COLUMNS)
     return frame.to_string(index=False, justify="left")
