@@ -10,9 +10,9 @@ from scipy import special
 from sim.experiments import scenarios
 from sim.experiments.scenarios import ScenarioError
 from sim.studies import tipping
-from sim.studies.tipping import TippingSpec, Trial, adaptive_design, fit_dose_response
+from sim.studies.tipping import TippingPlan, Trial, adaptive_design, fit_dose_response
 
-SPEC = TippingSpec(low=0.0, high=1.0, budget=160, grid=9, replicates=4, batch=24)
+SPEC = TippingPlan(low=0.0, high=1.0, budget=160, grid=9, replicates=4, batch=24)
 
 
 def runner(midpoint: float, scale: float, rng: np.random.Generator):
@@ -62,6 +62,6 @@ def test_target_is_checked_in_the_tipping_table():
                                "t.toml")
     with pytest.raises(ScenarioError, match="t.toml: tipping.target: got 1.5, allowed: the "
                        "probability"):
-        tipping.spec_from(scenario)
+        tipping.plan_from(scenario)
     ok = scenarios.parse("steps = 5\n[tipping]\nlow = 0.0\nhigh = 0.5\ntarget = 0.1", "t.toml")
-    assert tipping.spec_from(ok).target == 0.1
+    assert tipping.plan_from(ok).target == 0.1

@@ -42,9 +42,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Validation{' (quick)' if args.quick else ''} -> {out}/", flush=True)
     with batch_guard(args):
         table = validate(out, quick=args.quick, workers=args.workers,
-                         progress=not args.no_progress, only=args.check,
-                         say=lambda text: print(text, flush=True))
-    save_figures(out, say=lambda text: print(text, flush=True))
+                         progress=not args.no_progress, only=args.check)
+    save_figures(out)
     print()
     print(text_table(table["rows"]))
     failed = [r["check"] for r in table["rows"] if r["passed"] is False]

@@ -4,7 +4,7 @@ the measured curve against the published value. Shares the project's style."""
 from __future__ import annotations
 
 import json
-import os
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,10 +14,13 @@ import matplotlib.style
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.experiments.atomic import write_atomic
 from sim.experiments.provenance import code_version
-from sim.outputs.figures.common import BLACK, BLUE, GREEN, GREY, LIGHT, SINGLE, STYLE, VERMILLION
+from sim.outputs.figures.common import SINGLE
+from sim.outputs.palette import BLACK, BLUE, GREEN, GREY, LIGHT, STYLE, VERMILLION
 from sim.studies.tipping.fit import wald_band
 
+LOG = logging.getLogger(__name__)
 COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
 FORMATS = ("png", "pdf")
 
@@ -150,9 +153,15 @@ DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "granovetter": granovetter_figure, "accounting": accounting_figure}
 
 
-def save_figures(folder: Path | str, say: Callable[[str], Any] = lambda text: None
-                 ) -> list[Path]:
-    """Draw one figure per check of ``folder/validation.json`` into ``folder/figures``."""
+def _write(figure: Figure, path: Path, metadata: dict[str, str]) -> Path:
+    """Save ``figure`` to ``path`` (its suffix the format) whole or not at all."""
+    return write_atomic(path, lambda tmp: figure.savefig(tmp, format=path.suffix[1:],
+                                                         metadata=metadata))
+
+
+def save_figures(folder: Path | str) -> list[Path]:
+    """Draw one figure per check of ``folder/validation.json`` into ``folder/figures`` (one
+    INFO line each)."""
     folder = Path(folder)
     table = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
     out = folder / "figures"
@@ -162,14 +171,9 @@ def save_figures(folder: Path | str, say: Callable[[str], Any] = lambda text: No
         with matplotlib.style.context(STYLE):
             figure = DRAW[check["figure"]["kind"]](check)
             figure.suptitle(f"{check['title']}\n{check['source']}", fontsize=7)
-            for fmt in FORMATS:
-                path = out / f"{check['name']}.{fmt}"
-                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                figure.savefig(tmp, format=fmt, metadata={
-                    "Title": check["title"],
-                    "Creator" if fmt == "pdf" else "Software":
-                        f"trust-tipping {code_version()} (sim.outputs.figures.validation)"})
-                os.replace(tmp, path)
-                paths.append(path)
-        say(f"  figures/{check['name']}.{{{','.join(FORMATS)}}}")
+            creator = f"trust-tipping {code_version()} (sim.outputs.figures.validation)"
+            paths += [_write(figure, out / f"{check['name']}.{fmt}", {
+                "Title": check["title"], "Creator" if fmt == "pdf" else "Software": creator})
+                for fmt in FORMATS]
+        LOG.info("  figures/%s.{%s}", check["name"], ",".join(FORMATS))
     return paths

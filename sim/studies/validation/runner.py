@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.experiments import batch, results, scenarios, storage
+from sim.experiments.atomic import write_text
 from sim.studies import tipping
 from sim.studies.validation.checks import CHECKS, SCENARIOS, Check, Measured
 
+LOG = logging.getLogger(__name__)
 VERDICTS = {True: "pass", False: "FAIL", None: "info"}
 COLUMNS = ("check", "source", "expected", "measured", "result")
 
@@ -43,25 +45,25 @@ def quick_scenario(scenario: scenarios.Scenario, overrides: dict[str, Any]
 
 
 def run_scenario(scenario: scenarios.Scenario, out: Path, workers: int | None,
-                 progress: bool, say: Callable[[str], Any]) -> Measured:
+                 progress: bool) -> Measured:
     """Run one scenario (tipping study or plain batch) into ``out``; return what it gave."""
     if scenario.tipping is not None:
         return Measured(scenario, tipping.run_study(scenario, out, workers=workers,
-                                                    progress=progress, say=say))
+                                                    progress=progress))
     specs = batch.specs_for(scenario)
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": batch.SEED_RULE},
         kind="sweep", model=scenario.model, steps=scenario.steps,
         replicates=scenario.replicates, n_points=scenario.n_points, n_runs=len(specs),
         every=scenario.every, reporters=list(scenario.reporters or ()))
-    say(f"{scenario.name}: {len(specs)} runs")
+    LOG.info("%s: %d runs", scenario.name, len(specs))
     batch.run_batch(specs, out, manifest, workers=workers, progress=progress,
                     reporters=scenario.reporters)
     return Measured(scenario, runs=storage.load_runs(out), folder=out)
 
 
-def run_check(check: Check, out: Path, quick: bool, workers: int | None, progress: bool,
-              say: Callable[[str], Any]) -> dict[str, Any]:
+def run_check(check: Check, out: Path, quick: bool, workers: int | None, progress: bool
+              ) -> dict[str, Any]:
     """Run ``check``'s scenarios and judge them: its rows and its figure's data."""
     start = time.perf_counter()
     measured = {}
@@ -70,7 +72,7 @@ def run_check(check: Check, out: Path, quick: bool, workers: int | None, progres
         if quick:
             scenario = quick_scenario(scenario, check.quick.get(name, {}))
         measured[name] = run_scenario(scenario, out / "runs" / scenario.name, workers,
-                                      progress, say)
+                                      progress)
     rows, figure = check.judge(measured)
     return {"name": check.name, "title": check.title, "source": check.source,
             "rows": [{**row, "result": VERDICTS[row["passed"]]} for row in rows],
@@ -80,21 +82,21 @@ def run_check(check: Check, out: Path, quick: bool, workers: int | None, progres
 
 
 def validate(out: Path, quick: bool = False, workers: int | None = None,
-             progress: bool = True, only: list[str] | None = None,
-             say: Callable[[str], Any] = print) -> dict[str, Any]:
-    """Run every check (or those named in ``only``); write and return the table."""
+             progress: bool = True, only: list[str] | None = None) -> dict[str, Any]:
+    """Run every check (or those named in ``only``); write and return the table. Each
+    check and round is logged (INFO)."""
     start = time.perf_counter()
     out = Path(out)
     chosen = [c for c in CHECKS if only is None or c.name in only]
     done = []
     for check in chosen:
-        say(f"== {check.title} ({check.source})")
-        done.append(run_check(check, out, quick, workers, progress, say))
+        LOG.info("== %s (%s)", check.title, check.source)
+        done.append(run_check(check, out, quick, workers, progress))
     rows = [row for check in done for row in check["rows"]]
     table = {"quick": quick, "passed": all(r["passed"] is not False for r in rows),
              "seconds": time.perf_counter() - start, "rows": rows, "checks": done}
     results.write_json(out / "validation.json", table)
-    (out / "validation.md").write_text(markdown(table), encoding="utf-8")
+    write_text(out / "validation.md", markdown(table))
     return table
 
 
