@@ -64,6 +64,10 @@ SKIPPED: dict[str, str] = {
         "needs the main study's results (make run)",
     ".venv/bin/python run.py figures DIR [--only NAME ...]":
         "a synopsis: DIR and NAME are placeholders",
+    ".venv/bin/python run.py validate": LONG,
+    ".venv/bin/python run.py validate --quick":
+        "half a minute or more; tests/studies/test_validation.py runs it",
+    ".venv/bin/python run.py validate --check watts2002 --out results/watts": LONG,
     "dask scheduler --host 10.0.0.1 --port 8786": CLUSTER,
     "dask worker tcp://10.0.0.1:8786 --nworkers 8 --nthreads 1": CLUSTER,
 }
