@@ -227,7 +227,7 @@ class Factory(mesa.Agent):
             return
         if contested + captive > 0:
             self.price_contested, self.price = economics.responsive_prices(
-                self.marginal_cost, self.fixed_cost, contested, captive, self.markup,
+                self.marginal_cost, self.fixed_cost, contested + captive, self.markup,
                 platform_price)
 
 

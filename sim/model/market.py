@@ -28,6 +28,13 @@ from sim.model.rules.platform import share_at_top, shown_rating
 MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
 
+def at(values: np.ndarray, index: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """``values[index]`` where ``index >= 0``, ``fill`` elsewhere (also with no vendors)."""
+    if values.size == 0:
+        return np.full(index.shape, fill)
+    return np.where(index >= 0, values[np.maximum(index, 0)], fill)
+
+
 class Referral(NamedTuple):
     """Per consumer: the referred vendor (-1 none), its discounted evidence, the tie it came
     through and the consumer who first recommended it."""
@@ -168,10 +175,10 @@ class TrustMarket(mesa.Model):
         bad = np.where(candidate == c.fav, c.fav_bad, 0.0) + use_ref * referral.bad
         rating = shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
         mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0) & p["trust_channels"]
-        m_good, m_bad = trust.mediated_evidence(rating[np.maximum(candidate, 0)],
+        m_good, m_bad = trust.mediated_evidence(at(rating, candidate),
                                                 self.platform_trust, p["rating_weight"])
         tau = trust.beta_mean(good + mediated * m_good, bad + mediated * m_bad)
-        price = self.vendors.price[np.maximum(candidate, 0)] if active.size else np.ones(n)
+        price = at(self.vendors.price, candidate, 1.0)
         u_platform = economics.purchase_utility(
             tau, price, (1.0 - tau) * (1.0 - p["payment_guarantee"]),
             p["beta_quality"], p["beta_price"], p["beta_risk"])
@@ -216,13 +223,13 @@ class TrustMarket(mesa.Model):
         c.choice[wants & ~served] = NOTHING
         c.last = np.where(c.choice != NOTHING, c.choice, c.last).astype(np.int8)
         c.bought_from = vendor
-        good = served & (self.rng.random(n) < v.quality[np.maximum(vendor, 0)])
+        good = served & (self.rng.random(n) < at(v.quality, vendor))
         sales = np.bincount(vendor[served], minlength=len(v))
         v.sales = sales
         v.idle = np.where(sales > 0, 0, v.idle + 1)
         v.good += np.bincount(vendor[good], minlength=len(v))
         v.bad += np.bincount(vendor[served & ~good], minlength=len(v))
-        spent = np.where(served, v.price[np.maximum(vendor, 0)], 0.0)
+        spent = np.where(served, at(v.price, vendor), 0.0)
         factory_buyers = c.choice == FACTORY
         offered = self.factory.prices_for(self._contested)
         spent[factory_buyers] = offered[factory_buyers]

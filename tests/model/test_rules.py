@@ -75,13 +75,13 @@ def test_willingness_to_refer_rises_with_help_and_falls_with_blame():
     np.testing.assert_allclose(w, [0.8, 0.9, 0.5, 1.0])
 
 
-def test_responsive_prices_cut_the_contested_price_and_raise_the_other():
-    contested, captive = economics.responsive_prices(0.5, 800.0, 500.0, 1500.0, 0.1, 0.8)
+def test_responsive_prices_meet_the_platform_where_contested_and_charge_full_cost_elsewhere():
     full = economics.full_cost_price(0.5, 800.0, 2000.0, 0.1)
-    assert contested == pytest.approx(0.8) and contested < full
-    assert captive == pytest.approx((0.5 + (800 - 0.3 * 500) / 1500) * 1.1)
-    assert captive > full
-    assert economics.responsive_prices(0.5, 800.0, 500.0, 1500.0, 0.1, 0.3)[0] == 0.5
+    contested, captive = economics.responsive_prices(0.5, 800.0, 2000.0, 0.1, 0.8)
+    assert contested == pytest.approx(0.8) and captive == pytest.approx(full) == 0.99
+    assert economics.responsive_prices(0.5, 800.0, 2000.0, 0.1, 0.3) == (0.5, full)
+    assert economics.responsive_prices(0.5, 800.0, 2000.0, 0.1, 1.2) == (full, full)
+    assert economics.responsive_prices(0.5, 800.0, 2000.0, 0.1, float("inf")) == (full, full)
 
 
 def test_row_argmax_matches_brute_force():

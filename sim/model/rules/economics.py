@@ -80,25 +80,20 @@ def vendor_price(unit_cost: np.ndarray, markup: float, fee: float) -> np.ndarray
     return unit_cost * (1.0 + markup) / (1.0 - fee)
 
 
-def responsive_prices(marginal_cost: float, fixed_cost: float, contested_volume: float,
-                      captive_volume: float, markup: float, platform_price: float
-                      ) -> tuple[float, float]:
+def responsive_prices(marginal_cost: float, fixed_cost: float, volume: float, markup: float,
+                      platform_price: float) -> tuple[float, float]:
     """(contested price, captive price) under the responsive rule (Seamans & Zhu 2014).
 
     Where the platform competes, the incumbent meets the platform's price, never below its
-    own marginal cost (newspapers cut classified rates); the captive consumers pay full cost
-    for the fixed cost that the contested sales leave uncovered (and subscription prices
-    rose). With no captive volume the captive price is infinite, as under full-cost pricing;
-    with no platform price (no vendor listed) both are the full-cost price.
+    own marginal cost (newspapers cut the classified rates Craigslist contested); the other
+    consumers pay the full-cost price at the recent volume, which rises as volume is lost
+    (subscription prices rose). With no platform price (no vendor listed) both are the
+    full-cost price.
     """
-    full = full_cost_price(marginal_cost, fixed_cost, contested_volume + captive_volume, markup)
-    if not np.isfinite(platform_price):  # no platform left to meet: one full-cost price
+    full = full_cost_price(marginal_cost, fixed_cost, volume, markup)
+    if not np.isfinite(platform_price):
         return full, full
-    contested = max(marginal_cost, min(full, platform_price))
-    if captive_volume <= 0:
-        return contested, float("inf")
-    uncovered = max(fixed_cost - (contested - marginal_cost) * contested_volume, 0.0)
-    return contested, (marginal_cost + uncovered / captive_volume) * (1.0 + markup)
+    return max(marginal_cost, min(full, platform_price)), full
 
 
 def vendor_profit(revenue: np.ndarray, units: np.ndarray, unit_cost: np.ndarray,

@@ -148,9 +148,31 @@ def accounting_figure(check: dict[str, Any]) -> Figure:
     return figure
 
 
+def seamans_zhu_figure(check: dict[str, Any]) -> Figure:
+    """Each effect of the platform's entry, measured (with its interval) beside the
+    published change: the check is on the signs, the sizes are shown."""
+    effects = check["figure"]["effects"]
+    figure, ax = _axes()
+    y = np.arange(len(effects))[::-1]
+    mean = np.array([e["mean"] for e in effects])
+    err = np.array([[e["mean"] - e["low"] for e in effects], [e["high"] - e["mean"]
+                                                              for e in effects]])
+    ax.errorbar(mean, y + 0.12, xerr=err, fmt="o", ms=4, color=BLUE, capsize=2,
+                label="this model (paired runs)")
+    ax.plot([e["published"] for e in effects], y - 0.12, "D", ms=4, color=VERMILLION,
+            ls="", label="Seamans & Zhu 2014")
+    ax.axvline(0, color=BLACK, lw=0.6)
+    ax.set_yticks(y, [e["label"] for e in effects])
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:+.0%}")
+    ax.set_xlabel("Change after the platform's entry")
+    _legend(figure)
+    return figure
+
+
 DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "tipping": tipping_figure, "watts": watts_figure, "bass": bass_figure,
-    "granovetter": granovetter_figure, "accounting": accounting_figure}
+    "granovetter": granovetter_figure, "accounting": accounting_figure,
+    "seamans_zhu": seamans_zhu_figure}
 
 
 def _write(figure: Figure, path: Path, metadata: dict[str, str]) -> Path:

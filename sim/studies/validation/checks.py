@@ -264,6 +264,40 @@ def judge_accounting(measured: dict[str, Measured]) -> tuple[list[Row], dict[str
                   "fits": [fit_data(e) for e in estimates]}
 
 
+SEAMANS = "Seamans & Zhu 2014, Management Science 60:476"
+# (measure, label, the published change, the expected sign); MODEL.md's calibration points
+SEAMANS_EFFECTS = (("factory_price_contested", "contested price (classified rates)", -0.207, -1),
+                   ("factory_price", "the other price (subscriptions)", 0.033, 1),
+                   ("factory_volume", "volume (circulation)", -0.044, -1))
+
+
+def judge_seamans_zhu(measured: dict[str, Measured]) -> tuple[list[Row], dict[str, Any]]:
+    """Changes at the last week, platform against no platform, paired seed for seed."""
+    weeks = {}
+    for name in ("seamans_zhu2014_entry", "seamans_zhu2014_none"):
+        m = measured[name]
+        ok = m.runs[m.runs["status"] == "ok"][["run_id", "replicate"]]
+        series = storage.load_series(m.folder, ok["run_id"])
+        last = series[series["step"] == series["step"].max()].merge(ok, on="run_id")
+        weeks[name] = last.set_index("replicate").sort_index()
+    entry, none = weeks["seamans_zhu2014_entry"], weeks["seamans_zhu2014_none"]
+    paired = entry.index.intersection(none.index)
+    rows, data = [], {"kind": "seamans_zhu", "effects": []}
+    week = int(entry["step"].max())
+    for column, label, published, sign in SEAMANS_EFFECTS:
+        change = (entry.loc[paired, column] / none.loc[paired, column] - 1).to_numpy(float)
+        mean = float(change.mean())
+        half = float(stats.t.ppf(0.975, change.size - 1) * change.std(ddof=1)
+                     / math.sqrt(change.size)) if change.size > 1 else math.inf
+        rows.append(row(f"Platform entry, week {week}: {label} ({change.size} paired runs)",
+                        SEAMANS, f"sign {'+' if sign > 0 else '-'} (published {published:+.1%})",
+                        f"{mean:+.1%} [{mean - half:+.1%}, {mean + half:+.1%}]",
+                        bool(np.sign(mean - sign * half) == sign)))
+        data["effects"].append({"label": label, "mean": mean, "low": mean - half,
+                                "high": mean + half, "published": published})
+    return rows, data
+
+
 QUICK_TIPPING = {"grid": 6, "replicates": 4, "batch": 20}
 CHECKS = (
     Check("centola2018", "Naming game with a committed minority", CENTOLA, ("centola2018",),
@@ -288,8 +322,8 @@ CHECKS = (
           ("accounting_limit",), judge_accounting,
           {"accounting_limit": {"params": {"n_consumers": 500}, "tipping": {
               "low": 0.05, "high": 0.55, "grid": 6, "batch": 6, "budget": 18}}}),
-    # Seamans & Zhu 2014 (Management Science 60:476), the economic direction: with the
-    # pricing rule that responds on both sides, a platform's entry raises the incumbent's
-    # other price, lowers its volume and cuts the contested price. Its check joins here once
-    # the trust market has that rule (the lead adds the model side and the check).
+    Check("seamans_zhu2014", "An incumbent's price response to a platform's entry", SEAMANS,
+          ("seamans_zhu2014_entry", "seamans_zhu2014_none"), judge_seamans_zhu,
+          {"seamans_zhu2014_entry": {"replicates": 4, "params": {"n_consumers": 1000}},
+           "seamans_zhu2014_none": {"replicates": 4, "params": {"n_consumers": 1000}}}),
 )
