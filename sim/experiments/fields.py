@@ -17,7 +17,7 @@ from typing import Any
 
 from sim.errors import UserError
 from sim.model.parameters import ParameterError, suggest
-from sim.model.registry import resolve_params
+from sim.model.registry import resolve_value
 
 
 class ScenarioError(UserError):
@@ -103,9 +103,10 @@ def choice(path: Path | str | None, key: str, value: Any, options: list[str]) ->
 
 def parameter_value(path: Path | str | None, key: str, model: str, name: str, value: Any
                     ) -> Any:
-    """``value`` checked as parameter ``name`` of ``model`` (the parameter's own error)."""
+    """``value`` checked as parameter ``name`` of ``model`` (the parameter's own error; rules
+    between parameters wait until the whole point is known)."""
     try:
-        return resolve_params(model, {name: value})[name]
+        return resolve_value(model, name, value)
     except ParameterError as error:
         raise fail(path, key, str(error)) from None
 

@@ -31,11 +31,13 @@ from sim.experiments.fields import (
     parameter_value,
 )
 from sim.experiments.fields import ScenarioError as ScenarioError  # raised by parse, load
-from sim.model.parameters import suggest
+from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import MODELS, reporters, resolve_params
 
+NAME_RULE = ("1 to 100 characters from A-Z a-z 0-9 . _ - (the POSIX portable file name set), "
+             "not starting with '.' or '-'")
 TOP_FIELDS = {
-    "name": Field("a string"),
+    "name": Field(NAME_RULE),
     "description": Field("a string", str),
     "model": Field("a model name"),
     "steps": Field("a whole number of weeks, 1 to 100000", int, 1, 100_000),
@@ -70,6 +72,7 @@ SNAPSHOT_FIELDS = {
     "params": Field("a table of parameter overrides on top of [params] (n_consumers at most "
                     "500)", dict),
 }
+MAX_POINTS = 1_000_000  # each point is checked at load; more would not run in a lifetime
 MAX_NODES = 500  # the network figure's spring layout and drawing stay legible up to here
 SAMPLERS = ("lhs", "sobol", "morris")
 SWEEP_ALLOWED = "a non-empty list of values or {start, stop, num}"
@@ -266,6 +269,39 @@ def _snapshots(path, model, defaults, table, steps, fixed) -> Snapshots:
     return Snapshots(tuple(sorted(set(at))), dict(values["params"]))
 
 
+def _check_name(path, name: Any) -> str:
+    """A scenario's name becomes a folder under ``results/``: only a plain file name."""
+    ok = (isinstance(name, str) and 1 <= len(name) <= 100 and name[0] not in ".-"
+          and all(c.isascii() and (c.isalnum() or c in "._-") for c in name))
+    if not ok:
+        raise fail(path, "name", f"got {name!r}, allowed: {NAME_RULE}")
+    return name
+
+
+def _combinations(path, scenario: Scenario) -> None:
+    """Every point's parameters checked together (rules between parameters)."""
+    try:
+        scenario.resolved()
+    except ParameterError as error:
+        raise fail(path, "params", str(error)) from None
+    if scenario.n_points > MAX_POINTS:
+        raise fail(path, "sweep", f"{scenario.n_points} points, allowed: at most "
+                   f"{MAX_POINTS} (sweep values times sample points)")
+    varied = scenario.sweep or scenario.sample
+    for point_id, point in enumerate(scenario.points() if varied else []):
+        try:
+            resolve_params(scenario.model, {**scenario.params, **point})
+        except ParameterError as error:
+            shown = ", ".join(f"{k} = {v!r}" for k, v in point.items())
+            raise fail(path, "sweep" if scenario.sweep else "sample",
+                       f"point {point_id} ({shown}): {error}") from None
+    if scenario.snapshots:
+        try:
+            resolve_params(scenario.model, {**scenario.params, **scenario.snapshots.params})
+        except ParameterError as error:
+            raise fail(path, "snapshots.params", str(error)) from None
+
+
 def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     """Check a scenario's TOML text and return it as a :class:`Scenario`."""
     try:
@@ -275,8 +311,7 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     v = check_table(path, "", data, TOP_FIELDS, {
         "name": Path(str(path)).stem, "description": "", "model": "trust_market",
         "steps": 520, "replicates": 1, "seed": 0, "params": {}, "sweep": {}, "output": {}})
-    if not isinstance(v["name"], str) or not v["name"].strip():
-        raise fail(path, "name", f"got {v['name']!r}, allowed: {TOP_FIELDS['name'].allowed}")
+    _check_name(path, v["name"])
     model = v["model"]
     if model not in MODELS:
         hint = suggest(model, list(MODELS)) if isinstance(model, str) else ""
@@ -292,11 +327,13 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     every, kept = _output(path, model, v["output"])
     snapshots = (_snapshots(path, model, defaults, v["snapshots"], v["steps"], v["params"])
                  if "snapshots" in data else None)
-    return Scenario(name=v["name"], path=Path(str(path)), description=v["description"],
-                    steps=v["steps"], seed=v["seed"], params=dict(v["params"]), text=text,
-                    model=model, replicates=v["replicates"], sweep=sweep, sample=sample,
-                    every=every, reporters=kept, tipping=v.get("tipping"),
-                    sensitivity=v.get("sensitivity"), snapshots=snapshots)
+    scenario = Scenario(name=v["name"], path=Path(str(path)), description=v["description"],
+                        steps=v["steps"], seed=v["seed"], params=dict(v["params"]),
+                        text=text, model=model, replicates=v["replicates"], sweep=sweep,
+                        sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
+                        sensitivity=v.get("sensitivity"), snapshots=snapshots)
+    _combinations(path, scenario)
+    return scenario
 
 
 def load(path: str | Path) -> Scenario:

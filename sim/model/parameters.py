@@ -174,7 +174,8 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     params = dict(DEFAULTS)
     for name, value in (overrides or {}).items():
         params[name] = check_name(name).check(value)
-    return params
+    from sim.model.constraints import check  # rules between parameters (imports this module)
+    return check(params)
 
 
 def parse_value(name: str, text: str) -> Any:
