@@ -100,20 +100,22 @@ def execute(spec: RunSpec, reporters: tuple[str, ...] | None = None
             ) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Run one spec (in a worker): its runs-table row and its series (None if it failed).
 
-    An exception in the model is caught and recorded as status "failed" with its message.
+    An exception in the model or in reading its results is caught and recorded as status
+    "failed" with its message, so the run is stored, never dropped.
     """
     row = {"run_id": spec.run_id, "point_id": spec.point_id, "replicate": spec.replicate,
            "seed": spec.seed, **spec.params}
     names = outcome_types(spec.model)
     try:
         series, outcomes = MODELS[spec.model](spec.params, spec.steps, spec.seed, spec.every)
+        if reporters:
+            series = series[["step", *reporters]]
+        series.insert(0, "run_id", spec.run_id)
+        values = {k: outcomes.get(k) for k in names}
     except Exception as error:
         return {**row, **dict.fromkeys(names), "status": "failed",
                 "error": f"{type(error).__name__}: {error}"}, None
-    if reporters:
-        series = series[["step", *reporters]]
-    series.insert(0, "run_id", spec.run_id)
-    return {**row, **{k: outcomes.get(k) for k in names}, "status": "ok", "error": None}, series
+    return {**row, **values, "status": "ok", "error": None}, series
 
 
 class _Buffer:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from sim.model.parameters import ParameterError
 from sim.model.rules import economics
 
@@ -40,9 +42,11 @@ class Rule:
 def _baseline_volume(p: dict[str, Any]) -> float:
     """The factory's weekly volume with the whole market at its starting price (the model's
     baseline, from which its fixed cost is set)."""
-    return p["n_consumers"] * p["need_rate"] * economics.factory_choice_probability(
-        p["factory_price"], p["factory_quality"], p["factory_advertising"],
-        p["beta_quality"], p["beta_price"])
+    with np.errstate(over="ignore"):  # a huge price makes exp overflow: the chance is 0
+        chance = economics.factory_choice_probability(
+            p["factory_price"], p["factory_quality"], p["factory_advertising"],
+            p["beta_quality"], p["beta_price"])
+    return p["n_consumers"] * p["need_rate"] * chance
 
 
 RULES: tuple[Rule, ...] = (
@@ -76,8 +80,9 @@ RULES: tuple[Rule, ...] = (
     Rule(("factory_price", "beta_price", "beta_quality", "factory_quality",
           "factory_advertising", "need_rate", "n_consumers"),
          lambda p: _baseline_volume(p) >= 1.0,
-         "a baseline factory volume n_consumers * need_rate * P(buy at factory_price) of at "
-         "least 1 unit a week (below it the factory's costs are set from nothing)"),
+         "factory_price and beta_price that leave the factory a baseline volume "
+         "(n_consumers * need_rate * chance to buy at factory_price, with beta_quality, "
+         "factory_quality, factory_advertising) of at least 1 unit a week"),
 )
 
 
