@@ -7,6 +7,7 @@ the command line shows its messages as they are: INFO on stdout, warnings on std
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import signal
@@ -25,6 +26,11 @@ MAIN_OUT = ROOT / "results" / "essay_claim"
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
             "sim.cli.commands.tipping", "sim.cli.commands.sensitivity", "sim.cli.commands.analyze",
             "sim.cli.commands.figures", "sim.cli.commands.validate"]
+
+
+# A full, read-only or forbidden output folder: the user's to fix, so one line and status 2.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                  errno.ENAMETOOLONG, errno.EFBIG}
 
 
 class UsageError(UserError):
@@ -134,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        if error.errno not in STORAGE_ERRNOS:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}cannot write ({error.strerror or error}); results already "
+              "stored are kept", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

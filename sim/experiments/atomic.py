@@ -30,8 +30,10 @@ def write_atomic(path: Path | str, write: Callable[[Path], Any]) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would, not mkstemp's 0600
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # pyarrow's errors do not say which file
         raise
     return path
 
