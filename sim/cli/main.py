@@ -58,6 +58,11 @@ def show_log() -> None:
         logger.addHandler(Console())
 
 
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (a newline in a key, say) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def parse_sets(items: list[str]) -> dict:
     """``["NAME=VALUE", ...]`` into checked parameter values."""
     overrides = {}
@@ -139,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except OSError as error:
         if error.errno not in STORAGE_ERRNOS:
             raise
         where = f"{error.filename}: " if error.filename else ""
-        print(f"error: {where}cannot write ({error.strerror or error}); results already "
-              "stored are kept", file=sys.stderr)
+        print(one_line(f"error: {where}cannot write ({error.strerror or error}); results "
+                       "already stored are kept"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

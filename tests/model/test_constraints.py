@@ -15,6 +15,8 @@ BROKEN = [
     {"n_consumers": 50, "strong_ties": 50.0, "weak_ties": 0.0},
     {"n_consumers": 50, "strong_ties": 12.0, "weak_ties": 40.0},
     {"n_consumers": 50, "initial_vendors": 51, "weak_ties": 10.0},
+    {"initial_vendors": 0},
+    {"vendor_quality_spread": 2.2250738585e-313},
     {"vendor_quality_mean": 0.99, "vendor_quality_spread": 0.1},
     {"institutional_weight": 0.0},
     {"factory_price": 100.0, "factory_marginal_cost": 1.0, "beta_price": 50.0},
@@ -29,6 +31,7 @@ def test_every_rule_names_declared_parameters():
     for rule in RULES:
         assert set(rule.names) <= set(PARAMETERS), rule.names
         assert all(name in rule.allowed for name in rule.names[:2]), rule.allowed
+    assert len({rule.names for rule in RULES}) == len(RULES)
 
 
 @pytest.mark.parametrize("overrides, rule", list(zip(BROKEN, RULES, strict=True)))
