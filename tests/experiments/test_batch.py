@@ -14,6 +14,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.experiments import batch, results, scenarios, storage
+from sim.model import registry
 from sim.model.market import MODEL_REPORTERS, OUTCOMES
 from sim.model.registry import outcome_types, reporters
 
@@ -23,21 +24,6 @@ TINY = Path(__file__).resolve().parents[1] / "data" / "tiny_sweep.toml"
 
 def sweep_manifest(scenario: scenarios.Scenario) -> dict:
     return results.manifest(scenario, scenario.resolved(), {"root_seed": scenario.seed})
-
-
-@pytest.fixture(scope="module")
-def tiny() -> scenarios.Scenario:
-    return scenarios.load(TINY)
-
-
-@pytest.fixture(scope="module")
-def reference(tiny, tmp_path_factory) -> Path:
-    """The tiny sweep run once, uninterrupted, on one local worker."""
-    out = tmp_path_factory.mktemp("reference")
-    report = batch.run_batch(batch.specs_for(tiny), out, sweep_manifest(tiny), workers=1,
-                             progress=False, part_size=7)
-    assert (report.n_total, report.n_ok, report.n_failed, report.n_skipped) == (40, 40, 0, 0)
-    return out
 
 
 def test_model_registry_matches_the_model():
@@ -101,15 +87,17 @@ def test_reference_tables_hold_every_run_with_its_values(tiny, reference):
     assert manifest["scenario"]["text"] == TINY.read_text()
 
 
-def test_runs_table_identical_with_two_workers(tiny, reference, tmp_path):
+def test_runs_table_identical_with_two_workers(tiny, reference, tmp_path, digests):
     batch.run_batch(batch.specs_for(tiny), tmp_path, sweep_manifest(tiny), workers=2,
                     progress=False)
     pd.testing.assert_frame_equal(storage.load_runs(tmp_path), storage.load_runs(reference))
     pd.testing.assert_frame_equal(storage.load_series(tmp_path),
                                   storage.load_series(reference))
+    assert digests(tmp_path) == digests(reference)
 
 
-def test_runs_table_identical_through_a_dask_local_cluster(tiny, reference, tmp_path):
+def test_runs_table_identical_through_a_dask_local_cluster(tiny, reference, tmp_path,
+                                                           digests):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
@@ -120,6 +108,7 @@ def test_runs_table_identical_through_a_dask_local_cluster(tiny, reference, tmp_
     pd.testing.assert_frame_equal(storage.load_runs(tmp_path), storage.load_runs(reference))
     pd.testing.assert_frame_equal(storage.load_series(tmp_path),
                                   storage.load_series(reference))
+    assert digests(tmp_path) == digests(reference)
 
 
 def test_killed_sweep_resumes_storing_every_run_once_with_same_values(reference, tmp_path):
@@ -167,6 +156,42 @@ def test_a_failing_run_is_stored_as_failed_and_the_sweep_goes_on(tiny, tmp_path)
     assert all(pd.isna(failed[k]) for k in OUTCOMES)
     assert (runs.drop(bad.run_id)["status"] == "ok").all()
     assert set(storage.load_series(tmp_path)["run_id"]) == {s.run_id for s in specs}
+
+
+def _fragile(params: dict, steps: int, seed: int, every: int) -> tuple[pd.DataFrame, dict]:
+    """A registered test model: raises for x > 0.5, loses its reporter at x = 0.25."""
+    x = params["x"]
+    if x > 0.5:
+        raise ZeroDivisionError(f"deliberate at x = {x}")
+    series = pd.DataFrame({"step": np.arange(1, steps + 1), "y": np.full(steps, x)})
+    return (series.drop(columns="y") if x == 0.25 else series), {"z": 2 * x}
+
+
+def test_a_run_that_raises_in_a_registered_model_is_stored_failed_never_dropped(
+        tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    for table in (registry.MODELS, registry._RESOLVERS, registry._REPORTERS,
+                  registry._OUTCOME_TYPES):
+        monkeypatch.setitem(table, "fragile", None)  # removed again after the test
+    registry.register("fragile", _fragile, lambda o: {"x": 0.0, **o}, ("y",), {"z": "float64"})
+    xs = [0.0, 0.25, 0.5, 0.75, 1.0]
+    specs = [batch.RunSpec("fragile", i, 0, {"x": x}, i, 3) for i, x in enumerate(xs)]
+    # threads in this process, so the workers see the model registered here
+    with distributed.LocalCluster(n_workers=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        report = batch.run_batch(specs, tmp_path, {"scenario": {"text": "fragile"}},
+                                 dask=cluster.scheduler_address, progress=False,
+                                 reporters=("y",), part_size=2)
+    assert (report.n_total, report.n_ok, report.n_failed) == (5, 2, 3)
+    runs = storage.load_runs(tmp_path)
+    assert runs["x"].tolist() == xs and runs["run_id"].is_unique
+    assert runs["status"].tolist() == ["ok", "failed", "ok", "failed", "failed"]
+    assert runs["error"].tolist()[1:] == [
+        "KeyError: \"['y'] not in index\"", None,
+        "ZeroDivisionError: deliberate at x = 0.75", "ZeroDivisionError: deliberate at x = 1.0"]
+    assert runs["z"].isna().tolist() == [False, True, False, True, True]
+    assert runs["z"].dropna().tolist() == [0.0, 1.0]
+    assert sorted(storage.load_series(tmp_path)["y"].unique()) == [0.0, 0.5]
 
 
 def test_cli_sweep_prints_counts_and_refuses_another_scenario_in_its_folder(
