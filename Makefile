@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-sweep bench-viz viz figures lint docs baseline clean browser
+.PHONY: install run test chaos bench bench-sweep bench-viz bench-soak viz figures lint docs baseline clean browser
 
 install: $(STAMP)
 
@@ -26,11 +26,19 @@ test: install browser
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+# A sweep SIGKILLed many times and resumed (CHAOS_KILLS=12 by default; CHAOS_SEED to replay).
+chaos: install
+	$(PY) -m pytest -m chaos --chaos -s tests/experiments/test_chaos.py
+
 bench: install
 	$(PY) benchmarks/bench_model.py
 
 bench-sweep: install
 	$(PY) benchmarks/bench_sweep.py
+
+# The batch runner's peak memory over 2,000 short runs against 200.
+bench-soak: install
+	$(PY) benchmarks/bench_soak.py
 
 viz: install
 	$(PY) run.py viz
