@@ -278,6 +278,41 @@ def test_sigterm_to_viz_stops_the_server_and_frees_the_port(server):
     assert not port_answers(port)
 
 
+def listening(pid: int) -> set[tuple[str, int]]:
+    """(address, port) of every listening TCP socket of process ``pid`` and its children."""
+    import psutil
+
+    root = psutil.Process(pid)
+    found = set()
+    for process in [root, *root.children(recursive=True)]:
+        for c in process.net_connections(kind="inet"):
+            if c.status == psutil.CONN_LISTEN:
+                found.add((c.laddr.ip, c.laddr.port))
+    return found
+
+
+@pytest.mark.slow
+def test_viz_listens_on_127_0_0_1_only(server):
+    process, url, _ = server
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    sockets = listening(process.pid)
+    assert (("127.0.0.1", port)) in sockets
+    assert {ip for ip, _ in sockets} == {"127.0.0.1"}, sockets
+
+
+def test_the_project_starts_no_dask_cluster_of_its_own():
+    """The batch runner only connects to the scheduler the user names (``--dask``); a
+    cluster the project started itself would have to bind 127.0.0.1 as the app does."""
+    lines = [(str(p.relative_to(ROOT)), line) for p in sorted((ROOT / "sim").rglob("*.py"))
+             for line in p.read_text().splitlines()]
+    starts = [(p, line) for p, line in lines
+              if re.search(r"LocalCluster|SSHCluster|SpecCluster|Scheduler\(|Nanny\(", line)]
+    assert starts == []
+    clients = [(p, line.strip()) for p, line in lines if re.search(r"\bClient\(", line)]
+    assert [p for p, _ in clients] == ["sim/experiments/batch.py"]
+    assert clients[0][1].startswith("client = Client(dask, ")
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
