@@ -170,6 +170,20 @@ def test_combinations_that_break_the_model_are_refused_at_load(body, message, tm
     assert files_under(tmp_path / "a" / "b" / "c" / "root" / "results") == set()
 
 
+def test_a_tipping_range_that_breaks_a_rule_at_one_end_is_refused_before_any_run(tmp_path):
+    scenario = tmp_path / "tp.toml"
+    scenario.write_text('name = "tp"\nsteps = 5\n[params]\nn_consumers = 60\n'
+                        'factory_marginal_cost = 0.2\n[tipping]\nvariable = "factory_price"\n'
+                        "low = 0.1\nhigh = 1.5\n")
+    root = sandbox(tmp_path)
+    status, err = run_main(["tipping", str(scenario), "--workers", "1"], root)
+    assert (status, err) == (2, f"error: {scenario}: tipping.low: parameters "
+                                "factory_marginal_cost = 0.2, factory_price = 0.1: allowed: "
+                                "factory_marginal_cost < factory_price (the factory must earn "
+                                "a positive contribution per unit)\n")
+    assert files_under(root / "results") == set()
+
+
 def test_a_combination_set_on_the_command_line_is_refused_in_one_line(tmp_path):
     scenario = tmp_path / "ok.toml"
     scenario.write_text('name = "ok"\n[params]\nn_consumers = 60\n')

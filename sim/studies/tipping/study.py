@@ -29,6 +29,7 @@ from sim.experiments.fields import (
     parameter_value,
 )
 from sim.model.claim import CLAIM_SHARE
+from sim.model.parameters import ParameterError
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
 
@@ -88,6 +89,11 @@ def plan_from(scenario: Any) -> TippingPlan:
                    "or [sample]; the tipping study varies it")
     for key in ("low", "high"):
         parameter_value(path, f"tipping.{key}", model, variable, values[key])
+        for point in scenario.points():  # each rule between parameters is monotone or
+            try:                         # concave in each one: both ends suffice
+                resolve_params(model, {**scenario.params, **point, variable: values[key]})
+            except ParameterError as error:
+                raise fail(path, f"tipping.{key}", str(error)) from None
     if not values["low"] < values["high"]:
         raise fail(path, "tipping.high", f"got {values['high']!r}, allowed: "
                    f"{PLAN_FIELDS['high'].allowed}")
