@@ -127,19 +127,19 @@ def levels_and_labels(model: MarketView) -> list[tuple[float, str]]:
 
 
 def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
-    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.7)
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.7)
     assert levels_and_labels(model) == [
         (0.2, "20%: the essay's tipping point"),
         (pytest.approx(0.3), "break-even share (30%)")]
 
 
 def test_at_the_default_fixed_cost_the_two_lines_are_drawn_as_one():
-    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)  # 1 - 0.8
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8)  # 1 - 0.8
     assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share")]
 
 
 def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
-    model = MarketView(seed=1, n_consumers=50, factory_fixed_cost_share=0.8)
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8)
     model.dashboard.png("share")
     ax = model.dashboard.lines["platform_share"].axes
     legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
@@ -155,9 +155,9 @@ def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_3_and_say
             "seed 3.")
     for typed in ("-3", "1.5", "abc", ""):
         assert parse_seed(typed) == (3, note.format(typed))
-    model = MarketView(seed="-3", n_consumers=50)  # what Reset does with the typed text
+    model = MarketView(seed="-3", n_consumers=60)  # what Reset does with the typed text
     assert (model.seed, model.seed_note) == (3, note.format("-3"))
-    plain = TrustMarket(rng=3, n_consumers=50)
+    plain = TrustMarket(rng=3, n_consumers=60)
     model.run_for(2)
     plain.run_for(2)
     pd.testing.assert_frame_equal(model.datacollector.get_model_vars_dataframe(),
