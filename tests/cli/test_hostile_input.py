@@ -203,8 +203,13 @@ texts = st.text(max_size=12) | st.sampled_from(
     ["../x", "/etc/passwd", "a/b", "..", ".", "~", "C:\\x", "lhs", "sobol", "morris",
      "fixed", "full_cost", "holme_kim", "trust_market", "platform_share"])
 scalars = numbers | st.booleans() | texts
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(texts, inner, max_size=3), max_leaves=8)
+
+
+def containers(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=3)
+
+
+values = st.recursive(scalars, containers, max_leaves=8)
 param_tables = st.dictionaries(st.sampled_from(sorted(PARAMETERS)) | texts, values,
                                max_size=5)
 sweep_specs = st.lists(scalars, max_size=4) | st.fixed_dictionaries(
