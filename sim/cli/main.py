@@ -10,6 +10,7 @@ import argparse
 import errno
 import importlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if error.errno not in STORAGE_ERRNOS:
             raise
         where = f"{error.filename}: " if error.filename else ""
-        print(one_line(f"error: {where}cannot write ({error.strerror or error}); results "
+        print(one_line(f"error: {where}cannot write ({os.strerror(error.errno)}); results "
                        "already stored are kept"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

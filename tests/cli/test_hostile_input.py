@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main as cli
-from sim.experiments.scenarios import NAME_RULE, TOP_KEYS
+from sim.experiments.scenarios import NAME_RULE, TOP_FIELDS
 from sim.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,7 +265,7 @@ def test_fuzzed_scenarios_give_one_line_and_status_2_or_a_clean_run(text):
         assert "Traceback" not in err
         parts = err.split(": ")
         key = parts[2].split(".")[0] if len(parts) > 2 else ""
-        event(f"exit status {status}" + (f", refused at {key if key in TOP_KEYS or key == 'TOML'
+        event(f"exit status {status}" + (f", refused at {key if key in TOP_FIELDS or key == 'TOML'
                                                         else 'another key or value'}"
                                          if status == 2 else ""))
         if status == 2:
@@ -277,5 +277,5 @@ def test_fuzzed_scenarios_give_one_line_and_status_2_or_a_clean_run(text):
 
 
 def test_fuzz_keys_cover_every_top_level_key():
-    assert set(TOP_KEYS) - {"tipping", "sensitivity"} <= set(tables) | {
+    assert set(TOP_FIELDS) - {"tipping", "sensitivity"} <= set(tables) | {
         "name", "description", "model", "steps", "replicates", "seed"}

@@ -171,7 +171,7 @@ def test_a_run_that_raises_in_a_registered_model_is_stored_failed_never_dropped(
         tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     for table in (registry.MODELS, registry._RESOLVERS, registry._REPORTERS,
-                  registry._OUTCOME_TYPES):
+                  registry._OUTCOME_TYPES, registry._COMPARATORS):
         monkeypatch.setitem(table, "fragile", None)  # removed again after the test
     registry.register("fragile", _fragile, lambda o: {"x": 0.0, **o}, ("y",), {"z": "float64"})
     xs = [0.0, 0.25, 0.5, 0.75, 1.0]

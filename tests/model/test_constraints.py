@@ -6,7 +6,7 @@ import pytest
 from sim.model import constraints
 from sim.model.constraints import RULES, ConstraintError
 from sim.model.parameters import DEFAULTS, PARAMETERS, ParameterError, resolve
-from sim.model.registry import check_value
+from sim.model.registry import resolve_value
 
 # One combination per rule, each value inside its own declared range.
 BROKEN = [
@@ -69,11 +69,11 @@ def test_quality_spread_bound_is_the_beta_limit():
         resolve({"vendor_quality_mean": mean, "vendor_quality_spread": limit})
 
 
-def test_check_value_gives_the_coerced_value_whatever_the_other_defaults():
-    assert check_value("trust_market", "factory_marginal_cost", 2) == 2.0
-    assert type(check_value("trust_market", "factory_marginal_cost", 2)) is float
+def test_resolve_value_gives_the_coerced_value_whatever_the_other_defaults():
+    assert resolve_value("trust_market", "factory_marginal_cost", 2) == 2.0
+    assert type(resolve_value("trust_market", "factory_marginal_cost", 2)) is float
     with pytest.raises(ParameterError, match="got -1"):
-        check_value("trust_market", "factory_marginal_cost", -1)
+        resolve_value("trust_market", "factory_marginal_cost", -1)
 
 
 def test_the_model_itself_refuses_a_broken_combination():
