@@ -32,7 +32,7 @@ def write_atomic(path: Path | str, write: Callable[[Path], Any]) -> Path:
         os.replace(tmp, path)
     except BaseException as error:
         tmp.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename is None:
+        if isinstance(error, OSError) and error.errno and error.filename is None:
             error.filename = str(path)  # pyarrow's errors do not say which file
         raise
     return path
