@@ -126,7 +126,8 @@ def chaos(reference: Path, out: Path, kills: int, seed: int, digests) -> dict[st
               "lost": len(reference_ids - set(runs["run_id"])),
               "duplicated": len(runs) - runs["run_id"].nunique()}
     print(f"\nchaos (seed {seed}): {counts['kills']} SIGKILLs ({mid_write} mid-write), runs "
-          f"stored between kills {stored}; {counts['runs']} runs at the end, "
+          f"stored after each attempt (40: it finished first; started again) {stored}; "
+          f"{counts['runs']} runs at the end, "
           f"{counts['lost']} lost, {counts['duplicated']} duplicated")
     assert not _temporary(out)
     assert digests(out) == digests(reference)
