@@ -68,10 +68,6 @@ RULES: tuple[Rule, ...] = (
     Rule(("initial_vendors", "n_consumers"),
          lambda p: p["initial_vendors"] <= p["n_consumers"],
          "initial_vendors <= n_consumers (every vendor is a consumer who opened a shop)"),
-    Rule(("initial_vendors",),
-         lambda p: p["initial_vendors"] >= 1,
-         "initial_vendors >= 1 (the model's choice step indexes the vendor list and fails "
-         "with IndexError while no vendor has ever entered)"),
     Rule(("vendor_quality_spread",),
          lambda p: p["vendor_quality_spread"] == 0 or p["vendor_quality_spread"] >= 1e-6,
          "vendor_quality_spread = 0 or >= 1e-6 (a smaller spread squared underflows to 0 "
