@@ -10,6 +10,7 @@ from sim.app.dashboard import Dashboard
 from sim.app.params import APP_SEED, parse_seed
 from sim.experiments.snapshots import layout
 from sim.model.market import TrustMarket
+from sim.model.parameters import ParameterError
 from sim.model.rules.network import to_networkx
 
 
@@ -19,14 +20,22 @@ class MarketView(TrustMarket):
     The layout is the network figure's (:func:`sim.experiments.snapshots.layout`: a spring
     layout of the strong ties, seeded with the model's seed), computed once, when the model
     is built; it draws nothing from the model's generator. A seed that is not an integer
-    >= 0 is replaced by APP_SEED, and ``seed_note`` says so.
+    >= 0 is replaced by APP_SEED, and ``seed_note`` says so; sliders set to values that
+    break a rule between parameters (say a marginal cost above the price) give way to the
+    defaults, and ``seed_note`` says which rule.
     """
 
     def __init__(self, seed: int | str = APP_SEED, scenario: Any = None, **params: Any) -> None:
         # Mesa's Reset also passes ``scenario``, an empty mesa Scenario: the app's
         # parameters all come as keywords, so it is not used.
         self.seed, self.seed_note = parse_seed(seed)
-        super().__init__(rng=self.seed, **params)
+        try:
+            super().__init__(rng=self.seed, **params)
+        except ParameterError as error:
+            note = (f"These settings cannot run together ({error}), so this run uses every "
+                    "parameter's default; change the sliders and press Reset.")
+            self.seed_note = f"{self.seed_note} {note}" if self.seed_note else note
+            super().__init__(rng=self.seed, n_consumers=params.get("n_consumers", 300))
         graph = to_networkx(self.ties)
         self.layout = layout(graph, self.seed)
         self.tie_segments = {
