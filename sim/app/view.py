@@ -10,7 +10,7 @@ from sim.app.dashboard import Dashboard
 from sim.app.params import APP_SEED, parse_seed
 from sim.experiments.snapshots import layout
 from sim.model.market import TrustMarket
-from sim.model.parameters import ParameterError
+from sim.model.parameters import ParameterError, resolve
 from sim.model.rules.network import to_networkx
 
 
@@ -30,12 +30,13 @@ class MarketView(TrustMarket):
         # parameters all come as keywords, so it is not used.
         self.seed, self.seed_note = parse_seed(seed)
         try:
-            super().__init__(rng=self.seed, **params)
+            resolve(params)
         except ParameterError as error:
             note = (f"These settings cannot run together ({error}), so this run uses every "
                     "parameter's default; change the sliders and press Reset.")
             self.seed_note = f"{self.seed_note} {note}" if self.seed_note else note
-            super().__init__(rng=self.seed, n_consumers=params.get("n_consumers", 300))
+            params = {}
+        super().__init__(rng=self.seed, **params)
         graph = to_networkx(self.ties)
         self.layout = layout(graph, self.seed)
         self.tie_segments = {
