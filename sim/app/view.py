@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from sim.app.dashboard import Dashboard
-from sim.app.params import APP_SEED, parse_seed
+from sim.app.params import APP_CONSUMERS, APP_SEED, parse_seed
 from sim.experiments.snapshots import layout
 from sim.model.market import TrustMarket
 from sim.model.parameters import ParameterError, resolve
@@ -32,10 +32,11 @@ class MarketView(TrustMarket):
         try:
             resolve(params)
         except ParameterError as error:
-            note = (f"These settings cannot run together ({error}), so this run uses every "
-                    "parameter's default; change the sliders and press Reset.")
+            note = (f"These settings cannot run together ({error}), so this run starts from "
+                    f"the app's defaults ({APP_CONSUMERS} consumers, every other parameter "
+                    "at its declared default); change the sliders and press Reset.")
             self.seed_note = f"{self.seed_note} {note}" if self.seed_note else note
-            params = {}
+            params = {"n_consumers": APP_CONSUMERS}
         super().__init__(rng=self.seed, **params)
         graph = to_networkx(self.ties)
         self.layout = layout(graph, self.seed)

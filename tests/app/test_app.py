@@ -427,8 +427,8 @@ def test_at_its_defaults_the_app_shows_a_platform_that_grows_on_its_own():
 
 
 def test_sliders_that_break_a_rule_between_parameters_fall_back_to_the_defaults_and_say_so():
-    model = MarketView(seed=3, n_consumers=300, factory_marginal_cost=1.5)
-    assert model.p == resolve({})
+    model = MarketView(seed=3, n_consumers=40, factory_marginal_cost=1.5)
+    assert model.p == resolve({"n_consumers": 300})
     assert "factory_marginal_cost = 1.5" in model.seed_note and "default" in model.seed_note
     model.run_for(2)
     assert model.steps == 2
