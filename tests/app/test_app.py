@@ -427,7 +427,7 @@ def test_at_its_defaults_the_app_shows_a_platform_that_grows_on_its_own():
 
 
 def test_sliders_that_break_a_rule_between_parameters_fall_back_to_the_defaults_and_say_so():
-    model = MarketView(seed=3, n_consumers=40, factory_marginal_cost=1.5)
+    model = MarketView(seed=3, n_consumers=60, factory_marginal_cost=1.5)
     assert model.p == resolve({"n_consumers": 300})
     assert "factory_marginal_cost = 1.5" in model.seed_note and "default" in model.seed_note
     model.run_for(2)
