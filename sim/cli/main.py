@@ -26,7 +26,8 @@ MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
             "sim.cli.commands.tipping", "sim.cli.commands.sensitivity", "sim.cli.commands.analyze",
-            "sim.cli.commands.figures", "sim.cli.commands.validate"]
+            "sim.cli.commands.figures", "sim.cli.commands.validate",
+            "sim.cli.commands.cascade"]
 
 
 # A full, read-only or forbidden output folder: the user's to fix, so one line and status 2.
@@ -70,12 +71,22 @@ def parse_sets(items: list[str]) -> dict:
     for item in items or []:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected NAME=VALUE")
-        name, value = item.split("=", 1)
+        name, value = (part.strip() for part in item.split("=", 1))
         try:
-            overrides[name.strip()] = parse_value(name.strip(), value.strip())
+            if name in ("sectors", "spillover"):  # the several-sector model's own
+                overrides[name] = value if name == "sectors" else _number(name, value)
+            else:  # a sector's parameter (news__need_rate) has its base's type
+                overrides[name] = parse_value(name.partition("__")[2] or name, value)
         except ParameterError as error:
             raise UsageError(f"--set {item}: {error}") from None
     return overrides
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ParameterError(f"parameter '{name}': got {text!r}, allowed: a number") from None
 
 
 def at_least_one(text: str) -> int:

@@ -108,8 +108,8 @@ def execute(spec: RunSpec, reporters: tuple[str, ...] | None = None
     names = outcome_types(spec.model)
     try:
         series, outcomes = MODELS[spec.model](spec.params, spec.steps, spec.seed, spec.every)
-        if reporters:
-            series = series[["step", *reporters]]
+        if reporters:  # the key columns (step, and sector where there are sectors) stay
+            series = series[[c for c in ("step", "sector") if c in series] + list(reporters)]
         series.insert(0, "run_id", spec.run_id)
         values = {k: outcomes.get(k) for k in names}
     except Exception as error:

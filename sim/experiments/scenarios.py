@@ -30,6 +30,7 @@ from sim.experiments.fields import (
     parameter,
     parameter_value,
 )
+from sim.experiments import sector_tables
 from sim.experiments.fields import ScenarioError as ScenarioError  # raised by parse, load
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import MODELS, reporters, resolve_params
@@ -52,6 +53,9 @@ TOP_FIELDS = {
                        dict),
     "tipping": Field("a table (checked by sim.studies.tipping)", dict),
     "sensitivity": Field("a table (checked by sim.studies.sensitivity)", dict),
+    "sectors": Field(sector_tables.ALLOWED),
+    "spillover": Field('a number in [0, 1] (model = "sector_market" only)'),
+    "cascade": Field("a table (checked by sim.studies.cascade)", dict),
 }
 SAMPLE_FIELDS = {
     "method": Field('one of "lhs", "sobol", "morris"'),
@@ -166,6 +170,7 @@ class Scenario:
     tipping: dict[str, Any] | None = None
     sensitivity: dict[str, Any] | None = None
     snapshots: Snapshots | None = None
+    cascade: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -321,6 +326,7 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
     for key, value in v["params"].items():
         parameter(path, "params", defaults, key)
         parameter_value(path, "params", model, key, value)
+    v["params"] = {**v["params"], **sector_tables.flat_params(path, model, data)}
     sweep = _sweep(path, model, defaults, v["sweep"], v["params"])
     sample = (_sample(path, model, defaults, v["sample"], {**v["params"], **sweep})
               if "sample" in data else None)
@@ -331,7 +337,8 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         steps=v["steps"], seed=v["seed"], params=dict(v["params"]),
                         text=text, model=model, replicates=v["replicates"], sweep=sweep,
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
-                        sensitivity=v.get("sensitivity"), snapshots=snapshots)
+                        sensitivity=v.get("sensitivity"), snapshots=snapshots,
+                        cascade=v.get("cascade"))
     _combinations(path, scenario)
     return scenario
 

@@ -22,7 +22,7 @@ from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week
 from sim.model.parameters import ParameterError, check_name, resolve
 from sim.model.rules import economics, referrals, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
-from sim.model.rules.network import build_ties, network_statistics
+from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
 
 MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
@@ -54,13 +54,18 @@ class TrustMarket(mesa.Model):
     >>> model.run_for(52)
     """
 
-    def __init__(self, rng: Any = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, ties: Ties | None = None, **params: Any) -> None:
+        """``ties``: a prebuilt tie network of ``n_consumers`` (a sector of a
+        :class:`~sim.model.sectors.market.SectorMarket`); by default built from ``rng``."""
         super().__init__(rng=rng)
         self.p = p = resolve(params)
         n = p["n_consumers"]
-        self.ties = build_ties(n, p["strong_ties"], p["weak_ties"], p["network_model"],
-                               p["clustering"], p["weak_tie_weight"], p["strong_tie_floor"],
-                               self.rng)
+        if ties is not None and ties.strong.adjacency.shape[0] != n:
+            raise ValueError(f"ties of {ties.strong.adjacency.shape[0]} consumers, "
+                             f"n_consumers is {n}")
+        self.ties = ties if ties is not None else build_ties(
+            n, p["strong_ties"], p["weak_ties"], p["network_model"], p["clustering"],
+            p["weak_tie_weight"], p["strong_tie_floor"], self.rng)
         self.network = network_statistics(self.ties)
         self.consumers = c = ConsumerArrays.empty(n)
         people = self.rng.permutation(n)
@@ -182,14 +187,16 @@ class TrustMarket(mesa.Model):
         u_platform = economics.purchase_utility(
             tau, price, (1.0 - tau) * (1.0 - p["payment_guarantee"]),
             p["beta_quality"], p["beta_price"], p["beta_risk"])
-        endorsers = (c.ever_used & (c.platform_good > c.platform_bad)).astype(float)
+        used = self.platform_use()
+        seen_good, seen_bad = self.platform_evidence()
+        endorsers = (used & (seen_good > seen_bad)).astype(float)
         endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
-        self._contested = p["consumer_switching"] & (c.ever_used | endorsed)
+        self._contested = p["consumer_switching"] & (used | endorsed)
         u_factory = economics.purchase_utility(
             f.quality, f.prices_for(self._contested), 0.0, p["beta_quality"], p["beta_price"],
             p["beta_risk"]) + p["factory_advertising"] * f.advertising_reach
         newcomers_allowed = endorsed if p["platform_open_to_new"] else False
-        platform_open = p["consumer_switching"] & (c.ever_used | newcomers_allowed) & (
+        platform_open = p["consumer_switching"] & (used | newcomers_allowed) & (
             candidate >= 0)
         u_factory += p["habit"] * (c.last == FACTORY)
         u_platform += p["habit"] * (c.last == PLATFORM)
@@ -328,10 +335,23 @@ class TrustMarket(mesa.Model):
 
     def _refresh_platform_trust(self) -> None:
         """Each consumer's trust in the platform: own evidence on the institutional prior."""
-        c = self.consumers
-        self.platform_trust = trust.platform_trust(c.platform_good, c.platform_bad,
-                                                   self.platform.institutional_trust,
+        good, bad = self.platform_evidence()
+        self.platform_trust = trust.platform_trust(good, bad, self.institutional_trust(),
                                                    self.p["institutional_weight"])
+
+    def platform_evidence(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each consumer's evidence about the platform (good, bad outcomes) as its choice
+        sees it: its own here; a sector of a SectorMarket adds what spills over."""
+        return self.consumers.platform_good, self.consumers.platform_bad
+
+    def platform_use(self) -> np.ndarray:
+        """Who counts as having used the platform (past the first-purchase gate of M6): who
+        has, here; a sector of a SectorMarket adds those whose habit carries over."""
+        return self.consumers.ever_used
+
+    def institutional_trust(self) -> float:
+        """Institutional trust in the platform (M8) from its recent record."""
+        return self.platform.institutional_trust
 
     @property
     def rated_share_top(self) -> float:

@@ -20,6 +20,8 @@ from sim.model.constraints import ConstraintError
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
 from sim.model.reference.declarations import REFERENCE_MODELS
 from sim.model.rules import economics
+from sim.model.sectors import measures as sector_measures
+from sim.model.sectors import parameters as sector_parameters
 
 Simulate = Callable[..., tuple[Any, dict[str, Any]]]
 Resolve = Callable[[dict[str, Any]], dict[str, Any]]
@@ -101,3 +103,20 @@ register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTER
 for _reference in REFERENCE_MODELS:
     register(_reference.name, _reference.simulate, _reference.resolve, _reference.reporters,
              _reference.outcome_types)
+
+
+def _sector_break_even(params: dict[str, Any]) -> dict[str, float]:
+    """Each present sector's break-even share, as ``SECTOR__break_even_share``."""
+    return {f"{sector}__break_even_share": economics.break_even_share(
+        params[f"{sector}__factory_fixed_cost_share"]) for sector in params["sectors"].split(",")}
+
+
+def _sector_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """:func:`sim.model.sectors.simulate.simulate`, imported on first use."""
+    from sim.model.sectors.simulate import simulate
+
+    return simulate(*args, **kwargs)
+
+
+register("sector_market", _sector_market, sector_parameters.resolve, sector_measures.REPORTERS,
+         sector_measures.OUTCOME_TYPES_SECTORS, _sector_break_even)

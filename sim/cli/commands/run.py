@@ -46,12 +46,19 @@ def run(args: argparse.Namespace) -> int:
                                 steps=steps, every=scenario.every, overrides=overrides,
                                 seconds=round(elapsed, 3))
     results.write_run(out, manifest, series, outcomes)
-    be = economics.break_even_share(params["factory_fixed_cost_share"])
-    fell = (f"fell in week {outcomes['fall_step']} at platform share "
-            f"{outcomes['platform_share_at_fall']:.1%}" if outcomes["incumbent_fell"]
-            else "survived")
-    print(f"The incumbent {fell}. Platform share: final {outcomes['platform_share_final']:.1%}, "
-          f"max {outcomes['platform_share_max']:.1%} (break-even share {be:.0%}). "
-          f"{elapsed:.1f} s.")
+    sectors = params["sectors"].split(",") if "sectors" in params else [""]
+    for sector in sectors:  # one line per sector; the single-sector model has one, unnamed
+
+        def key(name: str, s: str = sector) -> str:
+            return f"{s}__{name}" if s else name
+
+        be = economics.break_even_share(params[key("factory_fixed_cost_share")])
+        fell = (f"fell in week {outcomes[key('fall_step')]} at platform share "
+                f"{outcomes[key('platform_share_at_fall')]:.1%}"
+                if outcomes[key("incumbent_fell")] else "survived")
+        print(f"{sector + ': ' if sector else ''}The incumbent {fell}. Platform share: final "
+              f"{outcomes[key('platform_share_final')]:.1%}, max "
+              f"{outcomes[key('platform_share_max')]:.1%} (break-even share {be:.0%}).")
+    print(f"{elapsed:.1f} s.")
     print(f"Results in {out}/ (manifest.json, series.parquet, summary.json)")
     return 0

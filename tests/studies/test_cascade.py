@@ -1,0 +1,60 @@
+"""The cascade study: points of no return by forks, their summary, and the [cascade] table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.experiments import scenarios
+from sim.experiments.batch import RunSpec
+from sim.model.sectors.parameters import resolve
+from sim.studies.cascade import bootstrap_mean, no_return_run, spec_from, summarize
+
+
+def _food_after_news(spillover: float) -> dict:
+    """News falls at once (half its buyers committed, fixed price, no reserve); food has 10%
+    committed and must be won by the platform."""
+    params = resolve({"n_consumers": 300, "strong_ties": 8, "weak_ties": 10,
+                      "sectors": "news,food", "spillover": spillover,
+                      "news__committed_share": 0.5, "news__factory_pricing": "fixed",
+                      "news__factory_cash_reserve_weeks": 0.0, "food__committed_share": 0.1})
+    news, food = no_return_run(RunSpec("sector_market", 0, 0, params, 3, 156), 13, 1)
+    assert news["fall_step"] == 1 and food["fell"]
+    return food
+
+
+def test_spillover_one_lowers_the_next_sectors_tipping_share():
+    alone, shared = _food_after_news(0.0), _food_after_news(1.0)
+    # independent: food is doomed only once the platform holds half its gross
+    assert alone["no_return_week"] == 65 and alone["fallen_before"] == 1
+    assert alone["tipping_share"] == pytest.approx(0.509, abs=0.001)
+    # shared: the habit and trust news's buyers bring doom food from the start, at the
+    # committed tenth of its gross
+    assert shared["no_return_week"] == 0
+    assert shared["tipping_share"] == pytest.approx(0.098, abs=0.001)
+    assert shared["tipping_share"] < alone["tipping_share"] - 0.3
+
+
+def test_bootstrap_interval_covers_the_mean_and_summary_counts_falls():
+    rng = np.random.default_rng(0)
+    mean, low, high = bootstrap_mean(np.array([0.1, 0.2, 0.3, 0.4]), rng, 2000)
+    assert mean == pytest.approx(0.25) and 0.1 <= low < mean < high <= 0.4
+    runs = pd.DataFrame({"spillover": [0.0] * 4, "sector": ["food"] * 4,
+                         "fell": [True, True, True, False],
+                         "tipping_share": [0.2, 0.3, 0.5, np.nan],
+                         "fallen_before": pd.array([0, 1, 1, None], dtype="Int64")})
+    table = summarize(runs, 0, 500).set_index("fallen_before")
+    assert table.loc["any", ["runs", "falls"]].tolist() == [4, 3]
+    assert table.loc["1", "tipping_share"] == pytest.approx(0.4)
+    assert table.loc["0", ["tipping_share", "low", "high"]].tolist() == [0.2, 0.2, 0.2]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[cascade]\ninterval = 13\n', 'needs model = "sector_market"'),
+    ('model = "sector_market"\n[cascade]\nintervals = 13\n', "cascade.intervals: unknown key"),
+    ('model = "sector_market"\n[cascade]\ninterval = 0\n', "cascade.interval: got 0"),
+    ('model = "sector_market"\n[cascade]\nforks = 2.5\n', "cascade.forks: got 2.5"),
+])
+def test_bad_cascade_tables_get_one_clear_line(text, message):
+    with pytest.raises(scenarios.ScenarioError) as error:
+        spec_from(scenarios.parse(text, "bad.toml"))
+    assert message in str(error.value) and str(error.value).startswith("bad.toml")
