@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments import sector_tables
 from sim.experiments.fields import (
     RANGE,
     Field,
@@ -30,7 +31,6 @@ from sim.experiments.fields import (
     parameter,
     parameter_value,
 )
-from sim.experiments import sector_tables
 from sim.experiments.fields import ScenarioError as ScenarioError  # raised by parse, load
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import MODELS, reporters, resolve_params

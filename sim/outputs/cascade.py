@@ -17,10 +17,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from sim.outputs.palette import BLUE, GREEN, PURPLE, STYLE, VERMILLION
 from sim.studies.cascade import bootstrap_difference
 
-STYLE = Path(__file__).with_name("style.mplstyle")
-COLOURS = {"news": "#1b6ca8", "education": "#8e44ad", "health": "#c0392b", "food": "#27ae60"}
+COLOURS = {"news": BLUE, "education": PURPLE, "health": VERMILLION, "food": GREEN}
 
 
 def pct(value: float) -> str:

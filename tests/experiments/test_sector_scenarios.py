@@ -11,6 +11,7 @@ from sim.experiments import batch, results, scenarios, storage
 from sim.model.measures import MODEL_REPORTERS
 from sim.model.sectors.measures import OUTCOME_TYPES_SECTORS
 from sim.model.sectors.presets import PRESETS
+from sim.outputs.figures import Result, applicable, share_over_time
 
 ROOT = Path(__file__).resolve().parents[2]
 PRESET_FILES = {"news": "newspapers", "education": "universities", "health": "primary_care",
@@ -74,6 +75,21 @@ def test_sector_sweep_stores_a_tidy_series_and_resumes_without_rerunning(tmp_pat
     again = batch.run_batch(specs, tmp_path / "out", manifest, workers=1, progress=False)
     assert (again.n_skipped, again.n_ok) == (4, 0)
     assert set(MODEL_REPORTERS) >= {"platform_share", "factory_cash"}
+    # the figures: share over time has a panel per sector; the death spiral (one
+    # incumbent) is not drawn
+    result = Result(tmp_path / "out")
+    assert [f.name for f in applicable(result)] == ["share_over_time"]
+    plot = share_over_time(result)
+    shown = [ax for ax in plot.figure.axes if ax.get_visible()]
+    assert [ax.get_title("left") or ax.get_title() for ax in shown] == ["news", "food"]
+    for ax, sector in zip(shown, ("news", "food"), strict=True):
+        medians = {line.get_gid(): line.get_ydata() for line in ax.lines
+                   if str(line.get_gid()).startswith("point-")}
+        for point_id, values in medians.items():
+            ids = runs.loc[runs["point_id"] == int(point_id[6:]), "run_id"]
+            rows = series[series["run_id"].isin(ids) & (series["sector"] == sector)]
+            assert list(values) == list(rows.groupby("step")["platform_share"].median())
+    assert "a panel per sector: news, food" in plot.caption
 
 
 @pytest.mark.parametrize("body, line", [

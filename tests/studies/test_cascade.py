@@ -24,13 +24,14 @@ def _food_after_news(spillover: float) -> dict:
 
 def test_spillover_one_lowers_the_next_sectors_tipping_share():
     alone, shared = _food_after_news(0.0), _food_after_news(1.0)
-    # independent: food is doomed only once the platform holds half its gross
-    assert alone["no_return_week"] == 65 and alone["fallen_before"] == 1
-    assert alone["tipping_share"] == pytest.approx(0.509, abs=0.001)
-    # shared: the habit and trust news's buyers bring doom food from the start, at the
-    # committed tenth of its gross
+    # independent: food is doomed only after news has fallen, once the platform holds
+    # about half its gross
+    assert alone["no_return_week"] > 13 and alone["fallen_before"] == 1
+    assert 0.4 < alone["tipping_share"] < 0.7
+    # shared: the habit and trust news's buyers bring doom food from the start, at little
+    # more than its committed tenth
     assert shared["no_return_week"] == 0
-    assert shared["tipping_share"] == pytest.approx(0.098, abs=0.001)
+    assert 0.08 < shared["tipping_share"] < 0.15
     assert shared["tipping_share"] < alone["tipping_share"] - 0.3
 
 

@@ -55,7 +55,8 @@ FIGURES = [
          lambda r: len(_tipping(r).get("estimates", [])) > 1
          and 1 <= len(_tipping(r)["varied"]) <= 2),
     FigureDef("death_spiral", "The death spiral", death_spiral,
-         lambda r: _has_series(r, [column for column, _, _ in SPIRAL])),
+         lambda r: _has_series(r, [column for column, _, _ in SPIRAL])
+         and "sector" not in r.series_columns),  # one incumbent: single-sector results only
     FigureDef("network", "The network at a few moments", network,
          lambda r: r.has("network/nodes.parquet") and r.has("network/edges.parquet")),
     FigureDef("early_warning", "Early-warning signals before the fall", early_warning,
