@@ -17,10 +17,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from sim.outputs.palette import BLUE, GREEN, PURPLE, STYLE, VERMILLION
+from sim.outputs.palette import SECTOR_COLORS, STYLE
 from sim.studies.cascade import bootstrap_difference
 
-COLOURS = {"news": BLUE, "education": PURPLE, "health": VERMILLION, "food": GREEN}
+COLOURS = SECTOR_COLORS
 
 
 def pct(value: float) -> str:

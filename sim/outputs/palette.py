@@ -16,3 +16,4 @@ GREY, LIGHT = "#777777", "#CCCCCC"
 CHOICE_COLORS = {"factory": BLUE, "platform": VERMILLION, "nothing": LIGHT}
 OUTCOME_COLORS = {"fell": VERMILLION, "did not fall": BLUE}
 POINT_COLORS = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE)
+SECTOR_COLORS = {"news": BLUE, "education": PURPLE, "health": VERMILLION, "food": GREEN}
