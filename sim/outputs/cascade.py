@@ -47,6 +47,9 @@ def figure(summary: pd.DataFrame, title: str) -> Figure:
                 ax.errorbar(x, y, yerr=[y - rows["low"].to_numpy(),
                                         rows["high"].to_numpy() - y],
                             fmt="o", capsize=3, color=COLOURS.get(sector), label=sector)
+                for xi, yi, n in zip(x, y, rows["runs"], strict=True):  # runs behind each
+                    ax.annotate(f"{n}", (xi, yi), xytext=(4, -2), textcoords="offset points",
+                                fontsize=6, color=COLOURS.get(sector))
             ax.set_title(f"spillover {spill:g}")
             ax.set_xticks(range(most + 1))
             ax.set_xlim(-0.5, most + 0.5)
@@ -77,6 +80,10 @@ def answer(runs: pd.DataFrame, seed: int, resamples: int) -> list[str]:
     """Per sector and spillover above 0: its tipping share against spillover 0."""
     rng = np.random.default_rng(seed)
     lines = []
+    for spill, group in runs[runs["fell"]].groupby("spillover"):
+        first = int((group["fallen_before"] == 0).sum())
+        lines.append(f"- spillover {spill:g}: {first} of {len(group)} points of no return "
+                     "came before any other incumbent had fallen.")
     for sector, group in runs.groupby("sector", sort=False):
         base = group[(group["spillover"] == 0) & group["fell"]]["tipping_share"].to_numpy()
         never = group[(group["spillover"] == 0)]

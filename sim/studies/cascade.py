@@ -82,7 +82,7 @@ def no_return_run(spec: RunSpec, interval: int, forks: int) -> list[dict[str, An
     rows = []
     for k, (name, sector) in enumerate(model.sectors.items()):
         fall = sector.factory.fall_step
-        shares = sector._share_history
+        shares = sector.datacollector.model_vars["platform_share"]
         row = {"point_id": spec.point_id, "replicate": spec.replicate, "seed": spec.seed,
                "spillover": spec.params["spillover"], "sector": name, "fell": fall is not None,
                "fall_step": fall, "no_return_week": None, "tipping_share": None,

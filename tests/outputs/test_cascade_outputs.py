@@ -60,4 +60,6 @@ def test_report_says_where_a_sector_never_fell_and_tables_every_group():
     assert "- news, spillover 1: tipping share 31.0% against 31.0% at spillover 0: a change " \
            "of +0.0%" in text
     assert "| 1 | food | 1 | 3 | 3 | 10.0% | 10.0% to 10.0% |" in text
+    assert ("- spillover 1: 3 of 6 points of no return came before any other incumbent had "
+            "fallen.") in text
     assert "| 0 | food | any | 3 | 0 | — | — to — |" in text

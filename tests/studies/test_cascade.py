@@ -59,3 +59,50 @@ def test_bad_cascade_tables_get_one_clear_line(text, message):
     with pytest.raises(scenarios.ScenarioError) as error:
         spec_from(scenarios.parse(text, "bad.toml"))
     assert message in str(error.value) and str(error.value).startswith("bad.toml")
+
+
+TINY = '''name = "tiny_cascade"
+description = "d"
+model = "sector_market"
+steps = 40
+seed = 3
+[params]
+n_consumers = 100
+strong_ties = 6
+weak_ties = 6
+[sectors.news]
+committed_share = 0.6
+factory_pricing = "fixed"
+factory_cash_reserve_weeks = 0.0
+[sectors.food]
+committed_share = 0.3
+[sweep]
+spillover = [0.0, 1.0]
+[cascade]
+interval = 10
+bootstrap = 200
+'''
+
+
+def test_cli_cascade_writes_runs_report_and_figure_and_redraws_without_rerunning(
+        tmp_path, capsys):
+    from sim.cli.main import main
+
+    path, out = tmp_path / "tiny.toml", tmp_path / "out"
+    path.write_text(TINY)
+    assert main(["cascade", str(path), "--workers", "1", "--out", str(out)]) == 0
+    runs = pd.read_parquet(out / "cascade_runs.parquet")
+    assert sorted(runs["sector"]) == ["food", "food", "news", "news"]
+    assert runs.loc[runs["sector"] == "news", "fall_step"].tolist() == [1, 1]
+    report = (out / "report.md").read_text()
+    assert "4 runs" not in report and "2 runs (1 per spillover) of 40 weeks" in report
+    assert {p.name for p in (out / "figures").iterdir()} == {"cascade.pdf", "cascade.png",
+                                                              "cascade.txt"}
+    capsys.readouterr()
+    path.write_text(TINY.replace('description = "d"', 'description = "another"'))
+    assert main(["cascade", str(path), "--workers", "1", "--out", str(out)]) == 0
+    assert "4 stored rows" in capsys.readouterr().out
+    assert "another" in (out / "report.md").read_text()
+    path.write_text(TINY.replace("[sweep]\nspillover = [0.0, 1.0]\n", ""))
+    assert main(["cascade", str(path), "--out", str(tmp_path / "none")]) == 2
+    assert "sweep: the cascade study compares spillovers" in capsys.readouterr().err

@@ -2,8 +2,9 @@
 fallen, at each spillover (sim.studies.cascade).
 
 Results go to DIR/{manifest.json,cascade_runs.parquet,cascade.csv,report.md,figures/}.
-Running the command again on the same scenario redraws the report and figure from the
-stored runs without running them again.
+Running the command again on a scenario of the same design (the same runs: parameters,
+seeds, horizon and [cascade] table) redraws the report and figure from the stored runs
+without running them again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from sim.cli.main import ROOT, UsageError, at_least_one
 
@@ -22,6 +24,16 @@ def add_parser(subparsers) -> None:
                    help="local worker processes (default: one per core)")
     p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
     p.set_defaults(func=run)
+
+
+def design(scenario: Any) -> tuple:
+    """What the stored runs depend on: every run's parameters and seed, the horizon and the
+    [cascade] table (not the name or description)."""
+    from sim.experiments.batch import specs_for
+    from sim.studies.cascade import spec_from
+
+    return ([(s.params, s.seed, s.steps) for s in specs_for(scenario)],
+            spec_from(scenario))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,10 +55,11 @@ def run(args: argparse.Namespace) -> int:
     manifest_path = out / "manifest.json"
     params = scenario.resolved()
     workers = args.workers or len(os.sched_getaffinity(0))
-    if stored.is_file() and manifest_path.is_file() and json.loads(manifest_path.read_text(
-            encoding="utf-8"))["scenario"]["text"] == scenario.text:
+    manifest = (json.loads(manifest_path.read_text(encoding="utf-8"))
+                if stored.is_file() and manifest_path.is_file() else None)
+    if manifest and design(scenarios.parse(manifest["scenario"]["text"])) == design(scenario):
         runs = pd.read_parquet(stored)
-        meta = json.loads(manifest_path.read_text(encoding="utf-8"))["study"]
+        meta = {**manifest["study"], "description": scenario.description.strip()}
         print(f"Cascade study {scenario.name}: {len(runs)} stored rows in {stored}; "
               "redrawing", flush=True)
     else:
@@ -67,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     (out / "report.md").write_text(text, encoding="utf-8")
     caption = ("Tipping share of each sector (the platform's share of its gross at its point "
                "of no return) against the number of incumbents already fallen; mean and 95% "
-               f"bootstrap interval over runs; {meta['n_runs']} runs, {meta['n_consumers']} "
+               "bootstrap interval over runs (the number beside each point: its runs); "
+               f"{meta['n_runs']} runs, {meta['n_consumers']} "
                "consumers.")
     paths = output.save_figure(output.figure(summary, scenario.name), out / "figures", caption)
     print("\n".join(output.answer(runs, scenario.seed, spec["bootstrap"])))

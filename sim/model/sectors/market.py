@@ -135,7 +135,7 @@ class SectorMarket(mesa.Model):
         for name, sector in self.sectors.items():
             own = sector.outcomes()
             week = loss[name]
-            shares = sector._share_history
+            shares = sector.datacollector.model_vars["platform_share"]
             before = sum(1 for other, s in self.sectors.items() if other != name and week
                          and s.factory.fall_step is not None and s.factory.fall_step < week)
             own.update(
