@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.outputs.palette import SECTOR_COLORS, STYLE
-from sim.studies.cascade import bootstrap_difference
+from sim.studies.bootstrap import bootstrap_difference
 
 COLOURS = SECTOR_COLORS
 

@@ -7,7 +7,8 @@ import pytest
 from sim.experiments import scenarios
 from sim.experiments.batch import RunSpec
 from sim.model.sectors.parameters import resolve
-from sim.studies.cascade import bootstrap_mean, no_return_run, spec_from, summarize
+from sim.studies.bootstrap import bootstrap_mean
+from sim.studies.cascade import no_return_run, spec_from, summarize
 
 
 def _food_after_news(spillover: float) -> dict:
