@@ -201,7 +201,7 @@ numbers = (st.integers(-3, 60) | st.sampled_from([-2**63, 2**63, 2**64, 10**300,
            | st.sampled_from([0.0, -0.0, 5e-324, 1e-300, 1e308, float("nan"), float("inf")]))
 texts = st.text(max_size=12) | st.sampled_from(
     ["../x", "/etc/passwd", "a/b", "..", ".", "~", "C:\\x", "lhs", "sobol", "morris",
-     "fixed", "full_cost", "holme_kim", "trust_market", "platform_share"])
+     "fixed", "full_cost", "holme_kim", "trust_market", "sector_market", "platform_share"])
 scalars = numbers | st.booleans() | texts
 
 
@@ -225,6 +225,9 @@ tables = {
             st.lists(numbers, min_size=2, max_size=2) | values, max_size=2)}),
     "output": st.fixed_dictionaries({}, optional={"every": numbers, "reporters": values}),
     "snapshots": st.fixed_dictionaries({}, optional={"at": values, "params": param_tables}),
+    "sectors": st.dictionaries(st.sampled_from(["news", "food", "shoes"]) | texts,
+                               param_tables | values, max_size=2) | values,
+    "spillover": numbers | values,
 }
 top = st.fixed_dictionaries({}, optional={
     "name": st.sampled_from(["fuzz", "a.b-c_1"]) | texts, "description": texts | numbers,
@@ -246,7 +249,11 @@ def declared(name: str) -> st.SearchStrategy:
 in_range = st.lists(st.sampled_from(sorted(PARAMETERS)).flatmap(
     lambda n: declared(n).map(lambda v: (n, v))), max_size=6).map(
     lambda pairs: toml_document({"name": "fuzz", "steps": 2, "params": dict(pairs)}))
-documents = (top.map(toml_document) | in_range
+sector_documents = st.fixed_dictionaries(  # the several-sector model's own tables
+    {"name": st.just("fuzz"), "model": st.just("sector_market"), "steps": st.just(2)},
+    optional={"sectors": tables["sectors"], "spillover": tables["spillover"],
+              "params": param_tables}).map(toml_document)
+documents = (top.map(toml_document) | in_range | sector_documents
              | st.dictionaries(texts, values, max_size=4).map(toml_document)
              | st.text(max_size=80))
 
@@ -277,5 +284,5 @@ def test_fuzzed_scenarios_give_one_line_and_status_2_or_a_clean_run(text):
 
 
 def test_fuzz_keys_cover_every_top_level_key():
-    assert set(TOP_FIELDS) - {"tipping", "sensitivity"} <= set(tables) | {
+    assert set(TOP_FIELDS) - {"tipping", "sensitivity", "cascade"} <= set(tables) | {
         "name", "description", "model", "steps", "replicates", "seed"}
