@@ -9,8 +9,6 @@ Each rule runs over all consumers at once on the model's arrays (numpy, scipy.sp
 
 from __future__ import annotations
 
-import copy
-import random
 from typing import Any, NamedTuple
 
 import mesa
@@ -18,14 +16,13 @@ import numpy as np
 
 from sim.model import vendors
 from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, VendorArrays
+from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
 from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
-from sim.model.parameters import ParameterError, check_name, resolve
+from sim.model.parameters import resolve
 from sim.model.rules import economics, referrals, trust
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
-
-MID_RUN = ("committed_share", "platform_fee", "platform_open_to_new")
 
 
 def at(values: np.ndarray, index: np.ndarray, fill: float = 0.0) -> np.ndarray:
@@ -46,7 +43,7 @@ class Referral(NamedTuple):
     source: np.ndarray
 
 
-class TrustMarket(mesa.Model):
+class TrustMarket(Controls, mesa.Model):
     """The trust-platform market. Keyword arguments are the parameters of
     ``sim.model.parameters``.
 
@@ -358,39 +355,6 @@ class TrustMarket(mesa.Model):
         """Share of rated active vendors showing 4.5 stars or more (M8)."""
         v = self.vendors
         return share_at_top(v.good, v.bad, self.p["rating_inflation"], v.active)
-
-    def fork(self, seed: int | np.random.SeedSequence) -> TrustMarket:
-        """A full copy of the running market with its own random streams from ``seed``.
-
-        The copy shares nothing with the original: running either leaves the other as it
-        was. Forks with the same seed run identically (the irreversibility test of the
-        verdict forks a market at a checkpoint, e.g. with ``platform_open_to_new`` off).
-        """
-        twin = copy.deepcopy(self)
-        twin.rng = np.random.default_rng(seed)
-        twin.random = random.Random(int(twin.rng.integers(2**31 - 1)))
-        return twin
-
-    def set_param(self, name: str, value: Any) -> None:
-        """Change a control mid-run (a hysteresis ramp), checked through its declaration.
-
-        Only the names in :data:`MID_RUN` can change: ``committed_share`` (consumers join
-        and leave the committed set in one fixed order), ``platform_fee`` (every vendor
-        reprices at once) and ``platform_open_to_new``.
-        """
-        if name not in MID_RUN:
-            raise ParameterError(f"parameter '{name}' cannot change mid-run; allowed: "
-                                 + ", ".join(MID_RUN))
-        p = self.p
-        p[name] = check_name(name).check(value)
-        if name == "committed_share":
-            self.consumers.committed[:] = False
-            chosen = self._commit_order[:int(round(p[name] * p["n_consumers"]))]
-            self.consumers.committed[chosen] = True
-        elif name == "platform_fee":
-            self.platform.fee = p[name]
-            self.vendors.price[:] = economics.vendor_price(
-                self.vendors.unit_cost, p["vendor_markup"], p[name])
 
     def outcomes(self) -> dict[str, Any]:
         """Per-run outcomes: did the incumbent fall, when, the platform's shares, and the
