@@ -14,6 +14,7 @@ import argparse
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -22,6 +23,11 @@ from pathlib import Path
 import psutil
 
 from sim.experiments import batch, results, scenarios
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record import record, verdict  # noqa: E402
+
+EFFICIENCY = 0.85
 
 SCENARIO = """name = "bench_sweep"
 steps = {steps}
@@ -80,6 +86,7 @@ def main() -> None:
     parser.add_argument("--memory-runs", type=int, default=1000)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--consumers", type=int, default=100)
+    parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
     args = parser.parse_args()
     mib = 2**20
 
@@ -99,8 +106,14 @@ def main() -> None:
               f"{statistics.median(values):7.0f} runs/min  (all: "
               f"{', '.join(f'{v:.0f}' for v in values)})")
     medians = {w: statistics.median(v) for w, v in rates.items()}
-    print(f"  speed-up {medians[2] / medians[1]:.2f}x, parallel efficiency "
-          f"{medians[2] / (2 * medians[1]):.0%}")
+    efficiency = medians[2] / (2 * medians[1])
+    print(f"  speed-up {medians[2] / medians[1]:.2f}x, parallel efficiency {efficiency:.0%}, "
+          f"target at least {EFFICIENCY:.0%}: {verdict(efficiency, EFFICIENCY, below=False)}")
+    if args.json:
+        record("sweep", {"runs": n, "consumers": args.consumers, "steps": args.steps,
+                         "runs_per_minute": rates, "efficiency": efficiency})
+    if args.memory_runs <= 0:
+        return
 
     long = make(args.memory_runs, args.steps, args.consumers)
     sampler = RssSampler()

@@ -62,7 +62,7 @@ class TrustMarket(Controls, mesa.Model):
                              f"n_consumers is {n}")
         self.ties = ties if ties is not None else build_ties(
             n, p["strong_ties"], p["weak_ties"], p["network_model"], p["clustering"],
-            p["weak_tie_weight"], p["strong_tie_floor"], self.rng)
+            p["strong_tie_cap"], p["weak_tie_weight"], p["strong_tie_floor"], self.rng)
         self.network = network_statistics(self.ties)
         self.consumers = c = ConsumerArrays.empty(n)
         people = self.rng.permutation(n)
@@ -142,9 +142,11 @@ class TrustMarket(Controls, mesa.Model):
         speaks = (rec_vendor >= 0) & (self.rng.random(n) < chance)
         self.week["referrals_made"] = int(speaks.sum())
         strength = np.where(speaks, trust.beta_mean(rec_good, rec_bad), 0.0)
+        strong, weak = self.ties.strong, self.ties.weak
         weight, source, via = trust.propagate_referrals(
-            self.ties.strong.matrix(), self.ties.weak.stored, strength, p["referral_hops"],
-            p["hop_discount"], rows=(self.ties.strong.rows,), weak_scale=self.ties.weak.scale)
+            strong.stored, weak.stored, strength, p["referral_hops"], p["hop_discount"],
+            strong_scale=strong.scale, strong_floor=strong.floor,
+            weak_scale=weak.scale, weak_peak=weak.peak)
         looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
         found = (source >= 0) & looking
         src = np.where(found, source, 0)

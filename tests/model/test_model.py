@@ -123,12 +123,13 @@ def test_full_cost_pricing_raises_price_and_lowers_volume_under_a_committed_shar
 
 
 def test_complex_contagion_spreads_first_platform_use_more_slowly():
-    # habit 0 makes openness, not switching cost, the bottleneck of first use
+    # habit 0 makes openness, not switching cost, the bottleneck of first use; a year, because
+    # on clustered inner circles first use spreads locally
     params = {"n_consumers": 1500, "committed_share": 0.03, "early_adopter_share": 0.0,
               "habit": 0.0}
     used = {}
     for k in (1, 2):
-        runs = [simulate(params | {"endorsements_needed": k}, 26, seed=s)[0]
+        runs = [simulate(params | {"endorsements_needed": k}, 52, seed=s)[0]
                 for s in (11, 12, 13)]
         used[k] = np.mean([r["share_ever_used_platform"].mean() for r in runs])
     assert used[1] > 0.15

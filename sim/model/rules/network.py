@@ -1,4 +1,10 @@
-"""The layered tie network (M1): a clustered strong-tie layer plus random weak ties."""
+"""The layered tie network (M1): a clustered strong-tie layer plus random weak ties.
+
+The strong layer follows Dunbar's layers of personal networks (about 5, 15, 50, 150, each
+about three times the last: Dunbar 1998; Zhou, Sornette, Hill & Dunbar 2005): the inner
+circle (strong ties) is the support clique plus the sympathy group, the outer layers are
+the weak ties. Nobody holds more than ``strong_tie_cap`` strong ties.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +14,34 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim.model.rules import kernels
+
 
 class Layer:
     """One layer of ties: a CSR matrix of tie trust, decaying each week (M5).
 
     Every unused tie loses the same share of its trust each week, so the matrix stores trust
     divided by one running ``scale`` and a week's decay is one multiplication of ``scale``
-    rather than one per tie. A tie's trust is ``max(stored * scale, floor)``. ``initial``
-    (trust when new or just used) and ``floor`` are aligned with the stored entries; ``rows``
-    is the row of every entry.
+    rather than one per tie. A tie's trust is ``max(stored * scale, floor)``, ``initial``
+    when new or just used; ``peak`` is the largest stored entry (stored entries only ever
+    rise, when a tie is used again).
     """
 
     def __init__(self, adjacency: sp.csr_matrix, initial: float, floor: float) -> None:
         adjacency = adjacency.tocsr()
         adjacency.sort_indices()
-        n = adjacency.shape[0]
         self.adjacency = adjacency
-        self.initial = np.full(adjacency.nnz, initial)
-        self.floor = np.full(adjacency.nnz, min(floor, initial))
-        self.has_floor = bool(np.any(self.floor > 0))
-        self.stored = sp.csr_matrix((self.initial.copy(), adjacency.indices, adjacency.indptr),
-                                    shape=adjacency.shape)
+        self.initial = float(initial)
+        self.floor = float(min(floor, initial))
+        self.stored = sp.csr_matrix((np.full(adjacency.nnz, self.initial), adjacency.indices,
+                                     adjacency.indptr), shape=adjacency.shape)
         self.scale = 1.0
-        self.rows = np.repeat(np.arange(n), np.diff(adjacency.indptr))
-        self._keys = self.rows.astype(np.int64) * n + adjacency.indices
+        self.peak = float(initial) if adjacency.nnz else 0.0
 
     def current(self) -> np.ndarray:
         """Every tie's trust now, aligned with the stored entries."""
         values = self.stored.data * self.scale
-        return np.maximum(values, self.floor) if self.has_floor else values
+        return np.maximum(values, self.floor) if self.floor > 0 else values
 
     def matrix(self) -> sp.csr_matrix:
         """The layer as a CSR matrix of current trust."""
@@ -49,25 +54,30 @@ class Layer:
         if self.scale < 1e-100:
             self.stored.data[:] = self.current()
             self.scale = 1.0
+            self.peak = float(self.stored.data.max(initial=0.0))
 
     def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
         """Ties (rows[k], cols[k]) of this layer are restored to their starting trust."""
-        keys = rows.astype(np.int64) * self.stored.shape[0] + cols
-        if self._keys.size == 0 or keys.size == 0:
+        if self.stored.nnz == 0 or rows.size == 0:
             return
-        where = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
-        where = where[self._keys[where] == keys]
-        self.stored.data[where] = self.initial[where] / self.scale
+        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
+        where = where[where >= 0]
+        if where.size:
+            self.stored.data[where] = self.initial / self.scale
+            self.peak = max(self.peak, self.initial / self.scale)
 
 
     def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
         """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust."""
-        keys = rows.astype(np.int64) * self.stored.shape[0] + cols
-        if self._keys.size == 0 or keys.size == 0:
+        if self.stored.nnz == 0 or rows.size == 0:
             return
-        where = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
-        where = where[self._keys[where] == keys]
-        self.stored.data[where] *= 1.0 - share
+        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
+        where = where[where >= 0]
+        if where.size:
+            at_peak = self.stored.data[where].max() >= self.peak
+            self.stored.data[where] *= 1.0 - share
+            if at_peak:
+                self.peak = float(self.stored.data.max())
 
 
 @dataclass
@@ -97,29 +107,114 @@ class Ties:
         self.weak.weaken(rows, cols, share)
 
 
-def strong_layer(n: int, mean_degree: float, model: str, clustering: float,
-                 rng: np.random.Generator) -> nx.Graph:
-    """The inner-circle layer: Holme-Kim or Watts-Strogatz, seeded from ``rng``."""
-    seed = int(rng.integers(2**31 - 1))
-    if model == "holme_kim":
-        m = max(1, min(n - 1, round(mean_degree / 2)))
-        return nx.powerlaw_cluster_graph(n, m, clustering, seed=seed)
-    if model == "watts_strogatz":
-        k = max(2, min(n - 1, 2 * round(mean_degree / 2)))
-        return nx.watts_strogatz_graph(n, k, 1.0 - clustering, seed=seed)
-    raise ValueError(f"unknown network model {model!r}")
+SUPPORT_SHARE = 1 / 3  # support clique / sympathy group: Dunbar's layers 5 and 15
+SOCIABILITY = (6.0, 2.0)  # Beta shape of how much of its band a consumer keeps ties with
+GENERATORS = ("dunbar_layers", "watts_strogatz", "holme_kim")
 
 
-def _symmetric(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csr_matrix:
-    data = np.ones(2 * rows.size)
-    m = sp.coo_matrix((data, (np.r_[rows, cols], np.r_[cols, rows])), shape=(n, n)).tocsr()
-    m.data[:] = 1.0
-    return m
+def band_profile(mean_degree: float, clustering: float) -> np.ndarray:
+    """Chance factor of a tie at ring distance d = 1, 2, ... (before sociability).
+
+    The support clique is the nearest band, tied at factor 1 and holding ``SUPPORT_SHARE``
+    of the expected strong ties; the rest of the sympathy group lies in the band beyond, at a
+    density chosen so that a one-dimensional band gives about ``clustering`` (a band of
+    density q has clustering about 3q/4, lowered by sociability). A band's last offset
+    takes the fractional remainder, so the expected degree is exactly ``mean_degree``.
+    """
+    a, b = SOCIABILITY
+    mean = a / (a + b)
+    second = mean * (a + 1) / (a + b + 1)
+    density = float(np.clip(clustering / (0.75 * (second / mean) ** 2), 0.05, 1.0))
+    factors: list[float] = []
+    for mass, factor in ((mean_degree * SUPPORT_SHARE / (2 * mean**2), 1.0),
+                         (mean_degree * (1 - SUPPORT_SHARE) / (2 * mean**2 * density), density)):
+        whole = int(mass)
+        factors += [factor] * whole
+        if mass > whole:
+            factors.append(factor * (mass - whole))
+    return np.array(factors)
 
 
-def random_weak_layer(n: int, mean_degree: float, strong: sp.csr_matrix,
+def dunbar_layers(n: int, mean_degree: float, clustering: float,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Inner circles after Dunbar's layers, as edge lists (lo, hi): vectorised, O(n * band).
+
+    Consumers sit on a ring (their index is their place: everything else in the model is
+    drawn at random, so nothing depends on it). Consumers i and j at ring distance d are
+    tied with chance ``band_profile[d - 1] * s_i * s_j``, where a consumer's sociability
+    ``s`` is Beta distributed (``SOCIABILITY``): ties are local, so friends of friends are
+    friends (clustering), and inner circles differ in size.
+    """
+    a, b = SOCIABILITY
+    sociability = rng.beta(a, b, size=n)
+    profile = band_profile(mean_degree, clustering)[:max(0, (n - 1) // 2)]
+    me = np.arange(n, dtype=np.int64)
+    lo, hi = [], []
+    for d, factor in enumerate(profile, start=1):
+        other = (me + d) % n
+        tied = rng.random(n) < factor * sociability * sociability[other]
+        lo.append(np.minimum(me[tied], other[tied]))
+        hi.append(np.maximum(me[tied], other[tied]))
+    if not lo:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(lo), np.concatenate(hi)
+
+
+def cap_degree(lo: np.ndarray, hi: np.ndarray, n: int, cap: int,
+               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Drop ties so that nobody holds more than ``cap``: each consumer over the cap keeps the
+    ``cap`` of its ties that rank first in one random order of all ties."""
+    degree = np.bincount(np.r_[lo, hi], minlength=n)
+    if degree.size == 0 or degree.max() <= cap:
+        return lo, hi
+    rank_of_edge = rng.permutation(lo.size)
+    ends = np.r_[lo, hi]
+    edge = np.r_[np.arange(lo.size), np.arange(lo.size)]
+    order = np.lexsort((rank_of_edge[edge], ends))
+    starts = np.r_[0, np.cumsum(degree)[:-1]]
+    rank = np.empty(ends.size, np.int64)
+    rank[order] = np.arange(ends.size) - starts[ends[order]]
+    keep = (rank[:lo.size] < cap) & (rank[lo.size:] < cap)
+    return lo[keep], hi[keep]
+
+
+def strong_layer(n: int, mean_degree: float, model: str, clustering: float, cap: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The inner-circle layer as edge lists (lo, hi), nobody above ``cap`` strong ties.
+
+    ``dunbar_layers`` (the default) is vectorised; ``watts_strogatz`` and ``holme_kim``
+    are networkx's generators, seeded from ``rng``, kept for comparison (Holme-Kim's hubs
+    are cut down to the cap, so its mean degree falls below ``mean_degree``).
+    """
+    if model == "dunbar_layers":
+        lo, hi = dunbar_layers(n, mean_degree, clustering, rng)
+    elif model in ("holme_kim", "watts_strogatz"):
+        seed = int(rng.integers(2**31 - 1))
+        if model == "holme_kim":
+            m = max(1, min(n - 1, round(mean_degree / 2)))
+            graph = nx.powerlaw_cluster_graph(n, m, clustering, seed=seed)
+        else:
+            k = max(2, min(n - 1, 2 * round(mean_degree / 2)))
+            graph = nx.watts_strogatz_graph(n, k, 1.0 - clustering, seed=seed)
+        edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
+        lo, hi = edges.min(axis=1), edges.max(axis=1)
+    else:
+        raise ValueError(f"unknown network model {model!r}; allowed: {', '.join(GENERATORS)}")
+    return cap_degree(lo, hi, n, cap, rng)
+
+
+def _symmetric(lo: np.ndarray, hi: np.ndarray, n: int) -> sp.csr_matrix:
+    """The undirected 0/1 graph of the distinct pairs (lo, hi), lo < hi, sorted."""
+    indptr, indices = kernels.symmetric_csr(lo, hi, n)
+    return sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(n, n))
+
+
+def random_weak_layer(n: int, mean_degree: float, strong_keys: np.ndarray,
                       rng: np.random.Generator) -> sp.csr_matrix:
-    """Uniformly random acquaintance ties, none duplicating a strong tie or itself."""
+    """Uniformly random acquaintance ties, none duplicating a strong tie or itself.
+
+    ``strong_keys`` are the strong ties (lo, hi) as sorted keys ``lo * n + hi``.
+    """
     n_edges = int(round(n * mean_degree / 2))
     if n_edges == 0:
         return sp.csr_matrix((n, n))
@@ -127,23 +222,39 @@ def random_weak_layer(n: int, mean_degree: float, strong: sp.csr_matrix,
     b = rng.integers(0, n, size=n_edges)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     keep = lo != hi
-    lo, hi = lo[keep], hi[keep]
-    key = np.unique(lo.astype(np.int64) * n + hi)
-    lo, hi = key // n, key % n
-    not_strong = np.asarray(strong[lo, hi]).ravel() == 0
-    return _symmetric(lo[not_strong], hi[not_strong], n)
+    lo, hi = kernels.sorted_pairs(lo[keep], hi[keep], n)
+    if strong_keys.size:
+        key = lo * n + hi
+        where = np.minimum(np.searchsorted(strong_keys, key), strong_keys.size - 1)
+        new = strong_keys[where] != key
+        lo, hi = lo[new], hi[new]
+    return _symmetric(lo, hi, n)
 
 
 def build_ties(n: int, strong_ties: float, weak_ties: float, model: str, clustering: float,
-               weak_tie_weight: float, strong_tie_floor: float,
+               cap: int, weak_tie_weight: float, strong_tie_floor: float,
                rng: np.random.Generator) -> Ties:
     """Build the two layers: strong ties start at trust 1, weak ones at ``weak_tie_weight``."""
-    graph = strong_layer(n, strong_ties, model, clustering, rng)
-    edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
-    strong = _symmetric(edges[:, 0], edges[:, 1], n)
-    weak = random_weak_layer(n, weak_ties, strong, rng)
+    lo, hi = kernels.sorted_pairs(*strong_layer(n, strong_ties, model, clustering, cap, rng), n)
+    strong = _symmetric(lo, hi, n)
+    weak = random_weak_layer(n, weak_ties, lo * n + hi, rng)
     return Ties(strong=Layer(strong, 1.0, strong_tie_floor),
                 weak=Layer(weak, weak_tie_weight, 0.0))
+
+
+def network_statistics(ties: Ties) -> dict[str, float]:
+    """The strong layer's degree (mean, 99th percentile, maximum) and average local
+    clustering (consumers with fewer than two ties count as 0, as in networkx)."""
+    adjacency = ties.strong.adjacency
+    degree = np.diff(adjacency.indptr)
+    triangles = np.zeros(ties.n)
+    kernels.triangles(adjacency.indptr, adjacency.indices, triangles)
+    pairs = degree * (degree - 1) / 2
+    local = np.divide(triangles, pairs, out=np.zeros(ties.n), where=pairs > 0)
+    return {"strong_degree_mean": float(degree.mean()) if ties.n else 0.0,
+            "strong_degree_p99": float(np.percentile(degree, 99)) if ties.n else 0.0,
+            "strong_degree_max": int(degree.max(initial=0)),
+            "strong_clustering": float(local.mean()) if ties.n else 0.0}
 
 
 def to_networkx(ties: Ties) -> nx.Graph:
@@ -155,17 +266,3 @@ def to_networkx(ties: Ties) -> nx.Graph:
         graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True),
                              strong=strong)
     return graph
-
-
-def network_statistics(ties: Ties) -> dict[str, float]:
-    """The strong layer's degree (mean, 99th percentile, maximum) and average local
-    clustering (nodes with fewer than two ties count as 0, as in networkx)."""
-    a = ties.strong.adjacency
-    degree = np.diff(a.indptr)
-    triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2.0
-    pairs = degree * (degree - 1) / 2.0
-    local = np.divide(triangles, pairs, out=np.zeros(degree.size), where=pairs > 0)
-    return {"strong_degree_mean": float(degree.mean()),
-            "strong_degree_p99": float(np.percentile(degree, 99)),
-            "strong_degree_max": int(degree.max(initial=0)),
-            "strong_clustering": float(local.mean())}

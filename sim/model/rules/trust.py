@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from sim.model.rules import kernels
+
 PRIOR = 1.0  # Beta(1, 1) prior: no evidence means trust 0.5
 
 
@@ -60,77 +62,53 @@ def platform_trust(own_good: np.ndarray, own_bad: np.ndarray, institutional: flo
     )
 
 
-def row_argmax(matrix: sp.csr_matrix, values: np.ndarray, row_of: np.ndarray | None = None):
+def row_argmax(matrix: sp.csr_matrix, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row i, the best ``matrix[i, j] * values[j]`` and its column (-1 if none > 0).
 
-    Vectorised over the CSR arrays: one gather, one ``maximum.reduceat``; ties go to the
-    first column in storage order. ``row_of`` (the row of every stored entry) may be passed
-    to save recomputing it.
+    One compiled pass over the CSR arrays; ties go to the first column in storage order.
     """
     n = matrix.shape[0]
-    best = np.zeros(n)
-    arg = np.full(n, -1, dtype=np.int64)
-    if matrix.nnz == 0:
-        return best, arg
-    scores = matrix.data * values[matrix.indices]
-    counts = np.diff(matrix.indptr)
-    if row_of is None:
-        row_of = np.repeat(np.arange(n), counts)
-    if counts.all():
-        best[:] = np.maximum.reduceat(scores, matrix.indptr[:-1])
-    else:
-        nonempty = counts > 0
-        best[nonempty] = np.maximum.reduceat(scores, matrix.indptr[:-1][nonempty])
-    positions = np.flatnonzero(scores > 0)
-    positions = positions[scores[positions] == best[row_of[positions]]]
-    rows = row_of[positions]
-    first = np.ones(rows.size, dtype=bool)
-    first[1:] = rows[1:] != rows[:-1]
-    arg[rows[first]] = matrix.indices[positions[first]]
-    np.maximum(best, 0.0, out=best)
+    best, arg = np.zeros(n), np.full(n, -1, dtype=np.int64)
+    kernels.row_argmax(matrix.indptr, matrix.indices, matrix.data, 1.0, 0.0,
+                       np.asarray(values, dtype=float), best, arg)
     return best, arg
 
 
 def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np.ndarray,
-                        hops: int, hop_discount: float,
-                        rows: tuple[np.ndarray, ...] | None = None, weak_scale: float = 1.0):
+                        hops: int, hop_discount: float, strong_scale: float = 1.0,
+                        strong_floor: float = 0.0, weak_scale: float = 1.0,
+                        weak_peak: float | None = None):
     """Best referral each consumer can reach within ``hops`` hops (M2).
 
     ``strength[j]`` is how strongly consumer j recommends its own vendor (0: no referral).
-    The matrices hold each tie's trust. The first hop runs over strong and weak ties; further
-    hops are relayed only over strong ties (people pass on what they heard only to their
-    inner circle), each multiplying by ``hop_discount``. Returns ``(weight, source, via)``:
-    the path's weight (product of tie trusts and discounts, times the source's strength),
-    the original recommender, and the tie it arrived through (-1 where none). ``rows``
-    optionally holds the row of every stored entry of ``strong``; ``weak``'s entries may be
-    stored divided by ``weak_scale``.
+    The matrices hold each tie's trust, stored divided by a running scale (a tie's trust is
+    ``max(stored * strong_scale, strong_floor)`` for strong ties, ``stored * weak_scale`` for
+    weak ones; ``weak_peak`` is the largest stored weak entry, if known). The first hop runs
+    over strong and weak ties; further hops are relayed only over strong ties (people pass on
+    what they heard only to their inner circle), each multiplying by ``hop_discount``.
+    Returns ``(weight, source, via)``: the path's weight (product of tie trusts and
+    discounts, times the source's strength), the original recommender, and the tie it
+    arrived through (-1 where none).
 
     A weak tie can only win where no strong tie scores as much as the best weak tie could,
     so the weak layer is read only for those rows. A consumer never takes its own
     recommendation back from a tie (where that is a row's best relayed path, the row keeps
-    what it had).
+    what it had). Each hop is one compiled pass over the strong ties.
     """
-    strong_rows = rows[0] if rows is not None else None
     n = strong.shape[0]
     weight = np.zeros(n)
     source = np.full(n, -1, dtype=np.int64)
     via = np.full(n, -1, dtype=np.int64)
     if hops <= 0:
         return weight, source, via
-    weight, via = row_argmax(strong, strength, strong_rows)
-    weak_cap = (weak.data.max() if weak.nnz else 0.0) * weak_scale * strength.max(initial=0.0)
-    ask = np.flatnonzero(weight < weak_cap)
-    if ask.size:
-        weak_best, weak_via = row_argmax(weak[ask], strength * weak_scale)
-        better = weak_best > weight[ask]
-        weight[ask[better]] = weak_best[better]
-        via[ask[better]] = weak_via[better]
-    source[via >= 0] = via[via >= 0]
-    me = np.arange(n)
-    for _ in range(hops - 1):
-        relayed, arg = row_argmax(strong, weight * hop_discount, strong_rows)
-        better = (relayed > weight) & (source[np.maximum(arg, 0)] != me)
-        weight[better] = relayed[better]
-        source[better] = source[arg[better]]
-        via[better] = arg[better]
+    strength = np.asarray(strength, dtype=float)
+    kernels.row_argmax(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
+                       strength, weight, via)
+    if weak.nnz:
+        peak = weak.data.max() if weak_peak is None else weak_peak
+        kernels.improve_below(weak.indptr, weak.indices, weak.data, strength * weak_scale,
+                              peak * weak_scale * strength.max(initial=0.0), weight, via)
+    np.copyto(source, via)
+    kernels.relay(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
+                  hops - 1, hop_discount, weight, source, via)
     return weight, source, via

@@ -1,0 +1,148 @@
+"""A tipping study's throughput against a baseline commit, and the runner's overhead per run.
+
+    python benchmarks/bench_study.py [--runs 24] [--repeats 2] [--baseline aeea2c3]
+        [--consumers 2000] [--weeks 520] [--overhead-consumers 10000] [--overhead-runs 2]
+        [--json]
+
+Throughput: ``--runs`` runs of ``scenarios/essay_claim.toml``'s settings (committed share
+spread over the study's range, 520 weeks, the study's reporters) through ``run_batch`` on 2
+local workers, in runs per minute of wall time (worker start-up included). The same study
+runs on the code of ``--baseline`` (extracted with ``git archive``), alternating with the
+current code ``--repeats`` times, so both see the same machine load; the target is at least
+twice the baseline's rate (medians).
+
+Overhead: ``--overhead-runs`` runs of ``--overhead-consumers`` consumers through ``run_batch``
+on one worker, against the same runs called directly in this process; the difference per run
+as a share of one direct run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sim.experiments import batch, results, scenarios
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from record import record, verdict  # noqa: E402
+
+BASELINE = "aeea2c3"  # the last commit before the compiled referral kernels and dunbar_layers
+SPEED_UP = 2.0
+OVERHEAD_SHARE = 0.05
+
+
+def study_specs(runs: int, consumers: int, weeks: int) -> tuple[list[batch.RunSpec], dict]:
+    """``runs`` specs of the main study's settings, committed share spread over its range."""
+    scenario = scenarios.load(ROOT / "scenarios" / "essay_claim.toml")
+    shares = np.linspace(scenario.tipping["low"], scenario.tipping["high"], runs)
+    specs = []
+    for i, share in enumerate(shares):
+        params = batch.resolve_params(scenario.model, {**scenario.params,
+                                                       "n_consumers": consumers,
+                                                       "committed_share": float(share)})
+        specs.append(batch.RunSpec(scenario.model, i, 0, params,
+                                   batch.seed_for(scenario.seed, i, 0), weeks))
+    manifest = results.manifest(scenario, scenario.resolved(), {"root_seed": scenario.seed})
+    return specs, {"manifest": manifest, "reporters": scenario.reporters}
+
+
+def timed_batch(specs: list[batch.RunSpec], workers: int, manifest: dict,
+                reporters: tuple[str, ...] | None) -> float:
+    """Seconds for one ``run_batch`` of ``specs`` into a fresh folder."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        report = batch.run_batch(specs, Path(out), manifest, workers=workers, progress=False,
+                                 reporters=reporters)
+        seconds = time.perf_counter() - start
+    assert report.n_ok == len(specs), report
+    return seconds
+
+
+def throughput(runs: int, consumers: int, weeks: int) -> dict:
+    specs, extra = study_specs(runs, consumers, weeks)
+    seconds = timed_batch(specs, 2, extra["manifest"], extra["reporters"])
+    return {"runs": runs, "consumers": consumers, "weeks": weeks, "workers": 2,
+            "seconds": seconds, "runs_per_minute": 60 * runs / seconds}
+
+
+def overhead(runs: int, consumers: int, weeks: int) -> dict:
+    specs, extra = study_specs(runs, consumers, weeks)
+    batch.execute(study_specs(1, 100, 2)[0][0])  # imports and compiled kernels, as a worker's
+    direct = []
+    for spec in specs:
+        start = time.perf_counter()
+        batch.execute(spec, extra["reporters"])
+        direct.append(time.perf_counter() - start)
+    through = timed_batch(specs, 1, extra["manifest"], extra["reporters"])
+    per_run = (through - sum(direct)) / runs
+    return {"runs": runs, "consumers": consumers, "weeks": weeks,
+            "direct_run_s": statistics.median(direct), "batch_s": through,
+            "overhead_per_run_s": per_run,
+            "overhead_share": per_run / statistics.median(direct)}
+
+
+def study_rate(tree: Path, args: argparse.Namespace) -> dict:
+    """The throughput figure of the code in ``tree``, measured in a fresh process."""
+    out = subprocess.run([sys.executable, __file__, "--child", "--runs", str(args.runs),
+                          "--consumers", str(args.consumers), "--weeks", str(args.weeks)],
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(tree)})
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=24)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--baseline", default=BASELINE, help="git commit to compare with")
+    parser.add_argument("--consumers", type=int, default=2000)
+    parser.add_argument("--weeks", type=int, default=520)
+    parser.add_argument("--overhead-consumers", type=int, default=10_000)
+    parser.add_argument("--overhead-runs", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(throughput(args.runs, args.consumers, args.weeks)))
+        return
+    load = os.getloadavg()[0]
+    print(f"tipping study: {args.runs} runs of {args.consumers} consumers x {args.weeks} "
+          f"weeks on 2 workers, against {args.baseline}; load average {load:.1f} before")
+    rates: dict[str, list[float]] = {"baseline": [], "current": []}
+    with tempfile.TemporaryDirectory() as old:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        for _ in range(args.repeats):
+            for name, tree in (("baseline", Path(old)), ("current", ROOT)):
+                rates[name].append(study_rate(tree, args)["runs_per_minute"])
+                print(f"  {name:>8}: {rates[name][-1]:6.1f} runs/min", flush=True)
+    base, now = (statistics.median(rates[k]) for k in ("baseline", "current"))
+    print(f"  median {now:.1f} runs/min against {base:.1f}: {now / base:.2f}x, target at least "
+          f"{SPEED_UP:.0f}x: {verdict(now / base, SPEED_UP, below=False)}", flush=True)
+    cost = overhead(args.overhead_runs, args.overhead_consumers, args.weeks)
+    print(f"runner overhead: {cost['overhead_per_run_s']:+.2f} s per run of "
+          f"{cost['consumers']} consumers x {cost['weeks']} weeks = "
+          f"{cost['overhead_share']:+.1%} of a direct run of {cost['direct_run_s']:.1f} s, "
+          f"target under {OVERHEAD_SHARE:.0%}: "
+          f"{verdict(cost['overhead_share'], OVERHEAD_SHARE)}")
+    print(f"load average {os.getloadavg()[0]:.1f} after")
+    if args.json:
+        record("study", {"baseline": args.baseline, "runs": args.runs,
+                         "consumers": args.consumers, "weeks": args.weeks,
+                         "runs_per_minute": rates, "speed_up": now / base,
+                         "overhead": cost, "load_before": load})
+
+
+if __name__ == "__main__":
+    main()

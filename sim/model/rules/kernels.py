@@ -1,0 +1,163 @@
+"""Compiled loops over the CSR arrays of a tie layer (numba), for referral propagation (M2).
+
+Each kernel reads every stored tie of the rows it serves once, in storage order, as a sparse
+mat-vec does, without a branch on the values (the only branch, a new best in the row, is
+rarely taken, so it is cheap); a tie's trust is ``max(stored * scale, floor)`` (floor 0: none) as in
+:class:`sim.model.rules.network.Layer`, computed in the same floating-point order as the
+array version, so results are bit for bit those of numpy. Ties in a row's score go to the
+first column in storage order. Compiled code is cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _trust(stored: np.ndarray, scale: float, floor: float, k: int) -> float:
+    value = stored[k] * scale
+    return floor if value < floor else value
+
+
+@njit(cache=True)
+def row_argmax(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
+               floor: float, values: np.ndarray, best: np.ndarray, arg: np.ndarray) -> None:
+    """For each row i, the best positive ``trust[i, j] * values[j]`` and its column j.
+
+    Writes into ``best`` (0 where none is positive) and ``arg`` (-1 where none).
+    """
+    for i in range(indptr.size - 1):
+        top, where = 0.0, -1
+        for k in range(indptr[i], indptr[i + 1]):
+            score = _trust(stored, scale, floor, k) * values[indices[k]]
+            if score > top:
+                top, where = score, indices[k]
+        best[i], arg[i] = top, where
+
+
+@njit(cache=True)
+def improve_below(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray,
+                  values: np.ndarray, cap: float, weight: np.ndarray,
+                  via: np.ndarray) -> None:
+    """Rows with ``weight < cap`` take their best ``stored[i, j] * values[j]`` if higher."""
+    for i in range(indptr.size - 1):
+        if not weight[i] < cap:
+            continue
+        top, where = 0.0, -1
+        for k in range(indptr[i], indptr[i + 1]):
+            score = stored[k] * values[indices[k]]
+            if score > top:
+                top, where = score, indices[k]
+        if top > weight[i]:
+            weight[i], via[i] = top, where
+
+
+@njit(cache=True)
+def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
+          floor: float, hops: int, hop_discount: float, weight: np.ndarray,
+          source: np.ndarray, via: np.ndarray) -> None:
+    """``hops`` rounds of relaying over one layer, all rows at once in each round.
+
+    In a round, row i finds its best ``trust[i, j] * (weight[j] * hop_discount)`` from the
+    previous round; it takes it if it beats its own weight and did not start at i itself.
+    Works in place, with one spare pair of arrays.
+    """
+    n = indptr.size - 1
+    old_weight = np.empty(n)
+    old_source = np.empty(n, dtype=source.dtype)
+    for _ in range(hops):
+        old_weight[:] = weight
+        old_source[:] = source
+        for i in range(n):
+            top, where = 0.0, -1
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                score = _trust(stored, scale, floor, k) * (old_weight[j] * hop_discount)
+                if score > top:
+                    top, where = score, j
+            if top > old_weight[i] and old_source[where] != i:
+                weight[i], source[i], via[i] = top, old_source[where], where
+
+
+@njit(cache=True)
+def triangles(indptr: np.ndarray, indices: np.ndarray, out: np.ndarray) -> None:
+    """Triangles through each node of a symmetric 0/1 CSR graph without self-loops."""
+    n = indptr.size - 1
+    mark = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            mark[indices[k]] = True
+        count = 0
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            for m in range(indptr[j], indptr[j + 1]):
+                if mark[indices[m]]:
+                    count += 1
+        for k in range(indptr[i], indptr[i + 1]):
+            mark[indices[k]] = False
+        out[i] = count / 2
+
+
+@njit(cache=True)
+def sorted_pairs(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (lo[e], hi[e]), sorted by lo then hi (a counting sort by lo)."""
+    start = np.zeros(n + 1, dtype=np.int64)
+    for e in range(lo.size):
+        start[lo[e] + 1] += 1
+    for i in range(n):
+        start[i + 1] += start[i]
+    fill = start[:-1].copy()
+    column = np.empty(lo.size, dtype=np.int64)
+    for e in range(lo.size):
+        column[fill[lo[e]]] = hi[e]
+        fill[lo[e]] += 1
+    out_lo = np.empty(lo.size, dtype=np.int64)
+    out_hi = np.empty(lo.size, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        row = np.sort(column[start[i]:start[i + 1]])
+        for k in range(row.size):
+            if k == 0 or row[k] != row[k - 1]:
+                out_lo[m], out_hi[m] = i, row[k]
+                m += 1
+    return out_lo[:m], out_hi[:m]
+
+
+@njit(cache=True)
+def symmetric_csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR ``indptr, indices`` (sorted) of the undirected graph of the distinct pairs
+    (lo[e] < hi[e]) given sorted by lo then hi."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(lo.size):
+        indptr[lo[e] + 1] += 1
+        indptr[hi[e] + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    indices = np.empty(2 * lo.size, dtype=np.int32)
+    for e in range(lo.size):  # a row's lower neighbours all come before its higher ones
+        indices[fill[hi[e]]] = lo[e]
+        fill[hi[e]] += 1
+        indices[fill[lo[e]]] = hi[e]
+        fill[lo[e]] += 1
+    return indptr, indices
+
+
+@njit(cache=True)
+def find_entries(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
+                 cols: np.ndarray) -> np.ndarray:
+    """The stored position of each entry (rows[k], cols[k]) of a CSR matrix with sorted
+    rows, -1 where there is none (a binary search within the row)."""
+    out = np.full(rows.size, -1, dtype=np.int64)
+    for k in range(rows.size):
+        lo, hi = indptr[rows[k]], indptr[rows[k] + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if indices[mid] < cols[k]:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < indptr[rows[k] + 1] and indices[lo] == cols[k]:
+            out[k] = lo
+    return out

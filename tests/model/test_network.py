@@ -1,0 +1,113 @@
+"""The tie network (M1) and the compiled referral kernels (M2) against plain references."""
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sim.model.rules import kernels, network, trust
+
+
+def _ties(n=2000, mean=12.0, model="dunbar_layers", clustering=0.5, cap=30, seed=0):
+    return network.build_ties(n, mean, 40.0, model, clustering, cap, 0.15, 0.8,
+                              np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_dunbar_layers_keep_mean_degree_cap_and_clustering_at_the_defaults(seed):
+    stats = network.network_statistics(_ties(seed=seed))
+    assert stats["strong_degree_mean"] == pytest.approx(12.0, rel=0.05)
+    assert stats["strong_degree_max"] <= 30
+    assert 0.2 <= stats["strong_clustering"] <= 0.5
+
+
+def test_the_cap_binds_when_inner_circles_would_exceed_it():
+    stats = network.network_statistics(_ties(mean=20.0, cap=24))
+    assert stats["strong_degree_max"] == 24
+    hubs = network.network_statistics(_ties(model="holme_kim", cap=30))
+    assert hubs["strong_degree_max"] <= 30
+
+
+def test_the_same_seed_builds_the_same_ties_and_another_seed_others():
+    a, b, c = _ties(n=500, seed=4), _ties(n=500, seed=4), _ties(n=500, seed=5)
+    assert (a.strong.adjacency != b.strong.adjacency).nnz == 0
+    assert (a.weak.adjacency != b.weak.adjacency).nnz == 0
+    assert (a.strong.adjacency != c.strong.adjacency).nnz > 0
+
+
+def test_weak_ties_never_duplicate_strong_ties_or_loop():
+    ties = _ties(n=800)
+    assert ties.strong.adjacency.multiply(ties.weak.adjacency).nnz == 0
+    assert ties.weak.adjacency.diagonal().sum() == 0
+    assert (ties.weak.adjacency != ties.weak.adjacency.T).nnz == 0
+
+
+def test_network_statistics_of_a_triangle_with_a_tail():
+    lo, hi = np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3])
+    layer = network.Layer(network._symmetric(lo, hi, 4), 1.0, 0.0)
+    stats = network.network_statistics(network.Ties(layer, layer))
+    assert stats["strong_degree_mean"] == 2.0
+    assert stats["strong_degree_max"] == 3
+    assert stats["strong_clustering"] == pytest.approx((1 + 1 + 1 / 3 + 0) / 4)
+
+
+def test_clustering_equals_networkx_average_clustering():
+    ties = _ties(n=600, seed=3)
+    graph = nx.from_scipy_sparse_array(ties.strong.adjacency)
+    assert network.network_statistics(ties)["strong_clustering"] == pytest.approx(
+        nx.average_clustering(graph), abs=1e-12)
+
+
+def test_symmetric_csr_equals_scipy():
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
+    keep = a != b
+    lo, hi = kernels.sorted_pairs(np.minimum(a, b)[keep], np.maximum(a, b)[keep], 300)
+    assert np.all((lo[1:] > lo[:-1]) | ((lo[1:] == lo[:-1]) & (hi[1:] > hi[:-1])))
+    ours = network._symmetric(lo, hi, 300)
+    ref = sp.coo_matrix((np.ones(2 * lo.size), (np.r_[lo, hi], np.r_[hi, lo])),
+                        shape=(300, 300)).tocsr()
+    ref.sort_indices()
+    np.testing.assert_array_equal(ours.indptr, ref.indptr)
+    np.testing.assert_array_equal(ours.indices, ref.indices)
+
+
+def _reference_argmax(matrix, values):
+    """The former numpy formulation: gather, maximum.reduceat, first column of the max."""
+    n = matrix.shape[0]
+    best, arg = np.zeros(n), np.full(n, -1)
+    scores = matrix.data * values[matrix.indices]
+    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    for i in range(n):
+        s = scores[rows == i]
+        if s.size and s.max() > 0:
+            best[i] = s.max()
+            arg[i] = matrix.indices[matrix.indptr[i] + int(np.argmax(s))]
+    return best, arg
+
+
+def _reference_referrals(strong, weak, strength, hops, discount):
+    n = strong.shape[0]
+    weight, via = _reference_argmax(strong, strength)
+    weak_best, weak_via = _reference_argmax(weak, strength)
+    better = weak_best > weight
+    weight[better], via[better] = weak_best[better], weak_via[better]
+    source = via.copy()
+    for _ in range(hops - 1):
+        relayed, arg = _reference_argmax(strong, weight * discount)
+        ok = (relayed > weight) & (source[np.maximum(arg, 0)] != np.arange(n))
+        weight[ok], source[ok], via[ok] = relayed[ok], source[arg[ok]], arg[ok]
+    return weight, source, via
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_compiled_referrals_equal_the_numpy_reference_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    ties = _ties(n=400, mean=8.0, seed=seed)
+    for layer in (ties.strong, ties.weak):  # uneven trust, as after weeks of use and decay
+        layer.stored.data[:] = rng.choice([0.2, 0.5, 1.0], size=layer.stored.nnz)
+    strength = np.where(rng.random(400) < 0.2, rng.choice([0.5, 0.8], 400), 0.0)
+    ours = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength, 3, 0.6)
+    ref = _reference_referrals(ties.strong.stored, ties.weak.stored, strength, 3, 0.6)
+    for a, b in zip(ours, ref, strict=True):
+        np.testing.assert_array_equal(a, b)
