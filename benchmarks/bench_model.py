@@ -71,6 +71,29 @@ def measure(n: int, weeks: int, committed_share: float) -> dict:
     }
 
 
+def choice_speed(n: int = 10_000, weeks: int = 20) -> dict:
+    """CPU seconds of one week's choice rule over arrays and agent by agent (the reference),
+    on the same state and draws, after ``weeks`` weeks of ``n`` consumers."""
+    from sim.model import reference
+    from sim.model.market import TrustMarket
+
+    model = TrustMarket(n_consumers=n, committed_share=0.1, need_rate=0.7, rng=1)
+    model.run_for(weeks)
+    need, referral = model.draw_needs(), model.ask_network()
+    state = model.rng.bit_generator.state
+    t0 = time.process_time()
+    reference.choose(model, need, referral)
+    agents = time.process_time() - t0
+    times = []
+    for _ in range(5):
+        model.rng.bit_generator.state = state
+        t0 = time.process_time()
+        model.choose(need, referral)
+        times.append(time.process_time() - t0)
+    arrays = statistics.median(times)
+    return {"n": n, "agent_by_agent_s": agents, "arrays_s": arrays, "speed_up": agents / arrays}
+
+
 def targets(n: int, med: dict) -> list[str]:
     """Each target that applies to size ``n``, with the measured figure and a verdict."""
     out = []
@@ -130,10 +153,15 @@ def main() -> None:
               f"{med['peak_rss_mb']:>8.0f}", flush=True)
         for line in targets(n, med):
             print(f"{'':>16}{line}", flush=True)
+    choice = choice_speed()
+    print(f"the choice rule at {choice['n']:,} consumers: agent by agent "
+          f"{choice['agent_by_agent_s'] * 1e3:.0f} ms, over arrays "
+          f"{choice['arrays_s'] * 1e3:.1f} ms (CPU): the arrays are "
+          f"{choice['speed_up']:.0f} times faster")
     print(f"load average {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("model", {"weeks": args.weeks, "committed_share": args.committed_share,
-                         "load_before": load, "sizes": sizes})
+                         "load_before": load, "sizes": sizes, "choice_rule": choice})
 
 
 if __name__ == "__main__":

@@ -11,9 +11,8 @@ runs on the code of ``--baseline`` (extracted with ``git archive``), alternating
 current code ``--repeats`` times, so both see the same machine load; the target is at least
 twice the baseline's rate (medians).
 
-Overhead: ``--overhead-runs`` runs of ``--overhead-consumers`` consumers through ``run_batch``
-on one worker, against the same runs called directly in this process; the difference per run
-as a share of one direct run.
+Overhead: for ``--overhead-runs`` runs of ``--overhead-consumers`` consumers, the runner's
+CPU time per run (see :func:`overhead`) as a share of the model's own CPU time.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import statistics
 import subprocess
 import sys
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.experiments import batch, results, scenarios
+from sim.experiments import batch, results, scenarios, storage
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -75,20 +75,48 @@ def throughput(runs: int, consumers: int, weeks: int) -> dict:
             "seconds": seconds, "runs_per_minute": 60 * runs / seconds}
 
 
-def overhead(runs: int, consumers: int, weeks: int) -> dict:
+def overhead(runs: int, consumers: int, weeks: int, study_runs: int) -> dict:
+    """The runner's CPU cost per run beside the model's, counted piece by piece.
+
+    On a shared machine wall-clock differences of a few percent drown in others' load, so
+    each piece is timed in CPU seconds: a worker's start-up (imports, loading the compiled
+    kernels; shared by the ``study_runs / 2`` runs each of 2 workers does), the worker's
+    work around the model (``execute`` less ``simulate``), and the runner's for a finished
+    run (unpickling its result and writing it to a part).
+    """
     specs, extra = study_specs(runs, consumers, weeks)
+    start_up = json.loads(subprocess.run(
+        [sys.executable, "-c", "import json, time; t = time.process_time(); "
+         "from sim.experiments import batch; from sim.model import simulate; "
+         "from sim.model.rules import kernels, trust, network; "
+         "print(json.dumps(time.process_time() - t))"],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
     batch.execute(study_specs(1, 100, 2)[0][0])  # imports and compiled kernels, as a worker's
-    direct = []
+    model_s, around, runner = [], [], []
     for spec in specs:
-        start = time.perf_counter()
-        batch.execute(spec, extra["reporters"])
-        direct.append(time.perf_counter() - start)
-    through = timed_batch(specs, 1, extra["manifest"], extra["reporters"])
-    per_run = (through - sum(direct)) / runs
-    return {"runs": runs, "consumers": consumers, "weeks": weeks,
-            "direct_run_s": statistics.median(direct), "batch_s": through,
-            "overhead_per_run_s": per_run,
-            "overhead_share": per_run / statistics.median(direct)}
+        t0 = time.process_time()
+        batch.MODELS[spec.model](spec.params, spec.steps, spec.seed, spec.every)
+        t1 = time.process_time()
+        result = batch.execute(spec, extra["reporters"])
+        t2 = time.process_time()
+        with tempfile.TemporaryDirectory() as out:
+            schema = storage.runs_schema(batch.resolve_params(spec.model, {}),
+                                         batch.outcome_types(spec.model))
+            t3 = time.process_time()
+            row, series = pickle.loads(pickle.dumps(result))
+            storage.write_part(Path(out), [row], [series], schema)
+            t4 = time.process_time()
+        model_s.append(t1 - t0)
+        around.append((t2 - t1) - (t1 - t0))
+        runner.append(t4 - t3)
+    model = statistics.median(model_s)
+    per_run = (max(0.0, statistics.median(around)) + statistics.median(runner)
+               + start_up / max(1, study_runs // 2))
+    return {"runs": runs, "consumers": consumers, "weeks": weeks, "direct_run_s": model,
+            "worker_start_up_s": start_up, "around_model_s": statistics.median(around),
+            "store_s": statistics.median(runner), "overhead_per_run_s": per_run,
+            "overhead_share": per_run / model, "study_runs": study_runs}
 
 
 def study_rate(tree: Path, args: argparse.Namespace) -> dict:
@@ -100,22 +128,8 @@ def study_rate(tree: Path, args: argparse.Namespace) -> dict:
     return json.loads(out.stdout)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=24)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--baseline", default=BASELINE, help="git commit to compare with")
-    parser.add_argument("--consumers", type=int, default=2000)
-    parser.add_argument("--weeks", type=int, default=520)
-    parser.add_argument("--overhead-consumers", type=int, default=10_000)
-    parser.add_argument("--overhead-runs", type=int, default=2)
-    parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(throughput(args.runs, args.consumers, args.weeks)))
-        return
-    load = os.getloadavg()[0]
+def compare(args: argparse.Namespace, load: float) -> tuple[dict[str, list[float]], float]:
+    """Runs per minute of the baseline's code and the current code, alternating."""
     print(f"tipping study: {args.runs} runs of {args.consumers} consumers x {args.weeks} "
           f"weeks on 2 workers, against {args.baseline}; load average {load:.1f} before")
     rates: dict[str, list[float]] = {"baseline": [], "current": []}
@@ -130,17 +144,43 @@ def main() -> None:
     base, now = (statistics.median(rates[k]) for k in ("baseline", "current"))
     print(f"  median {now:.1f} runs/min against {base:.1f}: {now / base:.2f}x, target at least "
           f"{SPEED_UP:.0f}x: {verdict(now / base, SPEED_UP, below=False)}", flush=True)
-    cost = overhead(args.overhead_runs, args.overhead_consumers, args.weeks)
-    print(f"runner overhead: {cost['overhead_per_run_s']:+.2f} s per run of "
+    return rates, now / base
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=24)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--baseline", default=BASELINE, help="git commit to compare with")
+    parser.add_argument("--consumers", type=int, default=2000)
+    parser.add_argument("--weeks", type=int, default=520)
+    parser.add_argument("--overhead-consumers", type=int, default=10_000)
+    parser.add_argument("--overhead-runs", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
+    parser.add_argument("--only-overhead", action="store_true", help="skip the study")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(throughput(args.runs, args.consumers, args.weeks)))
+        return
+    load = os.getloadavg()[0]
+    rates: dict[str, list[float]] = {"baseline": [], "current": []}
+    speed_up = None
+    if not args.only_overhead:
+        rates, speed_up = compare(args, load)
+    cost = overhead(args.overhead_runs, args.overhead_consumers, args.weeks, args.runs)
+    print(f"runner overhead (CPU s): worker start-up {cost['worker_start_up_s']:.2f} (shared "
+          f"by {args.runs // 2} runs), around the model {cost['around_model_s']:+.3f}, storing "
+          f"{cost['store_s']:.3f}: {cost['overhead_per_run_s']:.3f} s per run of "
           f"{cost['consumers']} consumers x {cost['weeks']} weeks = "
-          f"{cost['overhead_share']:+.1%} of a direct run of {cost['direct_run_s']:.1f} s, "
+          f"{cost['overhead_share']:.1%} of the model's {cost['direct_run_s']:.1f} s, "
           f"target under {OVERHEAD_SHARE:.0%}: "
           f"{verdict(cost['overhead_share'], OVERHEAD_SHARE)}")
     print(f"load average {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("study", {"baseline": args.baseline, "runs": args.runs,
                          "consumers": args.consumers, "weeks": args.weeks,
-                         "runs_per_minute": rates, "speed_up": now / base,
+                         "runs_per_minute": rates, "speed_up": speed_up,
                          "overhead": cost, "load_before": load})
 
 
