@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this tree's sim, whatever is installed
 from record import record, verdict  # noqa: E402
 
 TOTAL_10K_S = 10.0  # 10,000 consumers x 520 weeks, build included
@@ -74,7 +75,7 @@ def measure(n: int, weeks: int, committed_share: float) -> dict:
 def choice_speed(n: int = 10_000, weeks: int = 20) -> dict:
     """CPU seconds of one week's choice rule over arrays and agent by agent (the reference),
     on the same state and draws, after ``weeks`` weeks of ``n`` consumers."""
-    from sim.model import reference
+    from sim.model import choice_by_agent
     from sim.model.market import TrustMarket
 
     model = TrustMarket(n_consumers=n, committed_share=0.1, need_rate=0.7, rng=1)
@@ -82,7 +83,7 @@ def choice_speed(n: int = 10_000, weeks: int = 20) -> dict:
     need, referral = model.draw_needs(), model.ask_network()
     state = model.rng.bit_generator.state
     t0 = time.process_time()
-    reference.choose(model, need, referral)
+    choice_by_agent.choose(model, need, referral)
     agents = time.process_time() - t0
     times = []
     for _ in range(5):
@@ -133,7 +134,7 @@ def main() -> None:
     print(f"{'consumers':>10} {'runs':>4} {'build s':>8} {'run s':>8} {'total s':>8} "
           f"{'wall s':>8} {'cons-steps/s':>13} {'step ms':>8} {'step/matvec':>11} "
           f"{'peak MB':>8}")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     sizes = {}
     for i, n in enumerate(args.sizes):
         repeats = args.repeats if i == 0 else 1

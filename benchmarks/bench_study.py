@@ -30,11 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.experiments import batch, results, scenarios, storage
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
+# this tree's sim (or, in a child timing a baseline, the baseline's), whatever is installed
+sys.path[:0] = [os.environ.get("PYTHONPATH") or str(ROOT), str(ROOT / "benchmarks")]
 from record import record, verdict  # noqa: E402
+
+from sim.experiments import batch, results, scenarios, storage  # noqa: E402
 
 BASELINE = "aeea2c3"  # the last commit before the compiled referral kernels and dunbar_layers
 SPEED_UP = 2.0

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import psutil
 
-from sim.experiments import batch, results, scenarios
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this tree's sim, whatever is installed
+os.environ["PYTHONPATH"] = str(ROOT)  # and the workers'
 from record import record, verdict  # noqa: E402
+
+from sim.experiments import batch, results, scenarios  # noqa: E402
 
 EFFICIENCY = 0.85
 

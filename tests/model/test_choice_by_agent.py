@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.model import reference
+from sim.model import choice_by_agent
 from sim.model.market import TrustMarket
 
 
@@ -18,7 +18,7 @@ def test_agent_by_agent_choices_equal_the_array_choices(seed, weeks, params):
     need = model.draw_needs()
     referral = model.ask_network()
     state = model.rng.bit_generator.state
-    choices, vendors = reference.choose(model, need, referral)
+    choices, vendors = choice_by_agent.choose(model, need, referral)
     model.rng.bit_generator.state = state
     vendor, _ = model.choose(need, referral)
     np.testing.assert_array_equal(np.array(choices), model.consumers.choice)

@@ -5,7 +5,7 @@ all consumers at once over arrays. Written the way Mesa's examples are, each con
 at its own favourite, its referral and the listing, then picks nothing, the factory or the
 platform. It takes the same draws from the model's generator, in the same order (the
 listing for those with no candidate, then one uniform per consumer), so on the same state
-both give the same choices; ``tests/model/test_reference.py`` checks that, and
+both give the same choices; ``tests/model/test_choice_by_agent.py`` checks that, and
 ``benchmarks/bench_model.py`` times both. It reads the model and changes nothing.
 """
 
