@@ -65,6 +65,10 @@ RULES: tuple[Rule, ...] = (
          lambda p: p["strong_ties"] + p["weak_ties"] <= p["n_consumers"] - 1,
          "strong_ties + weak_ties <= n_consumers - 1 (a consumer has at most "
          "n_consumers - 1 ties)"),
+    Rule(("strong_tie_cap", "strong_ties"),
+         lambda p: p["strong_tie_cap"] >= p["strong_ties"],
+         "strong_tie_cap >= strong_ties (no inner circle may exceed the cap, so their mean "
+         "cannot)"),
     Rule(("initial_vendors", "n_consumers"),
          lambda p: p["initial_vendors"] <= p["n_consumers"],
          "initial_vendors <= n_consumers (every vendor is a consumer who opened a shop)"),

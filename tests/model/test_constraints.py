@@ -14,6 +14,7 @@ BROKEN = [
     {"factory_marginal_cost": 0.0, "factory_fixed_cost_share": 0.0},
     {"n_consumers": 50, "strong_ties": 50.0, "weak_ties": 0.0},
     {"n_consumers": 50, "strong_ties": 12.0, "weak_ties": 40.0},
+    {"strong_ties": 40.0, "strong_tie_cap": 30},
     {"n_consumers": 50, "initial_vendors": 51, "weak_ties": 10.0},
     {"vendor_quality_spread": 2.2250738585e-313},
     {"vendor_quality_mean": 0.99, "vendor_quality_spread": 0.1},
