@@ -324,6 +324,6 @@ CHECKS = (
               "low": 0.05, "high": 0.55, "grid": 6, "batch": 6, "budget": 18}}}),
     Check("seamans_zhu2014", "An incumbent's price response to a platform's entry", SEAMANS,
           ("seamans_zhu2014_entry", "seamans_zhu2014_none"), judge_seamans_zhu,
-          {"seamans_zhu2014_entry": {"replicates": 4, "params": {"n_consumers": 1000}},
-           "seamans_zhu2014_none": {"replicates": 4, "params": {"n_consumers": 1000}}}),
+          {"seamans_zhu2014_entry": {"replicates": 8, "params": {"n_consumers": 1000}},
+           "seamans_zhu2014_none": {"replicates": 8, "params": {"n_consumers": 1000}}}),
 )
