@@ -20,7 +20,7 @@ import pytest
 
 from sim.app.components import HELP_SUMMARY, status
 from sim.app.dashboard import CHOICE_PALETTE, FALL_LINE_COLOR, SHARE_TOP, grown
-from sim.app.params import help_table, label, parse_seed, slider_step, user_params
+from sim.app.params import APP_SEED, help_table, label, parse_seed, slider_step, user_params
 from sim.app.view import MarketView
 from sim.cli.commands.viz import solara_command, solara_environment
 from sim.cli.main import build_parser
@@ -358,7 +358,7 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
                 "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
             shown = {label: [float(x) for x in values] for label, *values in thumbs}
             assert {label: shown.get(label) for label in sliders} == sliders
-            assert page.get_by_label("seed (integer)").input_value() == "3"
+            assert page.get_by_label("seed (integer)").input_value() == str(APP_SEED)
             for name in ("network_model", "factory_pricing"):
                 expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
 
