@@ -20,7 +20,7 @@ import time
 import numpy as np
 from scipy import special, stats
 
-from sim.studies.tipping import Trial, TippingSpec, adaptive_design, fit_dose_response
+from sim.studies.tipping import TippingSpec, Trial, adaptive_design, fit_dose_response
 
 TRUE = 0.2
 SPEC = TippingSpec(low=0.0, high=0.4, grid=9, replicates=2, batch=12, budget=42)

@@ -164,3 +164,22 @@ def survival(result: Result) -> Plot:
                f"share ({tip['main_arm']} arm), censored at {horizon} weeks; dotted lines mark "
                "the horizons at which s* is read.")
     return Plot(fig, caption, n)
+
+
+VERDICT_FIGURES = (("fork_fall", "The point of no return", fork_fall),
+                   ("arms", "What trust does: the three arms", arms),
+                   ("survival", "The fall in time", survival))
+
+
+def make_verdict_figures(path: Any, say: Callable[[str], Any] = lambda text: None) -> list[str]:
+    """Draw and save the verdict's figures of the result folder ``path`` (into
+    ``path/figures``, as every figure is saved); returns their names."""
+    from sim.outputs.figures import Spec, save
+
+    result = Result(path)
+    made = []
+    for name, title, draw in VERDICT_FIGURES:
+        paths = save(draw(result), result, Spec(name, title, draw, lambda r: True))
+        say(f"  {name}: {', '.join(p.suffix[1:] for p in paths)}  ({title})")
+        made.append(name)
+    return made

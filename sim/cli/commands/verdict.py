@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.experiments import scenarios
     from sim.experiments.snapshots import record_for
     from sim.outputs import report
+    from sim.outputs.verdict_figures import make_verdict_figures
     from sim.outputs.verdict_report import verdict_lines, verdict_report
     from sim.studies.verdict.study import run_verdict, spec_from
 
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
                              say=lambda text: print(text, flush=True))
     record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
     path = report.write_report(out, verdict_report(result, scenario.description))
+    print("Verdict figures:")
+    make_verdict_figures(out, say=lambda text: print(text, flush=True))
     print()
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
