@@ -20,10 +20,10 @@ import time
 import numpy as np
 from scipy import special, stats
 
-from sim.studies.tipping import TippingSpec, Trial, adaptive_design, fit_dose_response
+from sim.studies.tipping import TippingPlan, Trial, adaptive_design, fit_dose_response
 
 TRUE = 0.2
-SPEC = TippingSpec(low=0.0, high=0.4, grid=9, replicates=2, batch=12, budget=42)
+SPEC = TippingPlan(low=0.0, high=0.4, grid=9, replicates=2, batch=12, budget=42)
 LOG_LOG_2 = math.log(math.log(2.0))
 SHAPES = {
     "logistic, steep": lambda x: special.expit((x - TRUE) / 0.01),

@@ -124,8 +124,7 @@ def _verdict(tmp_path, name: str, params: dict, tipping: str, steps: int = 4) ->
                       "[tipping]", tipping, "[forks]", "every = 1", "copies = 2", "runs = 2"])
     path = tmp_path / f"{name}.toml"
     path.write_text(text)
-    return run_verdict(scenarios.load(path), tmp_path / name, workers=1, progress=False,
-                       say=lambda _: None)
+    return run_verdict(scenarios.load(path), tmp_path / name, workers=1, progress=False)
 
 
 DOSE = "low = 0.0\nhigh = 0.5\ngrid = 6\nreplicates = 2\nbatch = 8\nbudget = 44\nboot = 100"

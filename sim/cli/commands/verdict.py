@@ -24,24 +24,20 @@ def run(args: argparse.Namespace) -> int:
     from sim.experiments import scenarios
     from sim.experiments.snapshots import record_for
     from sim.outputs import report
-    from sim.outputs.verdict_figures import make_verdict_figures
     from sim.outputs.verdict_report import verdict_lines, verdict_report
-    from sim.studies.verdict.study import run_verdict, spec_from
+    from sim.studies.verdict.study import plan_from, run_verdict
 
     scenario = scenarios.load(args.scenario)
-    spec, _ = spec_from(scenario)
+    plan, _ = plan_from(scenario)
     out = args.out or ROOT / "results" / scenario.name
-    print(f"Verdict study {scenario.name}: {len(spec.arms)} arms "
-          f"({', '.join(name for name, _ in spec.arms)}), {scenario.steps} weeks, "
-          f"{spec.runs} fork runs per arm -> {out}/", flush=True)
+    print(f"Verdict study {scenario.name}: {len(plan.arms)} arms "
+          f"({', '.join(name for name, _ in plan.arms)}), {scenario.steps} weeks, "
+          f"{plan.runs} fork runs per arm -> {out}/", flush=True)
     with batch_guard(args):
         result = run_verdict(scenario, out, workers=args.workers, dask=args.dask,
-                             progress=not args.no_progress,
-                             say=lambda text: print(text, flush=True))
-    record_for(scenario, out, say=lambda text: print(text, flush=True))  # [snapshots]
+                             progress=not args.no_progress)
+    record_for(scenario, out)  # [snapshots]
     path = report.write_report(out, verdict_report(result, scenario.description))
-    print("Verdict figures:")
-    make_verdict_figures(out, say=lambda text: print(text, flush=True))
     print()
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "

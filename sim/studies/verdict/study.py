@@ -13,9 +13,9 @@ per dose, and the differences between arms. Each arm's runs live in ``DIR/arms/N
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from sim.studies.verdict import arms as arm_stats
 from sim.studies.verdict import gross, horizons, shape
 from sim.studies.verdict.decision import decide, is_flat
 
+LOG = logging.getLogger(__name__)
 MODEL = "trust_market_forks"
 FORK_POINT = 1_000_000  # the point id of fork runs in the seed rule (dose runs use lattice ids)
 REGIME = ("factory_pricing", "factory_cash_reserve_weeks", "factory_fixed_cost_share",
@@ -52,7 +53,7 @@ FORK_KEYS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class VerdictSpec:
+class VerdictPlan:
     """The verdict's settings: margin, horizons, arms and the fork experiment."""
 
     margin: float = 0.05
@@ -66,7 +67,7 @@ class VerdictSpec:
     committed_share: float | None = None  # None: the scenario's own
 
 
-def spec_from(scenario: Any) -> tuple[VerdictSpec, dict[str, Any]]:
+def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
     """The verdict's settings and the plain ``[tipping]`` table (its own keys removed).
 
     Errors read ``FILE: TABLE.KEY: message`` and raise ScenarioError.
@@ -81,7 +82,7 @@ def spec_from(scenario: Any) -> tuple[VerdictSpec, dict[str, Any]]:
     raw = dict(scenario.tipping or {})
     values: dict[str, Any] = {}
     if "margin" in raw:
-        margin = raw.pop("margin")
+        margin = raw["margin"]  # also checked and used by the dose study's plan
         if isinstance(margin, bool) or not isinstance(margin, int | float) or not (
                 0 < margin <= 0.5):
             raise fail("tipping.margin", f"got {margin!r}, allowed: {VERDICT_KEYS['margin']}")
@@ -94,7 +95,7 @@ def spec_from(scenario: Any) -> tuple[VerdictSpec, dict[str, Any]]:
             raise fail("tipping.horizons", f"got {weeks!r}, allowed: {VERDICT_KEYS['horizons']}")
         values["horizons"] = tuple(sorted(set(weeks)))
     else:
-        values["horizons"] = tuple(sorted({w for w in VerdictSpec.horizons
+        values["horizons"] = tuple(sorted({w for w in VerdictPlan.horizons
                                            if w <= scenario.steps} | {scenario.steps}))
     if "boot" in raw:
         boot = raw.pop("boot")
@@ -123,7 +124,7 @@ def spec_from(scenario: Any) -> tuple[VerdictSpec, dict[str, Any]]:
         if not ok:
             raise fail(f"forks.{key}", f"got {value!r}, allowed: {FORK_KEYS[key]}")
         values[key] = value if whole else float(value)
-    return VerdictSpec(**values), raw
+    return VerdictPlan(**values), raw
 
 
 def _arm_scenario(scenario: Any, overrides: dict[str, Any], table: dict[str, Any]) -> Any:
@@ -135,26 +136,26 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] == "ok"].reset_index(drop=True) if len(frame) else frame
 
 
-def run_forks(scenario: Any, spec: VerdictSpec, overrides: dict[str, Any], out: Path,
+def run_forks(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], out: Path,
               **batch: Any) -> pd.DataFrame:
     """The fork runs of one arm (replicate r has the same seed in every arm)."""
-    start = {} if spec.committed_share is None else {"committed_share": spec.committed_share}
+    start = {} if plan.committed_share is None else {"committed_share": plan.committed_share}
     params = resolve_params(MODEL, {**scenario.params, **overrides, **start,
-                                    "fork_every": spec.every, "fork_count": spec.copies,
-                                    "fork_ramp": spec.ramp})
+                                    "fork_every": plan.every, "fork_count": plan.copies,
+                                    "fork_ramp": plan.ramp})
     specs = [RunSpec(MODEL, FORK_POINT, r, params, seed_for(scenario.seed, FORK_POINT, r),
-                     scenario.steps, scenario.every) for r in range(spec.runs)]
+                     scenario.steps, scenario.every) for r in range(plan.runs)]
     manifest = results.manifest(scenario, params, {"root_seed": scenario.seed,
                                                    "rule": SEED_RULE}, kind="forks",
                                 model=MODEL, steps=scenario.steps,
-                                forks=dataclasses.asdict(spec))
+                                forks=dataclasses.asdict(plan))
     run_batch(specs, out, manifest, reporters=("platform_share",), **batch)
     stored = _ok(storage.load_runs(out))
     return stored[stored["run_id"].isin({s.run_id for s in specs})].reset_index(drop=True)
 
 
 def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFrame,
-                  spec: VerdictSpec, claim: float, level: float, seed: int) -> dict[str, Any]:
+                  plan: VerdictPlan, claim: float, level: float, seed: int) -> dict[str, Any]:
     """One arm: s* (committed), its gross equivalents, the shape check, the tipping share
     of the gross, horizons and survival curves, each answer with its verdict."""
     variable, low, high = result["variable"], result["low"], result["high"]
@@ -162,7 +163,7 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
     flat = result.get("transition") == "flat" or (
         result.get("transition") == "inside"
         and is_flat(design["x"], design["runs"], design["events"], level))
-    iso = shape.isotonic_crossing(design["x"], design["runs"], design["events"], spec.boot,
+    iso = shape.isotonic_crossing(design["x"], design["runs"], design["events"], plan.boot,
                                   level, seed)
     check = shape.compare((result.get("ci_low"), result.get("ci_high")),
                           (iso["ci_low"], iso["ci_high"]))
@@ -170,7 +171,7 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                "width", "separated", "slope")}
     s_star |= {"flat": flat, "ci_used": [check["ci_low"], check["ci_high"]],
                "shape": {"isotonic": iso, **check},
-               "verdict": decide(check["ci_low"], check["ci_high"], claim, spec.margin, flat)}
+               "verdict": decide(check["ci_low"], check["ci_high"], claim, plan.margin, flat)}
     at = {"estimate": result.get("estimate"), "ci_low": check["ci_low"],
           "ci_high": check["ci_high"]}
     start = gross.translate(runs, variable, "share_start", at)
@@ -179,13 +180,13 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
         ends = sorted(v for v in (g["ci_low"], g["ci_high"]) if v is not None)
         if len(ends) == 2:
             g["ci_low"], g["ci_high"] = ends
-        g["verdict"] = decide(g["ci_low"], g["ci_high"], claim, spec.margin, flat)
+        g["verdict"] = decide(g["ci_low"], g["ci_high"], claim, plan.margin, flat)
     covariate = gross.covariate_fit(runs, "share_year1", level=level)
     covariate["verdict"] = decide(covariate["ci_low"], covariate["ci_high"], claim,
-                                  spec.margin, covariate["flat"])
+                                  plan.margin, covariate["flat"])
     tip = arm_stats.tipping_summary(forks, level)
-    tip["verdict"] = decide(tip["ci_low"], tip["ci_high"], claim, spec.margin)
-    by_h = horizons.by_horizon(runs, variable, spec.horizons, low, high, level)
+    tip["verdict"] = decide(tip["ci_low"], tip["ci_high"], claim, plan.margin)
+    by_h = horizons.by_horizon(runs, variable, plan.horizons, low, high, level)
     for row in by_h:
         row["gross_start"] = gross.translate(runs, variable, "share_start",
                                              {"estimate": row["estimate"]})["estimate"]
@@ -193,45 +194,46 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                                     row["horizon"], level)
     return {"s_star": s_star, "gross_start": start, "gross_year1": year1,
             "gross_covariate": covariate, "tipping_share_gross": tip, "horizons": by_h,
-            "survival": horizons.survival_by_dose(runs, variable, max(spec.horizons)),
+            "survival": horizons.survival_by_dose(runs, variable, max(plan.horizons)),
             "n_runs": len(runs), "n_fork_runs": len(forks),
             "_tipping_values": arm_stats.tipping_values(forks),
             "_s_star_samples": arm_stats.s_star_samples(runs, variable, result["outcome"],
-                                                        low, high, spec.boot, seed)}
+                                                        low, high, plan.boot, seed)}
 
 
 def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
-                progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
-    """Run every arm's dose study and fork runs, and write ``out/tipping.json``."""
+                progress: bool = True) -> dict[str, Any]:
+    """Run every arm's dose study and fork runs, and write ``out/tipping.json``; each step
+    is logged (INFO)."""
     begin = time.perf_counter()
-    spec, table = spec_from(scenario)
+    plan, table = plan_from(scenario)
     out = Path(out)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     arms: dict[str, dict[str, Any]] = {}
     dose: dict[str, dict[str, Any]] = {}
-    for name, overrides in spec.arms:
+    for name, overrides in plan.arms:
         arm = _arm_scenario(scenario, overrides, table)
-        tspec = tipping.spec_from(arm)
-        say(f"Arm {name} ({overrides or 'the full model'}): dose study of {tspec.variable}, "
-            f"up to {tspec.budget} runs")
-        dose[name] = tipping.run_study(arm, out / "arms" / name, say=say, **batch)
+        tplan = tipping.plan_from(arm)
+        LOG.info("Arm %s (%s): dose study of %s, up to %d runs", name,
+                 overrides or "the full model", tplan.variable, tplan.budget)
+        dose[name] = tipping.run_study(arm, out / "arms" / name, **batch)
         runs = _ok(storage.load_runs(out / "arms" / name))
-        say(f"Arm {name}: fork experiment, {spec.runs} runs, {spec.copies} copies per "
-            f"checkpoint every {spec.every} weeks")
-        forks = run_forks(scenario, spec, overrides, out / "forks" / name, **batch)
-        arms[name] = summarize_arm(dose[name], runs, forks, spec, tspec.claim, tspec.level,
+        LOG.info("Arm %s: fork experiment, %d runs, %d copies per checkpoint every %d weeks",
+                 name, plan.runs, plan.copies, plan.every)
+        forks = run_forks(scenario, plan, overrides, out / "forks" / name, **batch)
+        arms[name] = summarize_arm(dose[name], runs, forks, plan, tplan.claim, tplan.level,
                                    scenario.seed)
-    tspec = tipping.spec_from(_arm_scenario(scenario, dict(spec.arms[-1][1]), table))
-    main = "full" if "full" in arms else spec.arms[-1][0]
-    diffs = arm_stats.differences(arms, spec.boot, scenario.seed, tspec.level)
+    tplan = tipping.plan_from(_arm_scenario(scenario, dict(plan.arms[-1][1]), table))
+    main = "full" if "full" in arms else plan.arms[-1][0]
+    diffs = arm_stats.differences(arms, plan.boot, scenario.seed, tplan.level)
     for value in arms.values():
         value.pop("_tipping_values")
         value.pop("_s_star_samples")
-    params = resolve_params(MODEL, {**scenario.params, **dict(spec.arms)[main]})
+    params = resolve_params(MODEL, {**scenario.params, **dict(plan.arms)[main]})
     head = arms[main]
     top = {key: value for key, value in dose[main].items() if key not in ("estimates",)}
     result = {
-        **top, "scenario": scenario.name, "margin": spec.margin, "main_arm": main,
+        **top, "scenario": scenario.name, "margin": plan.margin, "main_arm": main,
         "verdict": head["tipping_share_gross"]["verdict"],
         "verdict_basis": "tipping_share_gross",
         "tipping_share_gross": head["tipping_share_gross"],
@@ -243,7 +245,7 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
         "horizons": head["horizons"], "survival": head["survival"],
         "arms": {**arms, "differences": diffs},
         "regime": {"steps": scenario.steps, **{k: params[k] for k in REGIME}},
-        "forks": dataclasses.asdict(spec) | {"arms": None},
+        "forks": dataclasses.asdict(plan) | {"arms": None},
         "n_runs": sum(a["n_runs"] + a["n_fork_runs"] for a in arms.values()),
         "seconds": time.perf_counter() - begin}
     result["forks"].pop("arms")
