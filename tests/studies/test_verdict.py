@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments import scenarios
+from sim.experiments import scenarios, storage
 from sim.model.registry import MODELS, resolve_params
 from sim.model.rules import economics
 from sim.studies.verdict import decision, horizons, shape
@@ -149,3 +149,29 @@ def test_a_variable_that_does_not_move_the_outcome_is_inconclusive(tmp_path):
                       "budget = 30\nboot = 100", steps=1)
     s_star = result["arms"]["full"]["s_star"]
     assert s_star["flat"] and s_star["verdict"] == "inconclusive"
+
+
+def test_the_verdict_report_and_figures_come_from_the_stored_results(tmp_path):
+    from sim.outputs.figures import Result
+    from sim.outputs.figures.fork_fall import fork_fall
+    from sim.outputs.figures.survival import survival
+    from sim.outputs.verdict_report import verdict_lines, verdict_report
+
+    result = _verdict(tmp_path, "accounting", {**ACCOUNTING, "factory_fixed_cost_share": 0.8},
+                      DOSE)
+    lines = verdict_lines(result)
+    assert lines[0].startswith("VERDICT on the claim that the incumbent falls once the platform "
+                               "holds 20% of the gross (margin +-5 points): ")
+    assert any(line.startswith("- The horizon: ") for line in lines)
+    assert "a fixed price; a cash reserve of 0 weeks" in lines[-1]
+    assert "## The arms" in verdict_report(result)
+    stored = Result(tmp_path / "accounting")
+    plot = survival(stored)
+    steps = [line for line in plot.figure.axes[0].get_lines()
+             if line.get_drawstyle().startswith("steps")]
+    assert len(steps) == len(result["survival"]) == len(result["design"])
+    forks = storage.load_runs(tmp_path / "accounting" / "forks" / "full")
+    probed = sum(c[2] is not None for text in forks["checkpoints"] for c in json.loads(text))
+    drawn = fork_fall(stored)
+    shown = sum(len(c.lines[0].get_xdata()) for c in drawn.figure.axes[0].containers)
+    assert shown == probed > 0 and drawn.n_runs == 2
