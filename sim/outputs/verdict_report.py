@@ -28,6 +28,27 @@ def span(e: dict[str, Any] | None, key_low: str = "ci_low", key_high: str = "ci_
     return f"{pct(low)} to {pct(high)}"
 
 
+S_STAR_NONE = {
+    "below": "every run fell within the horizon even at the lowest committed share, so s* "
+             "lies below the range (the platform grows on its own)",
+    "above": "no run fell within the horizon even at the highest committed share, so s* lies "
+             "above the range",
+    "flat": "the chance of the fall shows no trend in the committed share",
+}
+
+
+def unreached(arms: dict[str, Any], d: dict[str, Any]) -> str:
+    """Why a tipping-share difference cannot be measured: the arm that never got there."""
+    for name in (d["minuend"], d["subtrahend"]):
+        t = arms[name]["tipping_share_gross"]
+        if t["estimate"] is None:
+            seen = t.get("max_share_unreached")
+            return (f"not measurable: in the {name.replace('_', '-')} arm most runs never "
+                    "reached a point of no return" + (f" (its platform held up to {pct(seen)} "
+                                                      "of the gross)" if seen else ""))
+    return "not measurable"
+
+
 def points(e: dict[str, Any] | None) -> str:
     """A difference in percentage points with its interval."""
     if not e or e.get("estimate") is None and e.get("ci_low") is None and e.get(
@@ -87,8 +108,9 @@ def conditions(result: dict[str, Any]) -> str:
                f"{r['factory_reprice_every']} weeks" if r["factory_pricing"] == "full_cost"
                else "a fixed price")
     return (f"{pricing}; a cash reserve of {r['factory_cash_reserve_weeks']:g} weeks of fixed "
-            f"cost, profits retained; fixed cost {pct(r['factory_fixed_cost_share'], 0)} of the "
-            f"contribution at the start; fixed costs cut by at most "
+            f"cost (profits beyond it paid out); fixed cost "
+            f"{pct(r['factory_fixed_cost_share'], 0)} of the contribution at the start; "
+            f"fixed costs cut by at most "
             f"{100 * r['factory_cost_cut_rate']:.1f}% a week; habit {r['habit']:g}; platform fee "
             f"{pct(r['platform_fee'], 0)}; {r['n_consumers']} consumers; a horizon of "
             f"{r['steps']} weeks; every other parameter at its default. The break-even share "
@@ -113,8 +135,8 @@ def verdict_lines(result: dict[str, Any]) -> list[str]:
         f"newcomers, {result['forks']['copies']} copies each): {tipping_words(tip)}.",
     ]
     if s.get("estimate") is None:
-        lines.append(f"- The committed share s*: no estimate ({s.get('transition')}); "
-                     f"interval {span(s)}.")
+        lines.append(f"- The committed share s*: {S_STAR_NONE.get(s.get('transition'), 'none')} "
+                     f"(interval {span(s)}).")
     else:
         lines.append(
             f"- The committed share at which the fall within {result['steps']} weeks has "
@@ -128,16 +150,19 @@ def verdict_lines(result: dict[str, Any]) -> list[str]:
         "DISAGREES with the isotonic (shape-free) estimate beyond both intervals; the wider "
         f"({shape['used']}) interval is used."))
     diffs = arms.get("differences", {})
-    if "trust" in diffs:
-        d = diffs["trust"]
-        lines.append(f"- What trust adds against price-only switching (full - price only): "
-                     f"tipping share {points(d.get('tipping_share_gross'))}; s* "
-                     f"{points(d.get('s_star'))}.")
-    if "switching" in diffs:
-        d = diffs["switching"]
-        lines.append(f"- What switching on price and quality adds (price only - no "
-                     f"switching): tipping share {points(d.get('tipping_share_gross'))}; s* "
-                     f"{points(d.get('s_star'))}.")
+    for key, words in (("trust", "What trust adds against price-only switching (full - "
+                                  "price only)"),
+                       ("switching", "What switching on price and quality adds (price only "
+                                     "- no switching)")):
+        if key in diffs:
+            d = diffs[key]
+            tip_d = d.get("tipping_share_gross")
+            tip_text = (points(tip_d) if tip_d and tip_d.get("estimate") is not None
+                        else unreached(arms, d))
+            s_d = d.get("s_star")
+            s_text = (points(s_d) if s_d and s_d.get("estimate") is not None else
+                      "not measurable (s* lies outside the range in one of the arms)")
+            lines.append(f"- {words}: tipping share of the gross {tip_text}; s* {s_text}.")
     lines.append(f"- The horizon: {_horizon_line(result['horizons'])}. "
                  f"{horizon_trend(result['horizons'])}")
     lines.append(f"- Conditions: {conditions(result)}")
