@@ -70,8 +70,11 @@ def tipping_words(t: dict[str, Any]) -> str:
         beyond = f" (the platform reached up to {pct(seen)} without it)" if seen else ""
         return (f"not reached in at least half of {t['runs']} runs within the horizon"
                 f"{beyond}; interval {span(t)}")
+    before = t.get("before_median")
     return (f"median {pct(t['estimate'])} of the gross (95% interval {span(t)}; "
-            f"{t['reached']} of {t['runs']} runs reached it)")
+            f"{t['reached']} of {t['runs']} runs reached it"
+            + (f"; the checkpoint before it was not yet past, median {pct(before)}"
+               if before is not None else "") + ")")
 
 
 def _horizon_line(rows: list[dict[str, Any]]) -> str:

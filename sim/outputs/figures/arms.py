@@ -51,7 +51,7 @@ def arms(result: Result) -> Plot:
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("Platform share of the gross")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize="small")
     n = sum(tip["arms"][a]["n_runs"] + tip["arms"][a]["n_fork_runs"] for a in names)
     caption = ("The three arms in one regime: the tipping share of the gross (median over fork "
                "runs, order-statistic 95% interval) and the gross share produced by the "

@@ -39,16 +39,32 @@ def tipping_values(forks: pd.DataFrame) -> np.ndarray:
 
 
 def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
-    """The tipping share over runs: median, order-statistic interval and the values."""
+    """The tipping share over runs: median, order-statistic interval and the values.
+
+    A run that never reached the point is right-censored at the largest share its platform
+    held: for the interval's lower end it counts as that share (a point of no return, if
+    any, lies above it), for the median and the upper end as unbounded.
+    """
     values = tipping_values(forks)
-    median, low, high = median_interval(values, level)
     reached = np.isfinite(values)
+    held = forks.sort_values("replicate")["platform_share_max"].to_numpy(float)
+    median, _, high = median_interval(values, level)
+    _, low, _ = median_interval(np.where(reached, values, held), level)
     return {"estimate": median, "ci_low": low, "ci_high": high, "runs": int(values.size),
             "reached": int(reached.sum()),
             "values": [float(v) if math.isfinite(v) else None for v in values],
+            "share_before": forks.sort_values("replicate")["share_before"].tolist(),
+            "before_median": _nan_median(forks.loc[forks["tipping_reached"].fillna(False)
+                                                   .astype(bool), "share_before"]),
             "by": forks.sort_values("replicate")["tipping_by"].fillna("none").tolist(),
-            "max_share_unreached": (float(forks.loc[~reached, "platform_share_max"].max())
-                                    if (~reached).any() else None)}
+            "max_share_unreached": (float(held[~reached].max()) if (~reached).any()
+                                    else None)}
+
+
+def _nan_median(values: pd.Series) -> float | None:
+    x = values.to_numpy(float)
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else None
 
 
 def firth_midpoint(x: np.ndarray, n: np.ndarray, k: np.ndarray, low: float, high: float
