@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 from sim.model import parameters
 from sim.model.parameters import Param, ParameterError
+
+if TYPE_CHECKING:  # pandas and scipy load with the first run, not with the registry
+    import pandas as pd
 
 START_WEEKS = 13  # "at the start": the mean share of the gross over the first quarter
 YEAR_WEEKS = 52
@@ -94,6 +95,8 @@ def copy_falls(market: Any, horizon: int, seed: np.random.SeedSequence) -> bool:
 
 def wilson(falls: int, runs: int, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of ``falls`` out of ``runs``."""
+    from scipy import stats
+
     ci = stats.binomtest(falls, runs).proportion_ci(level, method="wilson")
     return float(ci.low), float(ci.high)
 
