@@ -60,6 +60,7 @@ TOP_FIELDS = {
                   "sim.studies.verdict)", dict),
     "forks": Field("a table: every, copies, runs, ramp, committed_share (checked by "
                    "sim.studies.verdict)", dict),
+    "verdict": Field("a table: horizons, boot (checked by sim.studies.verdict)", dict),
 }
 SAMPLE_FIELDS = {
     "method": Field('one of "lhs", "sobol", "morris"'),
@@ -177,6 +178,7 @@ class Scenario:
     cascade: dict[str, Any] | None = None
     arms: dict[str, Any] | None = None
     forks: dict[str, Any] | None = None
+    verdict: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -344,7 +346,8 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         text=text, model=model, replicates=v["replicates"], sweep=sweep,
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
                         sensitivity=v.get("sensitivity"), snapshots=snapshots,
-                        cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"))
+                        cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"),
+                        verdict=v.get("verdict"))
     _combinations(path, scenario)
     return scenario
 

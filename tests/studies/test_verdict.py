@@ -121,13 +121,14 @@ def test_fork_runs_are_reproducible_from_the_seed():
 def _verdict(tmp_path, name: str, params: dict, tipping: str, steps: int = 4) -> dict:
     text = "\n".join([f'name = "{name}"', f"steps = {steps}", "seed = 3", "[params]",
                       *[f"{k} = {json.dumps(v)}" for k, v in params.items()],
-                      "[tipping]", tipping, "[forks]", "every = 1", "copies = 2", "runs = 2"])
+                      "[tipping]", tipping, "[forks]", "every = 1", "copies = 2", "runs = 2",
+                      "[verdict]", "boot = 100"])
     path = tmp_path / f"{name}.toml"
     path.write_text(text)
     return run_verdict(scenarios.load(path), tmp_path / name, workers=1, progress=False)
 
 
-DOSE = "low = 0.0\nhigh = 0.5\ngrid = 6\nreplicates = 2\nbatch = 8\nbudget = 44\nboot = 100"
+DOSE = "low = 0.0\nhigh = 0.5\ngrid = 6\nreplicates = 2\nbatch = 8\nbudget = 44"
 
 
 @pytest.mark.parametrize(("fixed_cost_share", "verdict"), [(0.8, "supported"),
@@ -146,7 +147,7 @@ def test_a_variable_that_does_not_move_the_outcome_is_inconclusive(tmp_path):
               "need_rate": 0.5}  # at break-even, so the fall is a coin toss
     result = _verdict(tmp_path, "flat", params, 'variable = "hop_discount"\nlow = 0.0\n'
                       "high = 1.0\nclaim = 0.2\ngrid = 5\nreplicates = 6\nbatch = 10\n"
-                      "budget = 30\nboot = 100", steps=1)
+                      "budget = 30", steps=1)
     s_star = result["arms"]["full"]["s_star"]
     assert s_star["flat"] and s_star["verdict"] == "inconclusive"
 

@@ -68,7 +68,8 @@ class VerdictPlan:
 
 
 def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
-    """The verdict's settings and the plain ``[tipping]`` table (its own keys removed).
+    """The verdict's settings (``margin`` from ``[tipping]``, ``horizons`` and ``boot`` from
+    ``[verdict]``, ``[arms]``, ``[forks]``) and the ``[tipping]`` table for the dose study.
 
     Errors read ``FILE: TABLE.KEY: message`` and raise ScenarioError.
     """
@@ -87,20 +88,25 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
                 0 < margin <= 0.5):
             raise fail("tipping.margin", f"got {margin!r}, allowed: {VERDICT_KEYS['margin']}")
         values["margin"] = float(margin)
-    if "horizons" in raw:
-        weeks = raw.pop("horizons")
+    own = dict(scenario.verdict or {})
+    for key in own:
+        if key not in ("horizons", "boot"):
+            raise fail(f"verdict.{key}", f"unknown key{suggest(key, ['horizons', 'boot'])}; "
+                       "allowed: horizons, boot")
+    if "horizons" in own:
+        weeks = own["horizons"]
         if not isinstance(weeks, list) or not weeks or not all(
                 isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= scenario.steps
                 for w in weeks):
-            raise fail("tipping.horizons", f"got {weeks!r}, allowed: {VERDICT_KEYS['horizons']}")
+            raise fail("verdict.horizons", f"got {weeks!r}, allowed: {VERDICT_KEYS['horizons']}")
         values["horizons"] = tuple(sorted(set(weeks)))
     else:
         values["horizons"] = tuple(sorted({w for w in VerdictPlan.horizons
                                            if w <= scenario.steps} | {scenario.steps}))
-    if "boot" in raw:
-        boot = raw.pop("boot")
+    if "boot" in own:
+        boot = own["boot"]
         if isinstance(boot, bool) or not isinstance(boot, int) or not 50 <= boot <= 100_000:
-            raise fail("tipping.boot", f"got {boot!r}, allowed: {VERDICT_KEYS['boot']}")
+            raise fail("verdict.boot", f"got {boot!r}, allowed: {VERDICT_KEYS['boot']}")
         values["boot"] = boot
     arms = []
     for name, overrides in (scenario.arms or {"full": {}}).items():
