@@ -130,4 +130,4 @@ def _trust_market_forks(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]
 
 
 register("trust_market_forks", _trust_market_forks, forks.resolve, tuple(MODEL_REPORTERS),
-         {**OUTCOME_TYPES, **forks.OUTCOME_TYPES}, _break_even)
+         {**OUTCOME_TYPES, **forks.OUTCOME_TYPES}, _break_even)  # the verdict's fork runs
