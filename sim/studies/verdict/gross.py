@@ -29,13 +29,13 @@ def line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 def translate(runs: pd.DataFrame, variable: str, column: str,
               at: dict[str, float | None]) -> dict[str, Any]:
     """The gross share ``column`` at each dose in ``at`` (``None`` stays ``None``), from the
-    line through the runs' (dose, share) pairs."""
+    line through the runs' (dose, share) pairs, kept within [0, 1]."""
     ok = runs[[variable, column]].dropna()
     if ok[variable].nunique() < 2:
         return {key: None for key in at} | {"intercept": None, "slope": None}
     a, b = line(ok[variable].to_numpy(float), ok[column].to_numpy(float))
-    return {key: (None if value is None else a + b * value) for key, value in at.items()
-            } | {"intercept": a, "slope": b, "runs": len(ok)}
+    return {key: (None if value is None else float(np.clip(a + b * value, 0.0, 1.0)))
+            for key, value in at.items()} | {"intercept": a, "slope": b, "runs": len(ok)}
 
 
 def covariate_fit(runs: pd.DataFrame, covariate: str, outcome: str = "incumbent_fell",
