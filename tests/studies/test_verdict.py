@@ -16,7 +16,7 @@ from sim.studies.verdict.study import run_verdict
 
 ACCOUNTING = {"consumer_switching": False, "factory_pricing": "fixed",
               "factory_cash_reserve_weeks": 0.0, "factory_cost_cut_rate": 0.0,
-              "n_consumers": 400, "vendor_capacity": 1000.0}
+              "n_consumers": 400, "vendor_capacity": 1000.0, "vendor_cost_spread": 0.0}
 
 
 def test_decide_supports_only_an_interval_inside_the_margin():
