@@ -33,6 +33,14 @@ FALL_LINE_COLOR = BLACK  # the week of the fall, on every plot
 THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line's last week
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
+BREAK_EVEN_REGIME = "fixed price, no reserve, no switching"
+
+
+def in_break_even_regime(p: dict) -> bool:
+    """Whether 1 - F/C0 is the fall's threshold here: a fixed price, no cash reserve and no
+    switching (MODEL.md); elsewhere the app draws no break-even line."""
+    return (p["factory_pricing"] == "fixed" and p["factory_cash_reserve_weeks"] == 0
+            and not p["consumer_switching"])
 
 
 class Frame:
@@ -132,17 +140,21 @@ class Dashboard:
         fig = Figure(figsize=(5.6, 3.9), dpi=100)
         fig.subplots_adjust(left=0.14, right=0.97, bottom=0.3, top=0.92)
         ax = fig.add_subplot()
-        be = break_even_share(self.model.p["factory_fixed_cost_share"])
+        p = self.model.p
+        be = break_even_share(p["factory_fixed_cost_share"])
         (line,) = ax.plot([], [], color=CODE_COLORS[PLATFORM], lw=1.8, label="platform share",
                           **THIS_WEEK)
-        if abs(be - CLAIM_SHARE) < SAME_LEVEL:
+        if not in_break_even_regime(p):  # the comparator belongs to one regime only
+            ax.axhline(CLAIM_SHARE, color=GREY, ls="--", lw=1.2,
+                       label=f"{CLAIM_SHARE:.0%}: the essay's tipping point")
+        elif abs(be - CLAIM_SHARE) < SAME_LEVEL:
             ax.axhline(be, color=GREEN, ls="--", lw=1.6,
-                       label=f"{CLAIM_SHARE:.0%} claim = break-even share")
+                       label=f"{CLAIM_SHARE:.0%} claim = break-even share ({BREAK_EVEN_REGIME})")
         else:
             ax.axhline(CLAIM_SHARE, color=GREY, ls="--", lw=1.2,
                        label=f"{CLAIM_SHARE:.0%}: the essay's tipping point")
             ax.axhline(be, color=GREEN, ls=":", lw=2.0,
-                       label=f"break-even share ({be:.0%})")
+                       label=f"break-even share ({be:.0%}; {BREAK_EVEN_REGIME})")
         ax.set(xlim=(0, self.horizon), ylim=(0, max(0.3, be + 0.1)), xlabel="week",
                ylabel="share of the gross")
         ax.yaxis.set_major_formatter(lambda y, _: f"{y:.0%}")

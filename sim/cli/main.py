@@ -21,13 +21,13 @@ from sim.errors import UserError
 from sim.model.parameters import ParameterError, parse_value
 
 ROOT = Path(__file__).resolve().parents[2]
-MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its tipping study
+MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its verdict study
 MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
-            "sim.cli.commands.tipping", "sim.cli.commands.sensitivity", "sim.cli.commands.analyze",
-            "sim.cli.commands.figures", "sim.cli.commands.validate",
-            "sim.cli.commands.cascade"]
+            "sim.cli.commands.tipping", "sim.cli.commands.verdict",
+            "sim.cli.commands.sensitivity", "sim.cli.commands.analyze", "sim.cli.commands.figures",
+            "sim.cli.commands.validate", "sim.cli.commands.cascade"]
 
 
 # A full, read-only or forbidden output folder: the user's to fix, so one line and status 2.
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     show_log()
     parser = build_parser()
     if not argv:  # the main study, then its figures if the figures command exists
-        status = main(["tipping", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
+        status = main(["verdict", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
         if status or "sim.cli.commands.figures" not in COMMANDS:
             return status
         return main(["figures", str(MAIN_OUT)])

@@ -56,6 +56,11 @@ TOP_FIELDS = {
     "sectors": Field(sector_tables.ALLOWED),
     "spillover": Field('a number in [0, 1] (model = "sector_market" only)'),
     "cascade": Field("a table (checked by sim.studies.cascade)", dict),
+    "arms": Field("a table of arms, each a table of switches (checked by "
+                  "sim.studies.verdict)", dict),
+    "forks": Field("a table: every, copies, runs, ramp, committed_share (checked by "
+                   "sim.studies.verdict)", dict),
+    "verdict": Field("a table: horizons, boot (checked by sim.studies.verdict)", dict),
 }
 SAMPLE_FIELDS = {
     "method": Field('one of "lhs", "sobol", "morris"'),
@@ -171,6 +176,9 @@ class Scenario:
     sensitivity: dict[str, Any] | None = None
     snapshots: Snapshots | None = None
     cascade: dict[str, Any] | None = None
+    arms: dict[str, Any] | None = None
+    forks: dict[str, Any] | None = None
+    verdict: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -338,7 +346,8 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         text=text, model=model, replicates=v["replicates"], sweep=sweep,
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
                         sensitivity=v.get("sensitivity"), snapshots=snapshots,
-                        cascade=v.get("cascade"))
+                        cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"),
+                        verdict=v.get("verdict"))
     _combinations(path, scenario)
     return scenario
 

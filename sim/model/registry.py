@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.model import parameters
+from sim.model import forks, parameters
 from sim.model.constraints import ConstraintError
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
 from sim.model.reference.declarations import REFERENCE_MODELS
@@ -120,3 +120,14 @@ def _sector_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
 
 register("sector_market", _sector_market, sector_parameters.resolve, sector_measures.REPORTERS,
          sector_measures.OUTCOME_TYPES_SECTORS, _sector_break_even)
+
+
+def _trust_market_forks(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """:func:`sim.model.forks.simulate_with_forks`, imported on first use."""
+    from sim.model.forks import simulate_with_forks
+
+    return simulate_with_forks(*args, **kwargs)
+
+
+register("trust_market_forks", _trust_market_forks, forks.resolve, tuple(MODEL_REPORTERS),
+         {**OUTCOME_TYPES, **forks.OUTCOME_TYPES}, _break_even)  # the verdict's fork runs

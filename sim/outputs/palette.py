@@ -17,3 +17,4 @@ CHOICE_COLORS = {"factory": BLUE, "platform": VERMILLION, "nothing": LIGHT}
 OUTCOME_COLORS = {"fell": VERMILLION, "did not fall": BLUE}
 POINT_COLORS = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE)
 SECTOR_COLORS = {"news": BLUE, "education": PURPLE, "health": VERMILLION, "food": GREEN}
+ARM_COLORS = {"no_switching": GREY, "price_only": BLUE, "full": VERMILLION}  # verdict arms

@@ -50,8 +50,8 @@ def verdict(e: dict[str, Any], steps: int) -> str:
         text = (f"Within {steps} weeks {event} with probability one half at {variable} of "
                 f"s* = {pct(e['estimate'])} ({level} interval {interval(e)}, {e['n_runs']} "
                 f"runs); the chance rises from 10% to 90% over {100 * e['width']:.1f} points. ")
-    inside = "lies inside" if e["claim_inside_ci"] else "lies outside"
-    text += f"The claimed {claim} {inside} the interval. "
+    text += (f"Verdict on the claimed {claim} (margin +-{100 * e.get('margin', 0.05):.0f} "
+             f"points): {e.get('verdict', 'inconclusive')}. ")
     be = e.get("break_even_share")
     if be is not None:
         text += f"The break-even share for the same cost structure is {pct(be)}"
@@ -73,14 +73,14 @@ def _design_table(e: dict[str, Any]) -> list[str]:
 def _points_table(result: dict[str, Any]) -> list[str]:
     names = result["varied"]
     head = [*names, "s*", "interval", "width", "break-even", "s* - break-even",
-            f"{pct(result['claim'], 0)} inside", "runs"]
+            f"verdict on {pct(result['claim'], 0)}", "runs"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for e in result["estimates"]:
         be, est = e.get("break_even_share"), e["estimate"]
         gap = "" if be is None or est is None else f"{round(100 * (est - be), 1) + 0:+.1f} pts"
         cells = [f"{e['params'][n]:g}" for n in names] + [
             pct(est), interval(e), pct(e["width"]), pct(be), gap,
-            "yes" if e["claim_inside_ci"] else "no", str(e["n_runs"])]
+            e.get("verdict", "inconclusive"), str(e["n_runs"])]
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 
@@ -89,9 +89,9 @@ def phase_answer(result: dict[str, Any]) -> list[str]:
     """Where the claim holds, and the gap between s* and the break-even share by the other
     varied parameters."""
     estimates = result["estimates"]
-    holds = [e["params"] for e in estimates if e["claim_inside_ci"]]
+    holds = [e["params"] for e in estimates if e.get("verdict") == "supported"]
     claim = pct(result["claim"], 0)
-    lines = [f"{claim} lies inside the interval at {len(holds)} of {len(estimates)} points"
+    lines = [f"{claim} is supported at {len(holds)} of {len(estimates)} points"
              + (": " + "; ".join(", ".join(f"{k} = {v:g}" for k, v in p.items())
                                  for p in holds) if holds else "") + "."]
     gaps = [(e["params"], e["estimate"] - e["break_even_share"]) for e in estimates

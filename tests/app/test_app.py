@@ -126,26 +126,36 @@ def levels_and_labels(model: MarketView) -> list[tuple[float, str]]:
     return sorted((line.get_ydata()[0], line.get_label()) for line in ax.lines[1:])
 
 
-def test_the_share_plot_has_lines_at_20_percent_and_at_break_even():
-    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.7)
+ACCOUNTING = {"consumer_switching": False, "factory_pricing": "fixed",
+              "factory_cash_reserve_weeks": 0.0}
+
+
+def test_the_share_plot_has_lines_at_20_percent_and_at_break_even_in_its_regime():
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.7, **ACCOUNTING)
     assert levels_and_labels(model) == [
         (0.2, "20%: the essay's tipping point"),
-        (pytest.approx(0.3), "break-even share (30%)")]
+        (pytest.approx(0.3), "break-even share (30%; fixed price, no reserve, no switching)")]
 
 
-def test_at_the_default_fixed_cost_the_two_lines_are_drawn_as_one():
-    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8)  # 1 - 0.8
-    assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share")]
+def test_outside_its_regime_the_break_even_line_is_dropped():
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.7)
+    assert levels_and_labels(model) == [(0.2, "20%: the essay's tipping point")]
+
+
+def test_at_the_claimed_fixed_cost_the_two_lines_are_drawn_as_one():
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8, **ACCOUNTING)
+    assert levels_and_labels(model) == [(pytest.approx(0.2), "20% claim = break-even share "
+                                         "(fixed price, no reserve, no switching)")]
 
 
 def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
-    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8)
+    model = MarketView(seed=1, n_consumers=60, factory_fixed_cost_share=0.8, **ACCOUNTING)
     model.dashboard.png("share")
     ax = model.dashboard.lines["platform_share"].axes
     legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
     assert legend.y1 < axes.y0
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "platform share", "20% claim = break-even share"]
+        "platform share", "20% claim = break-even share (fixed price, no reserve, no switching)"]
 
 
 def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_8_and_says_so():

@@ -208,9 +208,11 @@ params = { n_consumers = 120, committed_share = 0.3 }
     assert first["break_even_share"] == pytest.approx(0.25)
     assert first["claim_inside_ci"] is False and first["variable"] == "committed_share"
     report = (out / "report.md").read_text()
-    assert "## Verdict" in report and "The claimed 20% lies outside the interval" in report
+    assert first["verdict"] == "excluded" and first["margin"] == 0.05
+    assert "## Verdict" in report and \
+        "Verdict on the claimed 20% (margin +-5 points): excluded." in report
     printed = capsys.readouterr().out  # the study's log lines too, bare, on stdout
-    assert "The claimed 20% lies outside" in printed
+    assert "Verdict on the claimed 20% (margin +-5 points): excluded." in printed
     assert "\nRound 1: 6 runs at committed_share = 0 to 0.5 (0 done so far)\n" in printed
     assert "\nNetwork snapshots: one run of 120 consumers, weeks 2, 4 ...\n" in printed
     assert main(["tipping", str(path), "--out", str(out), "--no-progress"]) == 0
@@ -242,13 +244,14 @@ def test_a_perfectly_flat_fit_has_no_midpoint_and_an_unbounded_interval():
 ESTIMATE = {"variable": "committed_share", "outcome": "incumbent_fell", "low": 0.0,
             "high": 0.4, "claim": 0.2, "level": 0.95, "n_runs": 120, "estimate": 0.123,
             "ci_low": 0.115, "ci_high": 0.134, "width": 0.076, "claim_inside_ci": False,
+            "margin": 0.05, "verdict": "excluded",
             "break_even_share": 0.2, "transition": "inside"}
 
 
 def test_verdict_states_estimate_interval_claim_and_break_even_in_words():
     text = report.verdict(ESTIMATE, 520)
     assert "s* = 12.3% (95% interval 11.5% to 13.4%, 120 runs)" in text
-    assert "The claimed 20% lies outside the interval" in text
+    assert "Verdict on the claimed 20% (margin +-5 points): excluded." in text
     assert "break-even share for the same cost structure is 20.0%; s* is 7.7 points below" \
         in text
     never = ESTIMATE | {"estimate": None, "transition": "above", "ci_low": 0.4,
@@ -262,9 +265,10 @@ def test_phase_answer_lists_where_the_claim_holds_and_the_trust_gap():
                   ESTIMATE | {"params": {"factory_fixed_cost_share": 0.8, "strong_ties": 4.0}},
                   ESTIMATE | {"params": {"factory_fixed_cost_share": 0.7, "strong_ties": 4.0},
                               "estimate": 0.2, "claim_inside_ci": True,
+                              "verdict": "supported",
                               "break_even_share": 0.3}]}
     lines = report.phase_answer(result)
-    assert lines[0] == ("20% lies inside the interval at 1 of 2 points: "
+    assert lines[0] == ("20% is supported at 1 of 2 points: "
                         "factory_fixed_cost_share = 0.7, strong_ties = 4.")
     assert lines[1].startswith("At strong_ties = 4, s* lies -8.8 points from the break-even "
                                "share on average (from -10.0 to -7.7, 2 points)")

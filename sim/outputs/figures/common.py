@@ -21,7 +21,7 @@ from matplotlib.ticker import PercentFormatter
 from sim.experiments import storage
 from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS
-from sim.outputs.palette import STYLE
+from sim.outputs.palette import GREEN, STYLE
 
 SINGLE, DOUBLE = 3.5, 7.2  # journal column widths, inches
 FORMATS = ("pdf", "svg", "png")
@@ -168,3 +168,19 @@ def percent_axis(axis: Any) -> None:
 def letter(ax: Any, index: int, title: str) -> None:
     """Panel title with its letter (a, b, ...) as journals want it."""
     ax.set_title(f"{'abcdefgh'[index]}   {title}")
+
+
+# ---------------------------------------------------------------------- the verdict's figures
+ARM_LABELS = {"no_switching": "No switching", "price_only": "Price only", "full": "Full model"}
+
+
+def claim_band(ax: Any, claim: float, margin: float, vertical: bool = True) -> None:
+    """The claim as a dashed line inside a light band of +- ``margin``."""
+    span, line = (ax.axvspan, ax.axvline) if vertical else (ax.axhspan, ax.axhline)
+    span(claim - margin, claim + margin, color=GREEN, alpha=0.12, lw=0)
+    line(claim, color=GREEN, lw=1.0, ls="--")
+
+
+def arm_names(tip: dict[str, Any]) -> list[str]:
+    """The arms of a verdict study's ``tipping.json``, in their order."""
+    return [name for name in tip.get("arms", {}) if name != "differences"]

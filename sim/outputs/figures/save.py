@@ -15,14 +15,17 @@ import pandas as pd
 
 from sim.experiments.atomic import write_atomic, write_text
 from sim.experiments.provenance import code_version
+from sim.outputs.figures.arms import arms
 from sim.outputs.figures.common import FORMATS, STYLE, Plot, Result, count, varying
 from sim.outputs.figures.death_spiral import SPIRAL, death_spiral
 from sim.outputs.figures.early_warning import early_warning
 from sim.outputs.figures.fall_probability import fall_probability
+from sim.outputs.figures.fork_fall import fork_fall
 from sim.outputs.figures.network import network
 from sim.outputs.figures.phase_map import phase_map
 from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
+from sim.outputs.figures.survival import survival
 
 LOG = logging.getLogger(__name__)
 
@@ -63,6 +66,12 @@ FIGURES = [
          lambda r: r.has("ews.parquet") and len(pd.read_parquet(r.path / "ews.parquet")) > 0),
     FigureDef("sensitivity", "Sensitivity indices", sensitivity,
          lambda r: any(m in r.json("sensitivity.json") for m in ("morris", "sobol"))),
+    FigureDef("fork_fall", "The point of no return", fork_fall,
+         lambda r: "arms" in _tipping(r) and r.has("forks")),
+    FigureDef("arms", "What trust does: the three arms", arms,
+         lambda r: "arms" in _tipping(r)),
+    FigureDef("survival", "The fall in time", survival,
+         lambda r: bool(_tipping(r).get("survival"))),
 ]
 
 

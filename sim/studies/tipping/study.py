@@ -3,8 +3,10 @@
 :func:`run_study` runs a scenario's ``[tipping]`` table (:class:`TippingPlan`; one adaptive
 design per point of its ``[sweep]``/``[sample]``) and writes ``DIR/tipping.json``: per point
 ``estimate``, ``ci_low``, ``ci_high``, ``width``, ``n_runs``, ``claim``,
-``claim_inside_ci``, ``break_even_share``, ``variable``, ``outcome`` and the design's runs
-and events at each value, under ``estimates``; with one point these also sit at the top.
+``claim_inside_ci`` (for figures; never a verdict alone), ``margin``, ``flat``, ``verdict``
+(:func:`sim.studies.verdict.decision.decide`), ``break_even_share``, ``variable``,
+``outcome`` and the design's runs and events at each value, under ``estimates``; with one
+point these also sit at the top.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
+from sim.studies.verdict.decision import decide, is_flat
 
 LOG = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class TippingPlan:
     batch: int = 24
     level: float = 0.95
     target: float = 0.5
+    margin: float = 0.05
 
 
 PLAN_FIELDS = {
@@ -68,6 +72,8 @@ PLAN_FIELDS = {
     "level": Field("the confidence level, a number in [0.5, 0.999]", float, 0.5, 0.999),
     "target": Field("the probability at which the critical value is read, in [0.01, 0.99] "
                     "(default 0.5)", float, 0.01, 0.99),
+    "margin": Field("a number in [0, 0.5]: how close to the claim an interval must lie to "
+                    "support it (default 0.05)", float, 0.0, 0.5),
 }
 
 
@@ -138,6 +144,10 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
                    "transition": "above" if never else "below"}
     result["design"] = [{"x": float(a), "runs": int(b), "events": int(c)}
                         for a, b, c in zip(x, n, k, strict=True)]
+    flat = result["transition"] == "flat" or (
+        result["transition"] == "inside" and is_flat(x, n, k, s.level))
+    result |= {"margin": s.margin, "flat": bool(flat),
+               "verdict": decide(result["ci_low"], result["ci_high"], s.claim, s.margin, flat)}
     return result
 
 

@@ -1,0 +1,208 @@
+"""The verdict in plain words: what ``make run`` prints at its end and ``report.md`` holds,
+written from a verdict study's ``tipping.json`` alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.outputs.report import QUESTION, pct
+
+ARM_NAMES = {"no_switching": "no switching (only committed consumers use the platform)",
+             "price_only": "switching on price and quality alone (every trust channel off)",
+             "full": "the full model (trust channels on)"}
+VERDICT_WORDS = {"supported": "SUPPORTED", "excluded": "EXCLUDED",
+                 "inconclusive": "INCONCLUSIVE"}
+
+
+def span(e: dict[str, Any] | None, key_low: str = "ci_low", key_high: str = "ci_high") -> str:
+    """An interval in words; an open side reads as such."""
+    if not e:
+        return "no interval"
+    low, high = e.get(key_low), e.get(key_high)
+    if low is None and high is None:
+        return "open on both sides"
+    if low is None:
+        return f"up to {pct(high)}, open below"
+    if high is None:
+        return f"from {pct(low)}, open above"
+    return f"{pct(low)} to {pct(high)}"
+
+
+S_STAR_NONE = {
+    "below": "every run fell within the horizon even at the lowest committed share, so s* "
+             "lies below the range (the platform grows on its own)",
+    "above": "no run fell within the horizon even at the highest committed share, so s* lies "
+             "above the range",
+    "flat": "the chance of the fall shows no trend in the committed share",
+}
+
+
+def unreached(arms: dict[str, Any], d: dict[str, Any]) -> str:
+    """Why a tipping-share difference cannot be measured: the arm that never got there."""
+    for name in (d["minuend"], d["subtrahend"]):
+        t = arms[name]["tipping_share_gross"]
+        if t["estimate"] is None:
+            seen = t.get("max_share_unreached")
+            return (f"not measurable: in the {name.replace('_', '-')} arm most runs never "
+                    "reached a point of no return" + (f" (its platform held up to {pct(seen)} "
+                                                      "of the gross)" if seen else ""))
+    return "not measurable"
+
+
+def points(e: dict[str, Any] | None) -> str:
+    """A difference in percentage points with its interval."""
+    if not e or e.get("estimate") is None and e.get("ci_low") is None and e.get(
+            "ci_high") is None:
+        return "not measurable (no run reached the point in one of the arms)"
+
+    def pp(v: float | None, open_word: str) -> str:
+        return open_word if v is None else f"{100 * v:+.1f}"
+
+    est = "unbounded" if e.get("estimate") is None else f"{100 * e['estimate']:+.1f} points"
+    return (f"{est} (95% interval {pp(e.get('ci_low'), 'open')} to "
+            f"{pp(e.get('ci_high'), 'open')})")
+
+
+def tipping_words(t: dict[str, Any]) -> str:
+    """The tipping share of the gross over runs."""
+    if t["estimate"] is None:
+        seen = t.get("max_share_unreached")
+        beyond = f" (the platform reached up to {pct(seen)} without it)" if seen else ""
+        return (f"not reached in at least half of {t['runs']} runs within the horizon"
+                f"{beyond}; interval {span(t)}")
+    before = t.get("before_median")
+    return (f"median {pct(t['estimate'])} of the gross (95% interval {span(t)}; "
+            f"{t['reached']} of {t['runs']} runs reached it"
+            + (f"; the checkpoint before it was not yet past, median {pct(before)}"
+               if before is not None else "") + ")")
+
+
+def _horizon_line(rows: list[dict[str, Any]]) -> str:
+    parts = []
+    for row in rows:
+        years = row["horizon"] / 52
+        when = f"{years:g} year{'s' if years != 1 else ''}"
+        if row.get("estimate") is None:
+            what = ("no run fell" if row["falls"] == 0 else "every run fell" if
+                    row["falls"] == row["runs"] else "no trend")
+            parts.append(f"{when}: {what}")
+        else:
+            gross = row.get("gross_start")
+            parts.append(f"{when}: s* = {pct(row['estimate'])} committed"
+                         + (f" ({pct(gross)} of the gross)" if gross is not None else ""))
+    return "; ".join(parts)
+
+
+def horizon_trend(rows: list[dict[str, Any]]) -> str:
+    """How s* moves with the horizon, in one sentence."""
+    known = [r for r in rows if r.get("estimate") is not None]
+    if len(known) < 2:
+        return "s* can be placed at fewer than two horizons, so its trend is unknown."
+    first, last = known[0], known[-1]
+    change = last["estimate"] - first["estimate"]
+    return (f"From {first['horizon']} to {last['horizon']} weeks s* moves by "
+            f"{100 * change:+.1f} points: the answer is a property of the horizon.")
+
+
+def conditions(result: dict[str, Any]) -> str:
+    """The regime the verdict assumes."""
+    r = result["regime"]
+    pricing = ("full-cost pricing repriced every "
+               f"{r['factory_reprice_every']} weeks" if r["factory_pricing"] == "full_cost"
+               else "a fixed price")
+    return (f"{pricing}; a cash reserve of {r['factory_cash_reserve_weeks']:g} weeks of fixed "
+            f"cost (profits beyond it paid out); fixed cost "
+            f"{pct(r['factory_fixed_cost_share'], 0)} of the contribution at the start; "
+            f"fixed costs cut by at most "
+            f"{100 * r['factory_cost_cut_rate']:.1f}% a week; habit {r['habit']:g}; platform fee "
+            f"{pct(r['platform_fee'], 0)}; {r['n_consumers']} consumers; a horizon of "
+            f"{r['steps']} weeks; every other parameter at its default. The break-even share "
+            f"1 - F/C0 = {pct(1 - r['factory_fixed_cost_share'], 0)} belongs to the fixed-price, "
+            "no-reserve, no-switching regime only and is not this study's comparator.")
+
+
+def verdict_lines(result: dict[str, Any]) -> list[str]:
+    """The closing verdict, a few plain sentences in the essay's terms."""
+    claim, margin = result["claim"], result["margin"]
+    arms = result["arms"]
+    head = arms[result["main_arm"]]
+    tip = result["tipping_share_gross"]
+    s = head["s_star"]
+    g = result["gross"]["start"]
+    lines = [
+        f"VERDICT on the claim that the incumbent falls once the platform holds "
+        f"{pct(claim, 0)} of the gross (margin +-{100 * margin:.0f} points): "
+        f"{VERDICT_WORDS[result['verdict']]}.",
+        f"- The tipping share of the gross (the point of no return, found by forking the "
+        f"market every {result['forks']['every']} weeks with the platform closed to "
+        f"newcomers, {result['forks']['copies']} copies each): {tipping_words(tip)}.",
+    ]
+    if s.get("estimate") is None:
+        lines.append(f"- The committed share s*: {S_STAR_NONE.get(s.get('transition'), 'none')} "
+                     f"(interval {span(s)}).")
+    else:
+        lines.append(
+            f"- The committed share at which the fall within {result['steps']} weeks has "
+            f"probability one half: s* = {pct(s['estimate'])} of consumers (interval "
+            f"{span({'ci_low': s['ci_used'][0], 'ci_high': s['ci_used'][1]})}), which is "
+            f"{pct(g['estimate'])} of the gross at the start ({span(g)}): "
+            f"{g['verdict']} on {pct(claim, 0)}.")
+    shape = result["shape"]
+    lines.append("- The logistic shape " + (
+        "agrees with the isotonic (shape-free) estimate." if shape["agree"] else
+        "DISAGREES with the isotonic (shape-free) estimate beyond both intervals; the wider "
+        f"({shape['used']}) interval is used."))
+    diffs = arms.get("differences", {})
+    for key, words in (("trust", "What trust adds against price-only switching (full - "
+                                  "price only)"),
+                       ("switching", "What switching on price and quality adds (price only "
+                                     "- no switching)")):
+        if key in diffs:
+            d = diffs[key]
+            tip_d = d.get("tipping_share_gross")
+            tip_text = (points(tip_d) if tip_d and tip_d.get("estimate") is not None
+                        else unreached(arms, d))
+            s_d = d.get("s_star")
+            s_text = (points(s_d) if s_d and s_d.get("estimate") is not None else
+                      "not measurable (s* lies outside the range in one of the arms)")
+            lines.append(f"- {words}: tipping share of the gross {tip_text}; s* {s_text}.")
+    lines.append(f"- The horizon: {_horizon_line(result['horizons'])}. "
+                 f"{horizon_trend(result['horizons'])}")
+    lines.append(f"- Conditions: {conditions(result)}")
+    return lines
+
+
+def arms_table(result: dict[str, Any]) -> list[str]:
+    """One row per arm: tipping share, s*, its gross share and the verdicts."""
+    rows = ["| arm | tipping share of the gross | verdict | s* (committed) | s* as gross share "
+            "at the start | verdict |", "|---|---|---|---|---|---|"]
+    for name, arm in result["arms"].items():
+        if name == "differences":
+            continue
+        t, s, g = arm["tipping_share_gross"], arm["s_star"], arm["gross_start"]
+        rows.append(f"| {ARM_NAMES.get(name, name)} | {pct(t['estimate'])} ({span(t)}) | "
+                    f"{t['verdict']} | {pct(s.get('estimate'))} | {pct(g.get('estimate'))} "
+                    f"({span(g)}) | {g['verdict']} |")
+    return rows
+
+
+def verdict_report(result: dict[str, Any], description: str = "") -> str:
+    """``report.md`` of a verdict study."""
+    parts = [f"# {result['scenario']}: the verdict", "", description.strip(), "",
+             "## The question", "", QUESTION, "", "## The verdict", "",
+             *verdict_lines(result), "", "## The arms", "", *arms_table(result), "",
+             "## What each number means", "",
+             "- *Tipping share of the gross*: in each fork run, the platform's share of the "
+             "sector's gross in the first checkpoint week from which at least half of the "
+             "copies, closed to newcomers, still see the incumbent fall within the horizon "
+             "(basin stability, Menck et al. 2013); median over runs with a distribution-free "
+             "order-statistic interval. Runs that never got there count as above every value.",
+             "- *s\\**: the committed share at which the fall within the horizon has "
+             "probability one half (Firth-penalized logistic fit, profile interval), checked "
+             "against an isotonic fit; translated into the gross share it produced over the "
+             "first 13 weeks.",
+             "- *Verdict*: supported only if the whole interval lies within the claim +- the "
+             "margin; excluded if the claim lies outside the interval; inconclusive otherwise "
+             "(a flat fit, an open side, a wide interval).",
+             "", "See docs/verdict.md for the method."]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,132 @@
+"""What each arm says, and what trust does: the differences between arms, with intervals.
+
+An arm is one regime of the same study (same pricing rule, cash, horizon and seeds) with
+some switches set: ``no_switching`` (only committed consumers use the platform),
+``price_only`` (switching on price and own experience, every trust channel off) and
+``full`` (the model as it is). Differences between arms use bootstrap intervals: for the
+tipping share of the gross the fork runs are paired by replicate (same seed in each arm),
+for s* the dose runs of each arm are resampled and refitted. Only ``full - price_only`` is
+called the effect of trust.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from sim.studies.verdict.decision import median_interval, penalized_loglik, percentile_interval
+
+ARMS = ("no_switching", "price_only", "full")
+DIFFERENCES = {  # name: (minuend, subtrahend, what it is)
+    "trust": ("full", "price_only", "the effect of trust"),
+    "switching": ("price_only", "no_switching", "the effect of switching on price and "
+                  "quality alone"),
+    "total": ("full", "no_switching", "switching and trust together"),
+}
+
+
+def tipping_values(forks: pd.DataFrame) -> np.ndarray:
+    """Each fork run's tipping share of the gross, by replicate; +inf where the run never
+    reached a point of no return before the horizon (right-censored)."""
+    ordered = forks.sort_values("replicate")
+    reached = ordered["tipping_reached"].fillna(False).to_numpy(bool)
+    share = ordered["tipping_share_gross"].to_numpy(float)
+    return np.where(reached, share, math.inf)
+
+
+def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
+    """The tipping share over runs: median, order-statistic interval and the values.
+
+    A run that never reached the point is right-censored at the largest share its platform
+    held: for the interval's lower end it counts as that share (a point of no return, if
+    any, lies above it), for the median and the upper end as unbounded.
+    """
+    values = tipping_values(forks)
+    reached = np.isfinite(values)
+    held = forks.sort_values("replicate")["platform_share_max"].to_numpy(float)
+    median, _, high = median_interval(values, level)
+    _, low, _ = median_interval(np.where(reached, values, held), level)
+    return {"estimate": median, "ci_low": low, "ci_high": high, "runs": int(values.size),
+            "reached": int(reached.sum()),
+            "values": [float(v) if math.isfinite(v) else None for v in values],
+            "share_before": forks.sort_values("replicate")["share_before"].tolist(),
+            "before_median": _nan_median(forks.loc[forks["tipping_reached"].fillna(False)
+                                                   .astype(bool), "share_before"]),
+            "by": forks.sort_values("replicate")["tipping_by"].fillna("none").tolist(),
+            "max_share_unreached": (float(held[~reached].max()) if (~reached).any()
+                                    else None)}
+
+
+def _nan_median(values: pd.Series) -> float | None:
+    x = values.to_numpy(float)
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else None
+
+
+def firth_midpoint(x: np.ndarray, n: np.ndarray, k: np.ndarray, low: float, high: float
+                   ) -> float:
+    """The point estimate of s* alone (Firth-penalized logistic fit, as the tipping
+    estimator's), fast enough for a bootstrap; NaN for a flat fit."""
+    u = (x - low) / (high - low)
+
+    def minus(beta: np.ndarray) -> float:
+        value = penalized_loglik(beta, u, n, k)
+        return -value if math.isfinite(value) else 1e300
+
+    beta = optimize.minimize(minus, np.zeros(2), method="Nelder-Mead",
+                             options={"xatol": 1e-6, "fatol": 1e-9}).x
+    return low - beta[0] / beta[1] * (high - low) if beta[1] != 0 else math.nan
+
+
+def s_star_samples(runs: pd.DataFrame, variable: str, outcome: str, low: float, high: float,
+                   boot: int, seed: int) -> np.ndarray:
+    """Bootstrap s* (runs resampled with replacement, point estimate refitted); NaN where a
+    resample has no transition or no trend."""
+    x = runs[variable].to_numpy(float)
+    y = runs[outcome].astype(float).to_numpy()
+    rng = np.random.default_rng(seed)
+    out = np.full(boot, np.nan)
+    for b in range(boot):
+        pick = rng.integers(0, x.size, x.size)
+        xs, ys = x[pick], y[pick]
+        if not 0 < ys.sum() < ys.size or np.unique(xs).size < 2:
+            continue
+        values, inverse = np.unique(xs, return_inverse=True)
+        n = np.bincount(inverse)
+        k = np.bincount(inverse, weights=ys)
+        out[b] = firth_midpoint(values, n.astype(float), k, low, high)
+    return out
+
+
+def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: float
+                ) -> dict[str, Any]:
+    """Each difference of :data:`DIFFERENCES` between arms present, for the tipping share
+    (paired bootstrap of medians) and for s* (independent bootstrap of refits)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, (a, b, meaning) in DIFFERENCES.items():
+        if a not in arms or b not in arms:
+            continue
+        entry: dict[str, Any] = {"minuend": a, "subtrahend": b, "meaning": meaning}
+        va, vb = arms[a]["_tipping_values"], arms[b]["_tipping_values"]
+        if va.size and va.size == vb.size:
+            pick = rng.integers(0, va.size, (boot, va.size))
+            with np.errstate(invalid="ignore"):
+                diffs = np.median(va[pick], axis=1) - np.median(vb[pick], axis=1)
+                point = float(np.median(va) - np.median(vb))
+            low, high = percentile_interval(diffs, level)
+            entry["tipping_share_gross"] = {
+                "estimate": point if math.isfinite(point) else None,
+                "ci_low": low, "ci_high": high}
+        sa, sb = arms[a]["_s_star_samples"], arms[b]["_s_star_samples"]
+        ea, eb = arms[a]["s_star"].get("estimate"), arms[b]["s_star"].get("estimate")
+        low, high = percentile_interval(sa - sb, level)
+        entry["s_star"] = {"estimate": None if ea is None or eb is None else ea - eb,
+                           "ci_low": low, "ci_high": high,
+                           "boot_valid": int(np.isfinite(sa - sb).sum())}
+        out[name] = entry
+    return out
