@@ -43,8 +43,12 @@ def verdict(e: dict[str, Any], steps: int) -> str:
                 "value can be placed. ")
     elif e["estimate"] is None:
         never = e["transition"] == "above"
+        events = sum(d["events"] for d in e.get("design", []))
+        seen = ("none of them" if never else "all of them") if events in (0, e["n_runs"]) else (
+            f"{events}, and the fitted chance stays {'below' if never else 'above'} one half "
+            "throughout")
         text = (f"In {e['n_runs']} runs from {pct(e['low'])} to {pct(e['high'])}, {event} "
-                f"within {steps} weeks in {'none' if never else 'all'} of them: s* is "
+                f"within {steps} weeks in {seen}: s* is "
                 f"{'above' if never else 'below'} the range studied. ")
     else:
         text = (f"Within {steps} weeks {event} with probability one half at {variable} of "

@@ -29,10 +29,10 @@ def span(e: dict[str, Any] | None, key_low: str = "ci_low", key_high: str = "ci_
 
 
 S_STAR_NONE = {
-    "below": "every run fell within the horizon even at the lowest committed share, so s* "
-             "lies below the range (the platform grows on its own)",
-    "above": "no run fell within the horizon even at the highest committed share, so s* lies "
-             "above the range",
+    "below": "the fall within the horizon is more likely than not even at the lowest "
+             "committed share, so s* lies below the range (the platform grows on its own)",
+    "above": "the fall within the horizon is less likely than not even at the highest "
+             "committed share, so s* lies above the range",
     "flat": "the chance of the fall shows no trend in the committed share",
 }
 

@@ -113,8 +113,9 @@ def _profile(m: float, sign: float, u: np.ndarray, n: np.ndarray, k: np.ndarray,
     def minus(t: float) -> float:
         b = sign * math.exp(t)
         return _penalized(np.array([offset - b * m, b]), u, n, k)[0]
-    best = optimize.minimize_scalar(minus, bounds=(-8.0, 10.0), method="bounded",
-                                    options={"xatol": 1e-6})
+    with np.errstate(invalid="ignore", over="ignore"):  # flat stretches give inf - inf
+        best = optimize.minimize_scalar(minus, bounds=(-8.0, 10.0), method="bounded",
+                                        options={"xatol": 1e-6})
     return -best.fun
 
 

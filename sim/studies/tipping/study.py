@@ -114,8 +114,8 @@ def plan_from(scenario: Any) -> TippingPlan:
 def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, Any]:
     """One tipping estimate as stored in ``tipping.json``.
 
-    If no run (or every run) shows the outcome, there is no estimate and the interval is the
-    open side beyond ``high`` (or below ``low``).
+    If no run (or every run) shows the outcome, or the fitted curve crosses the target
+    outside ``[low, high]``, there is no estimate and the interval is open on that side.
     """
     s = design.plan
     x, n, k = design.table()
@@ -126,7 +126,22 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
         "n_failed": failed,
         **comparators(model, params)}
     fit = design.fit() if design.transition_seen() else None
-    if fit is not None and math.isfinite(fit.estimate):
+    beyond = fit is not None and math.isfinite(fit.estimate) and not (
+        s.low <= fit.estimate <= s.high) and not is_flat(x, n, k, s.level)
+    if beyond:
+        # the curve crosses the target outside the range studied: say on which side, and
+        # keep of the interval only what reaches into the range
+        below = fit.estimate < s.low
+        edge = fit.ci_high if below else fit.ci_low
+        inside = edge is not None and s.low <= edge <= s.high
+        low, high = (None, edge if inside else s.low) if below else (
+            edge if inside else s.high, None)
+        result |= {"estimate": None, "ci_low": low, "ci_high": high, "width": fit.width,
+                   "claim_inside_ci": (s.claim <= high) if below else (s.claim >= low),
+                   "separated": fit.separated, "intercept": fit.intercept,
+                   "slope": fit.slope, "covariance": fit.covariance,
+                   "transition": "below" if below else "above"}
+    elif fit is not None and math.isfinite(fit.estimate):
         result |= {"estimate": fit.estimate, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
                    "width": fit.width, "claim_inside_ci": fit.covers(s.claim),
                    "separated": fit.separated, "intercept": fit.intercept,

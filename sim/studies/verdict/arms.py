@@ -99,7 +99,7 @@ def s_star_samples(runs: pd.DataFrame, variable: str, outcome: str, low: float, 
         n = np.bincount(inverse)
         k = np.bincount(inverse, weights=ys)
         out[b] = firth_midpoint(values, n.astype(float), k, low, high)
-    return out
+    return np.clip(out, low, high)  # a crossing beyond the range counts at its edge
 
 
 def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: float
@@ -124,9 +124,12 @@ def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: fl
                 "ci_low": low, "ci_high": high}
         sa, sb = arms[a]["_s_star_samples"], arms[b]["_s_star_samples"]
         ea, eb = arms[a]["s_star"].get("estimate"), arms[b]["s_star"].get("estimate")
-        low, high = percentile_interval(sa - sb, level)
-        entry["s_star"] = {"estimate": None if ea is None or eb is None else ea - eb,
-                           "ci_low": low, "ci_high": high,
-                           "boot_valid": int(np.isfinite(sa - sb).sum())}
+        if ea is None or eb is None:  # s* outside the range (or flat) in one of the arms
+            entry["s_star"] = {"estimate": None, "ci_low": None, "ci_high": None,
+                               "boot_valid": 0}
+        else:
+            low, high = percentile_interval(sa - sb, level)
+            entry["s_star"] = {"estimate": ea - eb, "ci_low": low, "ci_high": high,
+                               "boot_valid": int(np.isfinite(sa - sb).sum())}
         out[name] = entry
     return out
