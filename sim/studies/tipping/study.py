@@ -127,8 +127,12 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
         **comparators(model, params)}
     fit = design.fit() if design.transition_seen() else None
     beyond = fit is not None and math.isfinite(fit.estimate) and not (
-        s.low <= fit.estimate <= s.high) and not is_flat(x, n, k, s.level)
-    if beyond:
+        s.low <= fit.estimate <= s.high)
+    if beyond and is_flat(x, n, k, s.level):  # no trend, and a crossing far outside: flat
+        result |= {"estimate": None, "ci_low": None, "ci_high": None, "width": None,
+                   "claim_inside_ci": True, "separated": False, "intercept": fit.intercept,
+                   "slope": fit.slope, "covariance": fit.covariance, "transition": "flat"}
+    elif beyond:
         # the curve crosses the target outside the range studied: say on which side, and
         # keep of the interval only what reaches into the range
         below = fit.estimate < s.low
