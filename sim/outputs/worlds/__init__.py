@@ -1,0 +1,1 @@
+"""The worlds study's report and figures, drawn from stored results alone."""

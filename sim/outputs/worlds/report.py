@@ -1,0 +1,127 @@
+"""The worlds study in words: one paragraph (for ``make run`` and the command line) and
+``report.md`` with every answer, read from a stored ``worlds.json`` alone."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def _pct(value: float | None) -> str:
+    return "open" if value is None else f"{value:.0%}"
+
+
+def _share(entry: dict[str, Any]) -> str:
+    return (f"{_pct(entry['share'])} ({entry['worlds']} worlds; 95% interval "
+            f"{_pct(entry['ci_low'])}-{_pct(entry['ci_high'])})")
+
+
+def paragraph(result: dict[str, Any]) -> str:
+    """The study's answer in one paragraph."""
+    budget = result["plan"]["budget"]
+    claim, margin = budget["claim"], budget["margin"]
+    v, d = result["verdicts"], result["tipping_share_gross"]
+    n = result["worlds"]
+    median = (f"its median across the {d['reached']} worlds that reached one is "
+              f"{_pct(d.get('q50'))} (middle half {_pct(d.get('q25'))}-{_pct(d.get('q75'))})"
+              if d["reached"] else "no world reached one")
+    lines = [f"Across {n} worlds drawn over the plausible ranges of "
+             f"{len(result['plan']['ranges'])} parameters, the claim that the incumbent's fall "
+             f"becomes inevitable at {claim:.0%} of the gross (within {margin * 100:.0f} points) "
+             f"is supported in {_share(v['supported'])}, excluded in {_share(v['excluded'])} "
+             f"and inconclusive in {_share(v['inconclusive'])}.",
+             f"The tipping share of the gross is at most {claim:.0%} in "
+             f"{_pct(d['at_most_claim'])} of the worlds; {median}; {d['open']} worlds never "
+             "reached a point of no return within the horizon."]
+    fall = result["p_fall_at_claim"]
+    if fall["mean"] is not None:
+        lines.append(f"Once the platform holds {claim:.0%} of the gross and wins no one new, "
+                     f"the incumbent still falls with a chance of {_pct(fall['mean'])} on "
+                     f"average over {fall['worlds']} worlds.")
+    s = result["sensitivity"]
+    if s.get("ranking"):
+        top = s["ranking"][:2]
+        lines.append("The tipping share moves most with " + " and ".join(
+            f"`{k}` (S1 {s['indices'][k]['S1']:.2f})" for k in top)
+            + f" ({s['estimator']}).")
+    boxes = result["boxes"]["supported"] or result["boxes"]["not_excluded"]
+    lines.append(boxes[0]["sentence"] if boxes else
+                 "PRIM found no box where the claim holds.")
+    return " ".join(lines)
+
+
+def paragraph_from(path: Path | str) -> str:
+    """:func:`paragraph` of a stored ``worlds.json``."""
+    return paragraph(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
+
+
+def report(result: dict[str, Any], description: str = "") -> str:
+    """``report.md``: the question, the answer, then each answer with its numbers."""
+    plan, budget = result["plan"], result["plan"]["budget"]
+    lines = [f"# Where does {budget['claim']:.0%} hold? {result['scenario']}", "",
+             description.strip(), "", "## Answer", "", paragraph(result), "",
+             "## Verdicts across worlds", "",
+             *_table([["verdict", "worlds", "share", "95% Wilson interval"]] + [
+                 [k, str(v["worlds"]), _pct(v["share"]),
+                  f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
+                 for k, v in result["verdicts"].items()]),
+             "", "![verdicts](figures/worlds_verdicts.png)", "",
+             "## The tipping share of the gross across worlds", ""]
+    d = result["tipping_share_gross"]
+    lines += _table([["worlds", "reached", "open", "at most the claim", "5%", "25%", "50%",
+                      "75%", "95%"],
+                     [str(d["worlds"]), str(d["reached"]), str(d["open"]),
+                      _pct(d["at_most_claim"])] + [_pct(d.get(q)) for q in
+                                                  ("q05", "q25", "q50", "q75", "q95")]])
+    lines += ["", "![distribution](figures/worlds_distribution.png)", "",
+              "## Global sensitivity of the tipping share", ""]
+    s = result["sensitivity"]
+    if s["indices"]:
+        lines += [f"Estimator: SALib `{s['estimator']}` on the {s['worlds']} worlds that "
+                  "reached a tipping share (the worlds themselves are the sample).", ""]
+        keys = [k for k in next(iter(s["indices"].values()))]
+        lines += _table([["parameter", *keys]] + [
+            [name, *(("-" if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
+                     for k in keys)] for name in s["ranking"]])
+    else:
+        lines.append(f"No indices: {s.get('note', '')}.")
+    lines += ["", "![sensitivity](figures/worlds_sensitivity.png)", "",
+              "## Where the claim holds (PRIM)", ""]
+    for target, title in (("supported", "supported"), ("not_excluded", "not excluded")):
+        boxes = result["boxes"][target]
+        lines.append(f"Worlds where the claim is {title}:")
+        lines.append("")
+        lines += ([f"{i}. {b['sentence']} (coverage {b['coverage']:.2f}, density "
+                   f"{b['density']:.2f}, mass {b['mass']:.2f})"
+                   for i, b in enumerate(boxes, 1)] or ["- no box (no such world, or all)."])
+        lines.append("")
+    lines += ["![boxes](figures/worlds_boxes.png)", "", "## How it was measured", "",
+              f"{result['worlds']} worlds ({plan['method']}), each {budget['runs']} probed runs "
+              f"to {budget['horizon']} weeks, {budget['copies']} copies per checkpoint every "
+              f"{budget['every']} weeks, committed share ramped by {budget['ramp']:g} per "
+              f"checkpoint; margin {budget['margin']:g}, level {budget['level']:g}. "
+              f"{result['n_runs']} runs ({result['n_failed']} failed) in "
+              f"{result['seconds']:.0f} s. Per-world table: `{result['table']}`.", "",
+              "Plausible ranges (declared in `sim/model/parameters.py`):", ""]
+    lines += [f"- `{k}`: {low:g} to {high:g}" for k, (low, high) in plan["ranges"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write(out: Path | str, result: dict[str, Any], description: str = "") -> Path:
+    """Draw the figures and write ``out/report.md``; return the report's path."""
+    from sim.outputs.worlds.figures import make_figures
+
+    out = Path(out)
+    make_figures(out)
+    path = out / "report.md"
+    tmp = path.with_name(f".report.md.{os.getpid()}.tmp")
+    tmp.write_text(report(result, description), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
