@@ -44,7 +44,7 @@ def _band(ax: Any, result: dict[str, Any], axis: str = "x") -> None:
 
 def distribution(result: dict[str, Any], table: pd.DataFrame) -> tuple[Figure, str]:
     """ECDF of the worlds' tipping shares, and each world's interval, the claim marked."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(DOUBLE, 2.8))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(DOUBLE, 3.0))
     share = pd.to_numeric(table["tipping_share_gross"], errors="coerce")
     n, finite = len(share), np.sort(share.dropna().to_numpy(float))
     left.step(np.r_[0.0, finite, 1.0], np.r_[0, np.arange(1, finite.size + 1),
@@ -67,7 +67,7 @@ def distribution(result: dict[str, Any], table: pd.DataFrame) -> tuple[Figure, s
               ylabel="World (sorted)", title="b  Each world", yticks=[])
     right.xaxis.set_major_formatter(PercentFormatter(1.0))
     right.legend(handles=[Patch(color=c, label=v) for v, c in COLOURS.items()],
-                 loc="lower right")
+                 loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3)
     d = result["tipping_share_gross"]
     caption = (f"The tipping share of the gross in {n} worlds drawn over the plausible "
                f"ranges; {d['open']} worlds never reached a point of no return (open, off the "
@@ -136,8 +136,10 @@ def discovery(result: dict[str, Any], table: pd.DataFrame) -> tuple[Figure, str]
                                limits.get(k, (None, None))[1] or ranges[k][1])
                               for k in (x_name, y_name))
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.0, ls="--"))
-    ax.set(xlim=ranges[x_name], ylim=ranges[y_name], xlabel=x_name, ylabel=y_name,
-           title="Where the claim holds")
+    pad = {k: 0.03 * (ranges[k][1] - ranges[k][0]) for k in (x_name, y_name)}
+    ax.set(xlim=(ranges[x_name][0] - pad[x_name], ranges[x_name][1] + pad[x_name]),
+           ylim=(ranges[y_name][0] - pad[y_name], ranges[y_name][1] + pad[y_name]),
+           xlabel=x_name, ylabel=y_name, title="Where the claim holds")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     caption = (box["sentence"] if box else "PRIM found no box: no world has the claim "
                "supported or not excluded, or every world has.") + (

@@ -104,7 +104,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
         f"{budget.runs} probed runs each ({len(specs)} runs), horizon {budget.horizon} weeks")
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
-        kind="worlds", model=MODEL, steps=budget.horizon, worlds=_plan_json(plan))
+        kind="worlds", model=MODEL, steps=budget.horizon, worlds=plan_json(plan))
     report = run_batch(specs, out, manifest, workers=workers, dask=dask, progress=progress,
                        reporters=("platform_share",))
     runs = storage.load_runs(out)
@@ -112,28 +112,28 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     table = world_table(runs, plan, worlds)
     table[[f"u_{k}" for k in plan.ranges]] = units
     results.write_parquet(out / TABLE, table)
-    result = {"scenario": scenario.name, "table": TABLE, "plan": _plan_json(plan),
+    result = {"scenario": scenario.name, "table": TABLE, "plan": plan_json(plan),
               "worlds": plan.n, "n_runs": len(specs),
               "n_failed": int((runs["status"] != "ok").sum()),
               "errors": report.errors, **answer(table, plan, scenario.seed),
               "seconds": time.perf_counter() - start}
-    result = _clean(result)
+    result = clean(result)
     results.write_json(out / "worlds.json", result)
     return result
 
 
-def _plan_json(plan: WorldsPlan) -> dict[str, Any]:
+def plan_json(plan: WorldsPlan) -> dict[str, Any]:
     data = dataclasses.asdict(plan)
     data["ranges"] = {k: list(v) for k, v in plan.ranges.items()}
     return data
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """JSON-ready: numpy scalars to Python, NaN and infinities to None."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [clean(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
