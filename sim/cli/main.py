@@ -134,7 +134,7 @@ def batch_guard(args: argparse.Namespace) -> Iterator[None]:
 def worlds_paragraph(path: Path) -> None:
     """Print the worlds study's paragraph when a stored result of it exists."""
     if path.is_file():
-        from sim.outputs.worlds.report import paragraph_from
+        from sim.outputs.worlds import paragraph_from
 
         print(f"\nAcross plausible worlds ({path}):\n{paragraph_from(path)}")
 

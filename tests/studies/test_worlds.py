@@ -115,8 +115,7 @@ margin = 0.05
 @pytest.mark.slow
 def test_pure_accounting_worlds_supported_where_break_even_is_within_the_margin(tmp_path):
     scenario = scenarios.parse(ACCOUNTING, tmp_path / "worlds_accounting.toml")
-    result = study.run_study(scenario, tmp_path / "out", workers=1, progress=False,
-                             say=lambda text: None)
+    result = study.run_study(scenario, tmp_path / "out", workers=1, progress=False)
     table = pd.read_parquet(tmp_path / "out" / result["table"])
     assert len(table) == 8 and result["n_failed"] == 0
     ramp, slack = 0.02, 0.01

@@ -19,7 +19,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sim.experiments import scenarios
-    from sim.outputs.worlds import report
+    from sim.outputs import worlds as report
     from sim.studies.worlds import plan, study
 
     scenario = scenarios.load(args.scenario)
@@ -28,8 +28,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Worlds study {scenario.name} -> {out}/", flush=True)
     with batch_guard(args):
         result = study.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                 progress=not args.no_progress,
-                                 say=lambda text: print(text, flush=True))
+                                 progress=not args.no_progress)
     written = report.write(out, result, scenario.description)
     print()
     print(report.paragraph(result))

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 from sim.experiments.batch import seed_for
+from sim.model.claim import CLAIM_SHARE
 from sim.model.registry import MODELS, resolve_params
 
 MODEL = "trust_market_probed"
@@ -44,7 +45,7 @@ class Budget:
     every: int = 13
     ramp: float = 0.02
     horizon: int = 208
-    claim: float = 0.20
+    claim: float = CLAIM_SHARE
     margin: float = 0.05
     level: float = 0.95
 

@@ -15,9 +15,9 @@ writes into the results folder:
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from sim.studies.worlds import answers, discovery
 from sim.studies.worlds.measure import MODEL, OUTCOMES, summarize, world_params
 from sim.studies.worlds.plan import WorldsPlan, plan_from
 
+LOG = logging.getLogger(__name__)
 TABLE = "worlds.parquet"
 
 
@@ -91,7 +92,7 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
 
 
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
-              progress: bool = True, say: Callable[[str], Any] = print) -> dict[str, Any]:
+              progress: bool = True) -> dict[str, Any]:
     """Run the scenario's worlds study and write ``out/worlds.parquet`` and
     ``out/worlds.json``; return what the JSON holds."""
     start = time.perf_counter()
@@ -100,7 +101,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     units, worlds = plan.draw(scenario.seed)
     specs = specs_for(scenario, plan, worlds)
     budget = plan.budget
-    say(f"{plan.n} worlds ({plan.method}) over {len(plan.ranges)} parameters, "
+    LOG.info(f"{plan.n} worlds ({plan.method}) over {len(plan.ranges)} parameters, "
         f"{budget.runs} probed runs each ({len(specs)} runs), horizon {budget.horizon} weeks")
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},

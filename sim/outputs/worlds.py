@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from sim.experiments.atomic import write_text
+
+FIGURE_NAMES = ("worlds_tipping", "worlds_verdicts", "worlds_sensitivity", "worlds_boxes")
 
 
 def _pct(value: float | None) -> str:
@@ -80,7 +83,7 @@ def report(result: dict[str, Any], description: str = "") -> str:
                      [str(d["worlds"]), str(d["reached"]), str(d["open"]),
                       _pct(d["at_most_claim"])] + [_pct(d.get(q)) for q in
                                                   ("q05", "q25", "q50", "q75", "q95")]])
-    lines += ["", "![distribution](figures/worlds_distribution.png)", "",
+    lines += ["", "![distribution](figures/worlds_tipping.png)", "",
               "## Global sensitivity of the tipping share", ""]
     s = result["sensitivity"]
     if s["indices"]:
@@ -115,13 +118,9 @@ def report(result: dict[str, Any], description: str = "") -> str:
 
 
 def write(out: Path | str, result: dict[str, Any], description: str = "") -> Path:
-    """Draw the figures and write ``out/report.md``; return the report's path."""
-    from sim.outputs.worlds.figures import make_figures
+    """Draw the study's figures and write ``out/report.md``; return the report's path."""
+    from sim.outputs.figures.save import make_figures
 
     out = Path(out)
-    make_figures(out)
-    path = out / "report.md"
-    tmp = path.with_name(f".report.md.{os.getpid()}.tmp")
-    tmp.write_text(report(result, description), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    make_figures(out, names=list(FIGURE_NAMES))
+    return write_text(out / "report.md", report(result, description))

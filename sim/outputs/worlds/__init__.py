@@ -1,1 +1,0 @@
-"""The worlds study's report and figures, drawn from stored results alone."""
