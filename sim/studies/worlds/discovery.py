@@ -25,7 +25,7 @@ WORDS = {
     "vendor_unit_cost": "vendors' unit cost is {} of the factory's price",
     "vendor_quality_mean": "vendors' mean quality is {}",
     "factory_cash_reserve_weeks": "the cash reserve is {} weeks of fixed cost",
-    "factory_reprice_every": "the factory reprices every {} weeks",
+    "factory_reprice_every": "the factory's repricing interval is {} weeks",
     "strong_ties": "the inner circle is {} strong ties",
     "clustering": "clustering is {}",
     "weak_tie_weight": "a weak tie's weight is {}",
