@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.experiments.atomic import write_text
 
 FIGURE_NAMES = ("worlds_tipping", "worlds_verdicts", "worlds_sensitivity", "worlds_boxes")
@@ -16,15 +18,15 @@ def _pct(value: float | None) -> str:
     return "open" if value is None else f"{value:.0%}"
 
 
-def _share(entry: dict[str, Any]) -> str:
-    return (f"{_pct(entry['share'])} ({entry['worlds']} worlds; 95% interval "
+def _share(entry: dict[str, Any], level: float) -> str:
+    return (f"{_pct(entry['share'])} ({entry['worlds']} worlds; {level:.0%} interval "
             f"{_pct(entry['ci_low'])}-{_pct(entry['ci_high'])})")
 
 
 def paragraph(result: dict[str, Any]) -> str:
     """The study's answer in one paragraph."""
     budget = result["plan"]["budget"]
-    claim, margin = budget["claim"], budget["margin"]
+    claim, margin, level = budget["claim"], budget["margin"], budget["level"]
     v, d = result["verdicts"], result["tipping_share_gross"]
     n = result["worlds"]
     median = (f"its median across the {d['reached']} worlds that reached one is "
@@ -33,8 +35,9 @@ def paragraph(result: dict[str, Any]) -> str:
     lines = [f"Across {n} worlds drawn over the plausible ranges of "
              f"{len(result['plan']['ranges'])} parameters, the claim that the incumbent's fall "
              f"becomes inevitable at {claim:.0%} of the gross (within {margin * 100:.0f} points) "
-             f"is supported in {_share(v['supported'])}, excluded in {_share(v['excluded'])} "
-             f"and inconclusive in {_share(v['inconclusive'])}.",
+             f"is supported in {_share(v['supported'], level)}, excluded in "
+             f"{_share(v['excluded'], level)} and inconclusive in "
+             f"{_share(v['inconclusive'], level)}.",
              f"The tipping share of the gross is at most {claim:.0%} in "
              f"{_pct(d['at_most_claim'])} of the worlds; {median}; {d['open']} worlds never "
              "reached a point of no return within the horizon."]
@@ -65,13 +68,38 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
 
 
-def report(result: dict[str, Any], description: str = "") -> str:
-    """``report.md``: the question, the answer, then each answer with its numbers."""
+def _interval(low: Any, high: Any) -> str:
+    return f"{_pct(low)}-{_pct(high)}"
+
+
+def world_rows(table: pd.DataFrame) -> list[str]:
+    """The per-world table: tipping share with interval, verdict, chance of a fall at the
+    claim with interval, runs that reached a point of no return."""
+    rows = [["world", "tipping share", "interval", "verdict", "P(fall) at the claim",
+             "interval", "runs reached"]]
+    for _, w in table.iterrows():
+        known = pd.notna(w["p_fall_at_claim"])
+        rows.append([str(w["world"]), _pct(None if pd.isna(w["tipping_share_gross"])
+                                           else w["tipping_share_gross"]),
+                     _interval(None if pd.isna(w["ci_low"]) else w["ci_low"],
+                               None if pd.isna(w["ci_high"]) else w["ci_high"]),
+                     str(w["verdict"]), _pct(w["p_fall_at_claim"]) if known else "-",
+                     _interval(w["p_fall_ci_low"], w["p_fall_ci_high"]) if known else "-",
+                     f"{w['runs_reached']} of {w['runs']}"])
+    return _table(rows)
+
+
+def report(result: dict[str, Any], description: str = "",
+           table: pd.DataFrame | None = None) -> str:
+    """``report.md``: the question, the answer, then each answer with its numbers (and the
+    per-world ``table`` when given)."""
     plan, budget = result["plan"], result["plan"]["budget"]
+    level = f"{budget['level']:.0%}"
     lines = [f"# Where does {budget['claim']:.0%} hold? {result['scenario']}", "",
-             description.strip(), "", "## Answer", "", paragraph(result), "",
+             *([description.strip(), ""] if description.strip() else []),
+             "## Answer", "", paragraph(result), "",
              "## Verdicts across worlds", "",
-             *_table([["verdict", "worlds", "share", "95% Wilson interval"]] + [
+             *_table([["verdict", "worlds", "share", f"{level} Wilson interval"]] + [
                  [k, str(v["worlds"]), _pct(v["share"]),
                   f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
                  for k, v in result["verdicts"].items()]),
@@ -89,14 +117,14 @@ def report(result: dict[str, Any], description: str = "") -> str:
     if s["indices"]:
         lines += [f"Estimator: SALib `{s['estimator']}` on the {s['worlds']} worlds that "
                   "reached a tipping share (the worlds themselves are the sample).", ""]
-        keys = [k for k in next(iter(s["indices"].values()))]
+        keys = list(next(iter(s["indices"].values())))
         lines += _table([["parameter", *keys]] + [
             [name, *(("-" if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
                      for k in keys)] for name in s["ranking"]])
+        lines += ["", "![sensitivity](figures/worlds_sensitivity.png)"]
     else:
         lines.append(f"No indices: {s.get('note', '')}.")
-    lines += ["", "![sensitivity](figures/worlds_sensitivity.png)", "",
-              "## Where the claim holds (PRIM)", ""]
+    lines += ["", "## Where the claim holds (PRIM)", ""]
     for target, title in (("supported", "supported"), ("not_excluded", "not excluded")):
         boxes = result["boxes"][target]
         lines.append(f"Worlds where the claim is {title}:")
@@ -114,6 +142,8 @@ def report(result: dict[str, Any], description: str = "") -> str:
               f"{result['seconds']:.0f} s. Per-world table: `{result['table']}`.", "",
               "Plausible ranges (declared in `sim/model/parameters.py`):", ""]
     lines += [f"- `{k}`: {low:g} to {high:g}" for k, (low, high) in plan["ranges"].items()]
+    if table is not None:
+        lines += ["", "## Each world", "", *world_rows(table)]
     return "\n".join(lines) + "\n"
 
 
@@ -123,4 +153,5 @@ def write(out: Path | str, result: dict[str, Any], description: str = "") -> Pat
 
     out = Path(out)
     make_figures(out, names=list(FIGURE_NAMES))
-    return write_text(out / "report.md", report(result, description))
+    table = pd.read_parquet(out / result["table"])
+    return write_text(out / "report.md", report(result, description, table))
