@@ -39,8 +39,8 @@ def paragraph(result: dict[str, Any]) -> str:
              f"{_share(v['excluded'], level)} and inconclusive in "
              f"{_share(v['inconclusive'], level)}.",
              f"The tipping share of the gross is at most {claim:.0%} in "
-             f"{_pct(d['at_most_claim'])} of the worlds; {median}; {d['open']} worlds never "
-             "reached a point of no return within the horizon."]
+             f"{_pct(d['at_most_claim'])} of the worlds; {median}; in {d['open']} worlds "
+             "at least half the runs met no point of no return within the horizon (open)."]
     fall = result["p_fall_at_claim"]
     if fall["mean"] is not None:
         lines.append(f"Once the platform holds {claim:.0%} of the gross and wins no one new, "

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+FEW = 5  # fewer worlds of interest than this, and a box says little
 WORDS = {
     "factory_fixed_cost_share": "fixed costs are {} of contribution",
     "habit": "habit is {}",
@@ -60,9 +61,11 @@ def sentence(box: dict[str, Any], what: str) -> str:
     """A box as one plain sentence: '<what> in 81% of the worlds (13 of 16) where ...'."""
     where = " and ".join(condition(r["parameter"], r["low"], r["high"])
                          for r in box["restrictions"]) or "anywhere"
+    hint = (f" With only {box['total']} such worlds, this box is a hint, not a finding."
+             if box["total"] < FEW else "")
     return (f"{what} in {box['density']:.0%} of the worlds ({box['k']} of {box['n']}) "
             f"where {where}; these hold {box['coverage']:.0%} of the {box['total']} worlds "
-            "where it is so.")
+            f"where it is so.{hint}")
 
 
 def _restrictions(lims: pd.DataFrame, init: pd.DataFrame) -> list[dict[str, Any]]:
