@@ -138,8 +138,10 @@ def report(result: dict[str, Any], description: str = "",
               f"to {budget['horizon']} weeks, {budget['copies']} copies per checkpoint every "
               f"{budget['every']} weeks, committed share ramped by {budget['ramp']:g} per "
               f"checkpoint; margin {budget['margin']:g}, level {budget['level']:g}. "
-              f"{result['n_runs']} runs ({result['n_failed']} failed) in "
-              f"{result['seconds']:.0f} s. Per-world table: `{result['table']}`.", "",
+              f"{result['n_runs']} runs ({result['n_failed']} failed"
+              + (f"; {result['n_reused']} stored by an earlier invocation"
+                 if result.get("n_reused") else "")
+              + f") in {result['seconds']:.0f} s. Per-world table: `{result['table']}`.", "",
               "Plausible ranges (declared in `sim/model/parameters.py`):", ""]
     lines += [f"- `{k}`: {low:g} to {high:g}" for k, (low, high) in plan["ranges"].items()]
     if table is not None:

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     written = report.write(out, result, scenario.description)
     print()
     print(report.paragraph(result))
-    print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
+    reused = f" ({result['n_reused']} stored before)" if result["n_reused"] else ""
+    print(f"\n{result['n_runs']} runs{reused} in {result['seconds']:.0f} s. Results in {out}/ "
           f"(worlds.json, {result['table']}, report.md, figures/); report: {written}")
     return 0

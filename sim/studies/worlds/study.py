@@ -114,7 +114,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     table[[f"u_{k}" for k in plan.ranges]] = units
     results.write_parquet(out / TABLE, table)
     result = {"scenario": scenario.name, "table": TABLE, "plan": plan_json(plan),
-              "worlds": plan.n, "n_runs": len(specs),
+              "worlds": plan.n, "n_runs": len(specs), "n_reused": report.n_skipped,
               "n_failed": int((runs["status"] != "ok").sum()),
               "errors": report.errors, **answer(table, plan, scenario.seed),
               "seconds": time.perf_counter() - start}
