@@ -37,6 +37,9 @@ def test_report_and_figures_show_the_stored_answers(stored):
     assert f"| supported | {supported['worlds']} | {supported['share']:.0%} |" in text
     assert result["boxes"]["supported"][0]["sentence"] in text
     assert "Estimator: SALib `rbd_fast`" in text
+    first = table.iloc[0]
+    assert (f"| 0 | {first['tipping_share_gross']:.0%} | {first['ci_low']:.0%}-"
+            f"{first['ci_high']:.0%} | {first['verdict']} |") in text
     names = {p.name for p in (tmp_path / "figures").iterdir()}
     assert {f"{n}.{ext}" for n in report.FIGURE_NAMES for ext in ("pdf", "svg", "png", "txt")
             } <= names

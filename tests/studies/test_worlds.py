@@ -35,6 +35,9 @@ def _synthetic(n: int = 300, seed: int = 1) -> tuple[pd.DataFrame, plan.WorldsPl
     table["verdict"] = [decide(lo, hi, 0.2, 0.05)
                         for lo, hi in zip(table.ci_low, table.ci_high, strict=True)]
     table["p_fall_at_claim"] = inside.astype(float)
+    table["p_fall_ci_low"], table["p_fall_ci_high"] = inside * 0.8, 0.2 + inside * 0.8
+    table.insert(0, "world", range(n))
+    table["runs"], table["runs_reached"] = 6, 6
     return table, worlds_plan
 
 
