@@ -17,7 +17,6 @@ from sim.outputs.figures.common import (
     Plot,
     Result,
     count,
-    label,
     letter,
     percent_axis,
     styled,
@@ -116,10 +115,10 @@ def tipping_sensitivity(result: Result) -> Plot:
     ax = fig.subplots()
     values = [s["indices"][k]["S1"] or 0.0 for k in names]
     conf = [s["indices"][k]["S1_conf"] or 0.0 for k in names]
-    ax.barh([label(k) for k in names], values, xerr=conf, color=BLUE)
+    ax.barh(names, values, xerr=conf, color=BLUE)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.6)
-    ax.set(xlabel=f"First-order index $S_1$ ({s['estimator']})")
+    ax.set(xlabel=f"$S_1$ ({s['estimator']})")
     note = f" {s['note'].capitalize()}." if s.get("note") else ""
     return Plot(fig, f"First-order sensitivity of the tipping share of the gross (SALib "
                 f"{s['estimator']}, on the {count(s['worlds'], 'world')} with a tipping share), "
@@ -153,7 +152,7 @@ def where_the_claim_holds(result: Result) -> Plot:
     for name, axis in ((x_name, "x"), (y_name, "y")):
         low, high = ranges[name]
         pad = 0.03 * (high - low)
-        ax.set(**{f"{axis}lim": (low - pad, high + pad), f"{axis}label": label(name)})
+        ax.set(**{f"{axis}lim": (low - pad, high + pad), f"{axis}label": name})
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     caption = (box["sentence"] if box else "PRIM found no box: the claim is supported (or "
                "not excluded) in no world, or in every world.")
