@@ -95,6 +95,9 @@ def plan_from(scenario: Any) -> WorldsPlan:
                    f"{PLAN_FIELDS['every'].allowed} ({values['horizon']})")
     if values["method"] == "sobol" and values["n"] & (values["n"] - 1):
         raise fail(path, "worlds.n", f"got {values['n']}, allowed: {PLAN_FIELDS['n'].allowed}")
+    if not values["vary"]:
+        raise fail(path, "worlds.vary", "nothing left to vary: every parameter with a "
+                   "plausible range is fixed in [params]")
     for name in values["vary"]:
         if name not in declared:
             raise fail(path, "worlds.vary", f"'{name}' has no plausible range"
@@ -104,5 +107,5 @@ def plan_from(scenario: Any) -> WorldsPlan:
                        "place")
     budget = Budget(**{k: values.pop(k) for k in BUDGET_KEYS})
     ranges = {name: declared[name] for name in dict.fromkeys(values.pop("vary"))}
-    world_params(dict(scenario.params), budget)
+    world_params(dict(scenario.params), budget)  # the probed model accepts the budget
     return WorldsPlan(ranges=ranges, budget=budget, **values)
