@@ -23,13 +23,15 @@ use ``spawn_key=(week, copy, 1)``. Neither depends on anything but the run's see
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sim.model import parameters
 from sim.model.parameters import Param
+
+if TYPE_CHECKING:  # the command line imports the registry, and so this module, without pandas
+    import pandas as pd
 
 PROBE_PARAMS = {p.name: p for p in (
     Param("probe_every", 13, 1, 520, unit="weeks", description="Weeks between checkpoints."),
