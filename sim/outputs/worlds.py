@@ -50,8 +50,8 @@ def paragraph(result: dict[str, Any]) -> str:
     if s.get("ranking"):
         top = s["ranking"][:2]
         lines.append("The tipping share moves most with " + " and ".join(
-            f"`{k}` (S1 {s['indices'][k]['S1']:.2f})" for k in top)
-            + f" ({s['estimator']}).")
+            f"`{k}` (S1 {s['indices'][k]['S1']:.2f} ± {s['indices'][k]['S1_conf'] or 0:.2f})"
+            for k in top) + f" ({s['estimator']}, on {s['worlds']} worlds).")
     boxes = result["boxes"]["supported"] or result["boxes"]["not_excluded"]
     lines.append(boxes[0]["sentence"] if boxes else
                  "PRIM found no box where the claim holds.")
