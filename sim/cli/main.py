@@ -153,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     show_log()
     parser = build_parser()
-    if not argv:  # the main study, then its figures if the figures command exists
-            "sim.cli.commands.tipping", "sim.cli.commands.verdict",
-            "sim.cli.commands.sensitivity", "sim.cli.commands.analyze", "sim.cli.commands.figures",
-            "sim.cli.commands.validate", "sim.cli.commands.cascade", "sim.cli.commands.worlds"]
-WORLDS_RESULT = ROOT / "results" / "worlds" / "worlds.json"  # `python run.py` ends with it
+    if not argv:  # the main study, its figures, then the worlds paragraph if one is stored
+        status = main(["verdict", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
+        if not status and "sim.cli.commands.figures" in COMMANDS:
+            status = main(["figures", str(MAIN_OUT)])
+        if not status:
+            worlds_paragraph(WORLDS_RESULT)
+        return status
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
