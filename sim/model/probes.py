@@ -16,18 +16,20 @@ platform holds that share of the gross, ``probe_copies`` copies closed to newcom
 to the horizon and the falls counted; an incumbent that fell before the platform reached
 that share counts as ``probe_copies`` falls out of ``probe_copies``.
 
-Each copy's seed is ``SeedSequence(run_seed, spawn_key=(week, copy))``; the probe's copies
-use ``spawn_key=(week, copy, 1)``. Neither depends on anything but the run's seed.
+The copies, their seeds (``SeedSequence(run_seed, spawn_key=(week, copy))``) and the
+bisection are the verdict's fork experiment (:mod:`sim.model.forks`); this module adds the
+ramp's stopping at the fall and the probe at the claim's share, whose copies use
+``spawn_key=(week, copy, 1)``. Nothing depends on anything but the run's seed.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.model import parameters
+from sim.model.forks import copy_falls, first_past
 from sim.model.parameters import Param
 
 if TYPE_CHECKING:  # the command line imports the registry, and so this module, without pandas
@@ -65,48 +67,10 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     return {**parameters.resolve(overrides), **probe}
 
 
-def copy_seed(run_seed: int, week: int, copy: int, *tag: int) -> np.random.SeedSequence:
-    """The seed of copy ``copy`` made at ``week`` (``tag`` tells apart the probe's copies)."""
-    return np.random.SeedSequence(run_seed, spawn_key=(week, copy, *tag))
-
-
-def copy_falls(market: Any, horizon: int, seed: np.random.SeedSequence) -> bool:
-    """Whether the incumbent falls by ``horizon`` in a copy of ``market`` closed to newcomers."""
-    twin = market.fork(seed)
-    twin.set_param("platform_open_to_new", False)
-    while twin.steps < horizon and twin.factory.alive:
-        twin.step()
-    return not twin.factory.alive
-
-
-def past(market: Any, horizon: int, run_seed: int, copies: int) -> bool:
-    """Whether at least half of ``copies`` copies of ``market`` fall (stops once decided)."""
-    need = math.ceil(copies / 2)
-    falls = 0
-    for j in range(copies):
-        falls += copy_falls(market, horizon, copy_seed(run_seed, market.steps, j))
-        if falls >= need or (j + 1) - falls > copies - need:
-            break
-    return falls >= need
-
-
-def first_past(snapshots: list[Any], fell: bool, horizon: int, run_seed: int, copies: int
-               ) -> int | None:
-    """Index of the first checkpoint past the point of no return, by bisection:
-    ``len(snapshots)`` for the fall itself, ``None`` if none is past and the run did not
-    fall."""
-    low, high = -1, len(snapshots)
-    if not fell:
-        if not snapshots or not past(snapshots[-1], horizon, run_seed, copies):
-            return None
-        high = len(snapshots) - 1
-    while high - low > 1:
-        middle = (low + high) // 2
-        if past(snapshots[middle], horizon, run_seed, copies):
-            high = middle
-        else:
-            low = middle
-    return high
+def probe_seed(run_seed: int, week: int, copy: int) -> np.random.SeedSequence:
+    """The seed of the claim probe's copy ``copy`` made at ``week`` (apart from the
+    checkpoints' copies, :func:`sim.model.forks.fork_seed`, by a third spawn key)."""
+    return np.random.SeedSequence(run_seed, spawn_key=(week, copy, 1))
 
 
 def simulate_probed(params: dict[str, Any], steps: int, seed: int, every: int = 1
@@ -142,14 +106,14 @@ def simulate_probed(params: dict[str, Any], steps: int, seed: int, every: int = 
     fall = market.factory.fall_step
     outcomes = {**market.outcomes(), **dict.fromkeys(OUTCOME_TYPES),
                 "tipping_reached": False, "tipping_by": "none"}
-    index = first_past(snapshots, fall is not None, steps, seed, copies)
+    index, _ = first_past(snapshots, fall is not None, steps, seed, copies)
     if index is not None:
         week = snapshots[index].steps if index < len(snapshots) else fall
         outcomes |= {"tipping_reached": True,
                      "tipping_by": "forks" if index < len(snapshots) else "fall",
                      "tipping_step": week, "tipping_share_gross": shares[week - 1]}
     if probe is not None:
-        falls = sum(copy_falls(probe, steps, copy_seed(seed, probe.steps, j, 1))
+        falls = sum(copy_falls(probe, steps, probe_seed(seed, probe.steps, j))
                     for j in range(copies))
         outcomes |= {"probe_step": probe.steps, "probe_share_seen": shares[probe.steps - 1],
                      "probe_falls": falls, "probe_copies_made": copies}

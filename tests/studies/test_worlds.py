@@ -11,8 +11,9 @@ import pytest
 
 from sim.experiments import scenarios
 from sim.experiments.scenarios import ScenarioError
+from sim.studies.verdict.decision import decide, median_interval
 from sim.studies.worlds import discovery, plan, study
-from sim.studies.worlds.measure import Budget, decide, measure_world, median_interval, summarize
+from sim.studies.worlds.measure import Budget, measure_world, summarize
 
 TRUTH = {"factory_fixed_cost_share": (0.65, 0.75), "habit": (2.0, 3.0)}
 TOLERANCE = 0.05  # a discovered side may lie this share of the parameter's range off the truth

@@ -13,6 +13,9 @@ spec per run) and :func:`measure_world` (the runs one after another) give the sa
   that fell out of those made, pooled over runs, with its Wilson interval;
 * the verdict (MODEL.md, "Definitions"): supported if the interval lies within claim +-
   margin, else excluded if the claim lies outside it, else inconclusive.
+
+The interval of a median, the Wilson interval and the decision rule are the verdict's
+(:mod:`sim.studies.verdict.decision`, :func:`sim.model.forks.wilson`).
 """
 
 from __future__ import annotations
@@ -22,15 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from scipy import stats
-
 from sim.experiments.batch import seed_for
 from sim.model.claim import CLAIM_SHARE
+from sim.model.forks import wilson
 from sim.model.registry import MODELS, resolve_params
+from sim.studies.verdict.decision import decide, median_interval
 
 MODEL = "trust_market_probed"
-VERDICTS = ("supported", "excluded", "inconclusive")
 OUTCOMES = ("incumbent_fell", "tipping_reached", "tipping_share_gross", "probe_falls",
             "probe_copies_made")  # what :func:`summarize` reads of each run
 
@@ -55,53 +56,9 @@ class Budget:
                 "probe_ramp": self.ramp, "probe_share": self.claim}
 
 
-def decide(low: float | None, high: float | None, claim: float, margin: float) -> str:
-    """The three-valued verdict on ``claim`` from an interval (``None``: an open side).
-
-    Supported is tested first: a narrow interval inside ``claim +- margin`` supports the
-    claim even when it leaves out the claim's exact value (otherwise more precise
-    measurement could only ever exclude it).
-    """
-    low_ = -math.inf if low is None else low
-    high_ = math.inf if high is None else high
-    if claim - margin <= low_ and high_ <= claim + margin:
-        return "supported"
-    if not low_ <= claim <= high_:
-        return "excluded"
-    return "inconclusive"
-
-
-def median_interval(values: Sequence[float], level: float = 0.95
-                    ) -> tuple[float | None, float | None, float | None]:
-    """Median of ``values`` and its order-statistic interval ``(x_(j), x_(n+1-j))``, ``j``
-    the largest rank with ``P(j <= B <= n - j) >= level``, ``B ~ Bin(n, 1/2)``. Infinite
-    values sort last; a median or bound on one is ``None`` (open), and so is every bound
-    when there are too few values for ``level``."""
-    x = np.sort(np.asarray(values, float))
-    n = x.size
-    if n == 0:
-        return None, None, None
-
-    def finite(v: float) -> float | None:
-        return float(v) if math.isfinite(v) else None
-
-    middle = x[(n - 1) // 2: n // 2 + 1]
-    median = finite(float(middle.mean())) if np.isfinite(middle).all() else None
-    j = 0
-    for rank in range(1, n // 2 + 1):
-        if stats.binom.cdf(n - rank, n, 0.5) - stats.binom.cdf(rank - 1, n, 0.5) >= level:
-            j = rank
-    if j == 0:
-        return median, None, None
-    return median, finite(x[j - 1]), finite(x[n - j])
-
-
-def wilson(k: int, n: int, level: float = 0.95) -> tuple[float | None, float | None]:
-    """Wilson score interval of ``k`` successes out of ``n`` (``None`` when ``n`` is 0)."""
-    if n == 0:
-        return None, None
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(level, method="wilson")
-    return float(ci.low), float(ci.high)
+def wilson_or_none(k: int, n: int, level: float) -> tuple[float | None, float | None]:
+    """:func:`sim.model.forks.wilson`, or open on both sides when nothing was counted."""
+    return wilson(k, n, level) if n else (None, None)
 
 
 def summarize(outcomes: Sequence[dict[str, Any]], budget: Budget) -> dict[str, Any]:
@@ -112,7 +69,7 @@ def summarize(outcomes: Sequence[dict[str, Any]], budget: Budget) -> dict[str, A
     probed = [o for o in outcomes if o.get("probe_copies_made")]
     falls = int(sum(o["probe_falls"] for o in probed))
     made = int(sum(o["probe_copies_made"] for o in probed))
-    p_low, p_high = wilson(falls, made, budget.level)
+    p_low, p_high = wilson_or_none(falls, made, budget.level)
     return {"tipping_share_gross": median, "ci_low": low, "ci_high": high,
             "verdict": decide(low, high, budget.claim, budget.margin),
             "runs": len(outcomes),
