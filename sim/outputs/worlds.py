@@ -19,7 +19,8 @@ def _pct(value: float | None) -> str:
 
 
 def _share(entry: dict[str, Any], level: float) -> str:
-    return (f"{_pct(entry['share'])} ({entry['worlds']} worlds; {level:.0%} interval "
+    noun = "world" if entry["worlds"] == 1 else "worlds"
+    return (f"{_pct(entry['share'])} ({entry['worlds']} {noun}; {level:.0%} interval "
             f"{_pct(entry['ci_low'])}-{_pct(entry['ci_high'])})")
 
 

@@ -61,11 +61,12 @@ def sentence(box: dict[str, Any], what: str) -> str:
     """A box as one plain sentence: '<what> in 81% of the worlds (13 of 16) where ...'."""
     where = " and ".join(condition(r["parameter"], r["low"], r["high"])
                          for r in box["restrictions"]) or "anywhere"
-    hint = (f" With only {box['total']} such worlds, this box is a hint, not a finding."
-             if box["total"] < FEW else "")
+    total = f"{box['total']} world{'s' * (box['total'] != 1)}"
+    hint = (f" With only {total} of that kind, this box is a hint, not a finding."
+            if box["total"] < FEW else "")
     return (f"{what} in {box['density']:.0%} of the worlds ({box['k']} of {box['n']}) "
-            f"where {where}; these hold {box['coverage']:.0%} of the {box['total']} worlds "
-            f"where it is so.{hint}")
+            f"where {where}; these hold {box['coverage']:.0%} of the {total} where it is "
+            f"so.{hint}")
 
 
 def _restrictions(lims: pd.DataFrame, init: pd.DataFrame) -> list[dict[str, Any]]:
