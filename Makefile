@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test chaos bench bench-sweep bench-viz bench-soak viz figures lint docs baseline clean browser
+.PHONY: install run worlds test chaos bench bench-sweep bench-viz bench-soak viz figures lint docs baseline clean browser
 
 install: $(STAMP)
 
@@ -21,6 +21,10 @@ browser:
 
 run: install
 	$(PY) run.py
+
+# The verdict across plausible worlds (docs/worlds.md); `make run` then ends with its paragraph.
+worlds: install
+	$(PY) run.py worlds scenarios/worlds.toml
 
 test: install browser
 	$(VENV)/bin/lint-imports

@@ -68,6 +68,11 @@ SKIPPED: dict[str, str] = {
     ".venv/bin/python run.py validate --quick":
         "half a minute or more; tests/studies/test_validation.py runs it",
     ".venv/bin/python run.py validate --check watts2002 --out results/watts": LONG,
+    "make worlds": LONG,
+    "make install": "builds the venv the tests run in",
+    ".venv/bin/python run.py worlds scenarios/worlds.toml": LONG,
+    ".venv/bin/python run.py worlds scenarios/worlds.toml --workers 2": LONG,
+    ".venv/bin/python run.py worlds scenarios/worlds.toml --dask tcp://10.0.0.1:8786": CLUSTER,
     "dask scheduler --host 10.0.0.1 --port 8786": CLUSTER,
     "dask worker tcp://10.0.0.1:8786 --nworkers 8 --nthreads 1": CLUSTER,
 }

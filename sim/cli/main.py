@@ -27,7 +27,8 @@ MAIN_OUT = ROOT / "results" / "essay_claim"
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
             "sim.cli.commands.tipping", "sim.cli.commands.verdict",
             "sim.cli.commands.sensitivity", "sim.cli.commands.analyze", "sim.cli.commands.figures",
-            "sim.cli.commands.validate", "sim.cli.commands.cascade"]
+            "sim.cli.commands.validate", "sim.cli.commands.cascade", "sim.cli.commands.worlds"]
+WORLDS_RESULT = ROOT / "results" / "worlds" / "worlds.json"  # `python run.py` ends with it
 
 
 # A full, read-only or forbidden output folder: the user's to fix, so one line and status 2.
@@ -130,6 +131,14 @@ def batch_guard(args: argparse.Namespace) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def worlds_paragraph(path: Path) -> None:
+    """Print the worlds study's paragraph when a stored result of it exists."""
+    if path.is_file():
+        from sim.outputs.worlds import paragraph_from
+
+        print(f"\nAcross plausible worlds ({path}):\n{paragraph_from(path)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py", description="trust-tipping: do trust platforms tip mass-production "
@@ -144,11 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     show_log()
     parser = build_parser()
-    if not argv:  # the main study, then its figures if the figures command exists
+    if not argv:  # the main study, its figures, then the worlds paragraph if one is stored
         status = main(["verdict", str(MAIN_SCENARIO), "--out", str(MAIN_OUT)])
-        if status or "sim.cli.commands.figures" not in COMMANDS:
-            return status
-        return main(["figures", str(MAIN_OUT)])
+        if not status and "sim.cli.commands.figures" in COMMANDS:
+            status = main(["figures", str(MAIN_OUT)])
+        if not status:
+            worlds_paragraph(WORLDS_RESULT)
+        return status
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("trust-tipping", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow",
-            "matplotlib", "SALib", "ewstools", "dask", "distributed")
+            "matplotlib", "SALib", "ewstools", "dask", "distributed", "ema-workbench")
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -61,6 +61,7 @@ TOP_FIELDS = {
     "forks": Field("a table: every, copies, runs, ramp, committed_share (checked by "
                    "sim.studies.verdict)", dict),
     "verdict": Field("a table: horizons, boot (checked by sim.studies.verdict)", dict),
+    "worlds": Field("a table (checked by sim.studies.worlds.plan)", dict),
 }
 SAMPLE_FIELDS = {
     "method": Field('one of "lhs", "sobol", "morris"'),
@@ -179,6 +180,7 @@ class Scenario:
     arms: dict[str, Any] | None = None
     forks: dict[str, Any] | None = None
     verdict: dict[str, Any] | None = None
+    worlds: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -347,7 +349,8 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
                         sensitivity=v.get("sensitivity"), snapshots=snapshots,
                         cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"),
-                        verdict=v.get("verdict"))
+                        verdict=v.get("verdict"),
+                        worlds=v.get("worlds"))
     _combinations(path, scenario)
     return scenario
 

@@ -31,6 +31,8 @@ class Param:
     description: str = ""
     source: str = ""
     group: str = ""
+    plausible: tuple[float, float] | None = None  # the range a world may take (issue 14)
+    plausible_source: str = ""  # where that range comes from, or "assumption: why"
 
     @property
     def kind(self) -> type:
@@ -71,19 +73,19 @@ class Param:
 
 
 def _p(name, default, low=None, high=None, unit="", description="", source="", choices=None,
-       group=""):
+       group="", plausible=None, plausible_source=""):
     return Param(name, default, low, high, tuple(choices) if choices else None, unit,
-                 description, source, group)
+                 description, source, group, plausible, plausible_source)
 
 
 # fmt: off
 _DECLARED = [
     # --- population and network (M1) -------------------------------------------------------
     _p("n_consumers",        2000,   50, 1_000_000, "consumers", "Number of consumers.", "model size; 10,000 for studies", group="network"),
-    _p("strong_ties",        12.0,   2, 60, "ties", "Mean inner-circle (strong-tie) degree.", "essay 004: 'maybe 8 and no more than 30+'; Dunbar layer 15", group="network"),
+    _p("strong_ties",        12.0,   2, 60, "ties", "Mean inner-circle (strong-tie) degree.", "essay 004: 'maybe 8 and no more than 30+'; Dunbar layer 15", group="network", plausible=(5.0, 15.0), plausible_source="Dunbar layers of 5 and 15 (Zhou, Sornette, Hill & Dunbar 2005)"),
     _p("weak_ties",          40.0,   0, 300, "ties", "Mean weak-tie degree (acquaintances).", "Dunbar layers 50/150 minus the inner circle", group="network"),
     _p("network_model",      "dunbar_layers", choices=("dunbar_layers", "watts_strogatz", "holme_kim"), description="Generator of the strong-tie layer (clustered, capped at strong_tie_cap); weak ties are random.", source="Dunbar 1998; Zhou, Sornette, Hill & Dunbar 2005; Watts & Strogatz 1998; Holme & Kim 2002 (legacy: its hubs are cut to the cap)", group="network"),
-    _p("clustering",         0.5,    0, 1, "clustering", "Target clustering of the strong layer (dunbar_layers: sets the density of the sympathy band; Holme-Kim: triad-closure probability; Watts-Strogatz: 1 - rewiring probability).", "friendship networks: 0.2-0.5; measured clustering is in each run's summary", group="network"),
+    _p("clustering",         0.5,    0, 1, "clustering", "Target clustering of the strong layer (dunbar_layers: sets the density of the sympathy band; Holme-Kim: triad-closure probability; Watts-Strogatz: 1 - rewiring probability).", "friendship networks: 0.2-0.5; measured clustering is in each run's summary", group="network", plausible=(0.15, 0.5), plausible_source="measured clustering 0.14-0.5 (Facebook, Orkut, Flickr, LiveJournal: Ugander et al. 2011 via Zafarani et al. 2014); the strong layer's target clustering taken over the same range"),
     _p("strong_tie_cap",     30,     2, 150, "ties", "Most strong ties any consumer holds; ties beyond it are dropped at random.", "essay 004: 'maybe 8 and no more than 30+'; Dunbar's sympathy group about 15 (Zhou et al. 2005)", group="network"),
     # --- referrals and trust (M2-M5) -------------------------------------------------------
     _p("search_rate",        0.02,   0, 1, "per week", "Chance a consumer looks around for a seller in a week and asks its ties (always after a bad purchase).", "essay 000: sourcing through the network happens when one looks for a seller; assumption: about once a year", group="trust"),
@@ -94,7 +96,7 @@ _DECLARED = [
     _p("referral_status",    0.05,   0, 1, "per referral", "Rise in a consumer's chance to refer per referral of its own acted on with a good outcome (status, the satisfaction of helping).", "essays 001, 003; Dichter 1966 (self-involvement); assumption for the size", group="trust"),
     _p("referral_reputation_cost", 0.3, 0, 1, "per referral", "Fall in a consumer's chance to refer per referral of its own that went wrong; the tie it came through loses this share of its trust ('your name is mud').", "essay 002; assumption for the size", group="trust"),
     _p("founder_vouch",      2.0,    0, 50, "pseudo-outcomes", "Good outcomes a founder's recommendation of its own shop is worth to its ties.", "assumption: a founder vouches like a satisfied customer of two purchases", group="trust"),
-    _p("weak_tie_weight",    0.15,   0, 1, "trust", "Trust in a weak tie relative to a strong tie (1).", "essay 004: 'I only act on strong ties'", group="trust"),
+    _p("weak_tie_weight",    0.15,   0, 1, "trust", "Trust in a weak tie relative to a strong tie (1).", "essay 004: 'I only act on strong ties'", group="trust", plausible=(0.05, 0.3), plausible_source="assumption: weak ties count for little ('I only act on strong ties'), no measurement found"),
     _p("tie_decay",          0.005,  0, 0.5, "per week", "Share of a tie's trust lost each week it is not used.", "assumption (half-life about 2.7 years)", group="trust"),
     _p("strong_tie_floor",   0.8,    0, 1, "fraction", "Share of its trust a strong tie never loses; used again it is fully restored.", "essay 004: 'an ex-shipmate calls'", group="trust"),
     _p("evidence_decay",     0.01,   0, 0.5, "per week", "Share of unused evidence about a vendor or the platform forgotten each week.", "assumption", group="trust"),
@@ -105,7 +107,7 @@ _DECLARED = [
     _p("beta_quality",       30.0,   0, 50, "utility", "Weight on the expected chance of a good outcome.", "calibrated: weekly logit noise small next to a 0.1 gap in trust", group="choice"),
     _p("beta_price",         15.0,    0, 50, "utility per price unit", "Weight on price.", "calibrated: a 10% price gap worth a 0.05 gap in trust", group="choice"),
     _p("beta_risk",          15.0,    0, 50, "utility", "Weight on the perceived chance of losing the payment.", "assumption: as price", group="choice"),
-    _p("habit",              3.5,    0, 20, "utility", "Utility bonus for buying where one bought last time (state dependence, on the logit scale).", "Guadagni & Little 1983: brand loyalty the strongest variable in a logit of coffee brand choice, coefficient of order 3-4 (size an assumption within that order)", group="choice"),
+    _p("habit",              3.5,    0, 20, "utility", "Utility bonus for buying where one bought last time (state dependence, on the logit scale).", "Guadagni & Little 1983: brand loyalty the strongest variable in a logit of coffee brand choice, coefficient of order 3-4 (size an assumption within that order)", group="choice", plausible=(2.0, 4.0), plausible_source="Guadagni & Little 1983 brand-loyalty coefficient of order 3-4 (recalled, not checked); Dube, Hitsch & Rossi 2010 find structural inertia of that order"),
     _p("endorsements_needed", 1,     1, 10, "strong ties", "Strong ties who must endorse the platform before a first purchase (1 = simple contagion).", "Centola & Macy 2007", group="choice"),
     _p("early_adopter_share", 0.01,  0, 1, "share", "Consumers already buying on the platform at week 0 (not committed): regulars tied to one vendor, last bought there.", "assumption: a platform present but small", group="choice"),
     # --- interventions (M10) ---------------------------------------------------------------
@@ -116,11 +118,11 @@ _DECLARED = [
     # --- platform vendors (M7) -------------------------------------------------------------
     _p("initial_vendors",    20,     0, 100_000, "vendors", "Vendors on the platform at week 0.", "assumption", group="vendors"),
     _p("vendor_capacity",    12.0,   1, 1000, "units per week", "Mean weekly capacity of a vendor (Poisson, at least 1).", "small sellers", group="vendors"),
-    _p("vendor_unit_cost",   0.75,   0, 10, "price units", "Mean unit cost of a vendor (the factory's starting price is 1): above the factory's marginal cost 0.5 (no scale economies), below its full cost (no storefront, middleman or broadcast advertising); with the markup and fee it lists at about 0.92, 8% below the factory.", "essay 004's premise ('no storefront with Etsy'); Airbnb was 2% (Share Better 2016) to 21% (Priceonomics 2013) cheaper than hotels", group="vendors"),
+    _p("vendor_unit_cost",   0.75,   0, 10, "price units", "Mean unit cost of a vendor (the factory's starting price is 1): above the factory's marginal cost 0.5 (no scale economies), below its full cost (no storefront, middleman or broadcast advertising); with the markup and fee it lists at about 0.92, 8% below the factory.", "essay 004's premise ('no storefront with Etsy'); Airbnb was 2% (Share Better 2016) to 21% (Priceonomics 2013) cheaper than hotels", group="vendors", plausible=(0.65, 0.85), plausible_source="vendors list 20% below to 4% above the factory: Airbnb 21% (Priceonomics 2013) to 2% (Share Better 2016) cheaper than hotels"),
     _p("vendor_cost_spread", 0.15,   0, 1, "coefficient of variation", "Spread of vendors' unit costs (lognormal around the mean).", "assumption: heterogeneous small sellers", group="vendors"),
     _p("vendor_fixed_cost",  0.3,    0, 100, "price units per week", "A vendor's fixed cost per week (listing, tools, time).", "assumption", group="vendors"),
     _p("vendor_markup",      0.10,   0, 2, "fraction", "Vendor's markup over unit cost plus the platform fee.", "assumption", group="vendors"),
-    _p("vendor_quality_mean", 0.85,  0.01, 0.99, "probability", "Mean chance a vendor's sale turns out well (Beta distributed).", "essay 004's premise: better quality for many goods than the factory's 0.8; assumption for the size", group="vendors"),
+    _p("vendor_quality_mean", 0.85,  0.01, 0.99, "probability", "Mean chance a vendor's sale turns out well (Beta distributed).", "essay 004's premise: better quality for many goods than the factory's 0.8; assumption for the size", group="vendors", plausible=(0.78, 0.92), plausible_source="assumption: from about the factory's 0.8 to clearly better (the essay's premise), no measurement found"),
     _p("vendor_quality_spread", 0.08, 0, 0.3, "probability", "Standard deviation of vendor quality.", "heterogeneous craft quality", group="vendors"),
     _p("entry_rate",         0.5,    0, 10, "per unserved unit of capacity", "Entry attempts per week per vendor-capacity of unserved platform demand.", "essay 004: consumers become providers", group="vendors"),
     _p("campaign_target",    5,      1, 1000, "pledges", "Pledges a founder's pre-sale campaign needs to open the shop.", "assumption; Mollick 2014: campaigns succeed by reaching their goal from the founder's network", group="vendors"),
@@ -130,7 +132,7 @@ _DECLARED = [
     _p("vendor_idle_weeks",  8,      1, 520, "weeks", "Weeks without a sale after which a vendor exits.", "assumption", group="vendors"),
     _p("vendor_min_stars",   4.0,    1, 5, "stars", "Shown rating below which a vendor with 10 or more rated sales is removed.", "assumption: platforms remove sellers well below the inflated norm", group="vendors"),
     # --- the platform (M8) -----------------------------------------------------------------
-    _p("platform_fee",       0.10,   0, 0.5, "share of price", "Platform's fee per sale, payment processing included.", "Etsy 6.5% + 3% processing (2022); Airbnb 3% host + about 14% guest", group="platform"),
+    _p("platform_fee",       0.10,   0, 0.5, "share of price", "Platform's fee per sale, payment processing included.", "Etsy 6.5% + 3% processing (2022); Airbnb 3% host + about 14% guest", group="platform", plausible=(0.05, 0.17), plausible_source="Etsy 3.5% before 2018, 6.5% + 3% processing since 2022; Airbnb about 3% host + 14% guest"),
     _p("rating_inflation",   0.6,    0, 1, "fraction", "Share of the gap to a perfect rating that the shown rating closes (stars = 1 + 4 x shown).", "calibrated: about 95% of rated vendors at 4.5 stars or more (Zervas, Proserpio & Byers 2021)", group="platform"),
     _p("payment_guarantee",  0.5,    0, 1, "fraction", "Share of the payment risk the platform guarantees (the Visa role).", "assumption", group="platform"),
     _p("institutional_trust_initial", 0.3, 0, 1, "trust", "Institutional trust in the platform before any sale.", "assumption", group="platform"),
@@ -143,10 +145,10 @@ _DECLARED = [
     _p("factory_marginal_cost", 0.5, 0, 100, "price units", "Factory's marginal cost per unit: production plus the middleman's and the store's share.", "US retail gross margin 32-37% of sales (Census Statistical Abstract, Table 1277, 1990-98); keystone pricing (retail = 2 x wholesale)", group="factory"),
     _p("factory_quality",    0.8,    0, 1, "probability", "Factory's steady chance of a good outcome.", "steady medium quality", group="factory"),
     _p("factory_advertising", 1.5,   0, 10, "utility", "Utility bonus from broadcast advertising at the starting fixed cost.", "essay 001: the soapbox", group="factory"),
-    _p("factory_fixed_cost_share", 0.7, 0, 1, "fraction", "Fixed cost per week / contribution with the whole market at the starting price (F/C0 = 1 - operating margin / contribution margin; break-even share = 1 - this).", "US newspapers c. 2000: operating margin about 0.20 (Picard, Media Economics), print-bound variable costs 35-50% of costs (Filloux; Inland Press), so F/C0 about 0.67-0.72; manufacturers with degree of operating leverage 2-4 give 0.5-0.75", group="factory"),
+    _p("factory_fixed_cost_share", 0.7, 0, 1, "fraction", "Fixed cost per week / contribution with the whole market at the starting price (F/C0 = 1 - operating margin / contribution margin; break-even share = 1 - this).", "US newspapers c. 2000: operating margin about 0.20 (Picard, Media Economics), print-bound variable costs 35-50% of costs (Filloux; Inland Press), so F/C0 about 0.67-0.72; manufacturers with degree of operating leverage 2-4 give 0.5-0.75", group="factory", plausible=(0.55, 0.85), plausible_source="newspapers c. 2000 about 0.67-0.72 (Picard; Filloux; Inland Press); manufacturers with degree of operating leverage 2-4 give 0.5-0.75"),
     _p("factory_pricing",    "full_cost", choices=("fixed", "full_cost", "responsive"), description="Fixed price; full-cost pricing repriced every few weeks (the death spiral); or responsive: consumers the platform can reach are offered the platform's price, the rest pay full cost (Seamans & Zhu 2014).", source="essay 004; Seamans & Zhu 2014", group="factory"),
-    _p("factory_reprice_every", 13,  1, 520, "weeks", "Weeks between repricings under full-cost pricing.", "quarterly", group="factory"),
-    _p("factory_cash_reserve_weeks", 26.0, 0, 1040, "weeks of fixed cost", "Starting cash in weeks of fixed cost.", "assumption", group="factory"),
+    _p("factory_reprice_every", 13,  1, 520, "weeks", "Weeks between repricings under full-cost pricing.", "quarterly", group="factory", plausible=(4, 26), plausible_source="assumption: repricing from monthly to twice a year (list prices change a few times a year)"),
+    _p("factory_cash_reserve_weeks", 26.0, 0, 1040, "weeks of fixed cost", "Starting cash in weeks of fixed cost.", "assumption", group="factory", plausible=(8.0, 52.0), plausible_source="assumption: two months to a year of fixed costs in cash; no source found"),
     _p("factory_cost_cut_rate", 0.002, 0, 0.1, "per week", "Largest share of fixed cost the factory can cut in a week of losses.", "essay 004: 'trapped by fixed process costs'", group="factory"),
 ]
 # fmt: on

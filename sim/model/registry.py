@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.model import forks, parameters
+from sim.model import forks, parameters, probes
 from sim.model.constraints import ConstraintError
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
 from sim.model.reference.declarations import REFERENCE_MODELS
@@ -131,3 +131,14 @@ def _trust_market_forks(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]
 
 register("trust_market_forks", _trust_market_forks, forks.resolve, tuple(MODEL_REPORTERS),
          {**OUTCOME_TYPES, **forks.OUTCOME_TYPES}, _break_even)  # the verdict's fork runs
+
+
+def _trust_market_probed(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
+    """:func:`sim.model.probes.simulate_probed`, imported on first use."""
+    from sim.model.probes import simulate_probed
+
+    return simulate_probed(*args, **kwargs)
+
+
+register("trust_market_probed", _trust_market_probed, probes.resolve, tuple(MODEL_REPORTERS),
+         {**OUTCOME_TYPES, **probes.OUTCOME_TYPES}, _break_even)

@@ -24,14 +24,22 @@ def _range(p) -> str:
     return f"{p.low:g} – {p.high:g}"
 
 
+def _plausible(p) -> str:
+    if p.plausible is None:
+        return ""
+    low, high = p.plausible
+    return f"{low:g} – {high:g} ({p.plausible_source})"
+
+
 def parameter_table() -> str:
-    """Markdown table: one row per declared parameter, grouped as declared."""
-    lines = ["| group | name | default | range | unit | meaning | source |",
-             "|---|---|---|---|---|---|---|"]
+    """Markdown table: one row per declared parameter, grouped as declared. The plausible
+    range (with its source) is the range the worlds study draws from."""
+    lines = ["| group | name | default | range | unit | meaning | source | plausible range |",
+             "|---|---|---|---|---|---|---|---|"]
     for p in PARAMETERS.values():
         default = str(p.default).lower() if p.kind is bool else f"`{p.default}`"
         lines.append(f"| {p.group} | `{p.name}` | {default} | {_range(p)} | {p.unit} | "
-                     f"{p.description} | {p.source} |")
+                     f"{p.description} | {p.source} | {_plausible(p)} |")
     return "\n".join(lines)
 
 

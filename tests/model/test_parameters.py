@@ -64,3 +64,18 @@ def test_command_line_values_are_parsed_to_the_declared_type():
         parse_value("n_consumers", "10")
     with pytest.raises(ParameterError, match=r"got 500.5, allowed: an integer"):
         parse_value("n_consumers", "500.5")
+
+
+def test_plausible_ranges_lie_inside_the_allowed_ranges_and_name_their_source():
+    ranged = {n: p for n, p in PARAMETERS.items() if p.plausible is not None}
+    assert {"factory_fixed_cost_share", "habit", "platform_fee", "vendor_unit_cost",
+            "clustering", "strong_ties", "factory_cash_reserve_weeks"} <= set(ranged)
+    for name, p in ranged.items():
+        low, high = p.plausible
+        assert p.low <= low < high <= p.high, name
+        assert type(low) is type(high) is p.kind, name
+        assert p.plausible_source, name
+    assert PARAMETERS["factory_fixed_cost_share"].plausible == (0.55, 0.85)
+    assert PARAMETERS["habit"].plausible == (2.0, 4.0)
+    text = docs.ODD.read_text(encoding="utf-8")
+    assert "| 0.55 – 0.85 (newspapers c. 2000" in text

@@ -11,13 +11,15 @@ from sim.cli.main import UsageError
 # ``sim.outputs.figures.FIGURES`` in order, named here so that ``--help`` need not import matplotlib
 # (a test keeps the two equal).
 NAMES = ["share_over_time", "fall_probability", "phase_map", "death_spiral", "network",
-         "early_warning", "sensitivity", "fork_fall", "arms", "survival"]
+         "early_warning", "sensitivity", "fork_fall", "arms", "survival", "worlds_tipping",
+         "worlds_verdicts", "worlds_sensitivity", "worlds_boxes"]
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("figures", help="draw the figures of a stored result")
     p.add_argument("dir", type=Path,
-                   help="results folder (of run.py sweep, tipping, analyze or sensitivity)")
+                   help="results folder (of run.py sweep, tipping, analyze, sensitivity or "
+                   "worlds)")
     p.add_argument("--only", action="append", metavar="NAME", choices=NAMES,
                    help="draw only this figure (repeatable): " + ", ".join(NAMES))
     p.set_defaults(func=run)

@@ -26,6 +26,12 @@ from sim.outputs.figures.phase_map import phase_map
 from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
 from sim.outputs.figures.survival import survival
+from sim.outputs.figures.worlds import (
+    tipping_across_worlds,
+    tipping_sensitivity,
+    verdicts_across_worlds,
+    where_the_claim_holds,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -72,6 +78,14 @@ FIGURES = [
          lambda r: "arms" in _tipping(r)),
     FigureDef("survival", "The fall in time", survival,
          lambda r: bool(_tipping(r).get("survival"))),
+    FigureDef("worlds_tipping", "The tipping share across worlds", tipping_across_worlds,
+              lambda r: r.has("worlds.json")),
+    FigureDef("worlds_verdicts", "The verdict across worlds", verdicts_across_worlds,
+              lambda r: r.has("worlds.json")),
+    FigureDef("worlds_sensitivity", "What moves the tipping share", tipping_sensitivity,
+              lambda r: bool(r.json("worlds.json").get("sensitivity", {}).get("ranking"))),
+    FigureDef("worlds_boxes", "Where the claim holds", where_the_claim_holds,
+              lambda r: r.has("worlds.json")),
 ]
 
 

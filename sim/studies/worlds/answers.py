@@ -1,0 +1,83 @@
+"""Answers across worlds: how the verdicts are shared out, how the tipping share is
+distributed, and which parameters move it (global sensitivity, SALib)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.studies.verdict.decision import VERDICTS
+from sim.studies.worlds.measure import wilson_or_none
+
+
+def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Per verdict: worlds, their share of all worlds and its Wilson interval."""
+    n = len(verdicts)
+    out = {}
+    for verdict in VERDICTS:
+        k = int((verdicts == verdict).sum())
+        low, high = wilson_or_none(k, n, level)
+        out[verdict] = {"worlds": k, "share": k / n if n else None,
+                        "ci_low": low, "ci_high": high}
+    return out
+
+
+def distribution(shares: pd.Series, claim: float) -> dict[str, Any]:
+    """The tipping share across worlds: quantiles of the worlds that reached one, how many
+    did not (open), and the share of all worlds whose tipping share is at most the claim."""
+    finite = shares.dropna().to_numpy(float)
+    n = len(shares)
+    quantiles = ({f"q{int(q * 100):02d}": float(np.quantile(finite, q))
+                  for q in (0.05, 0.25, 0.5, 0.75, 0.95)} if finite.size else {})
+    return {"worlds": n, "reached": int(finite.size), "open": int(n - finite.size),
+            "at_most_claim": float((finite <= claim).sum() / n) if n else None,
+            **quantiles}
+
+
+def sensitivity(x: pd.DataFrame, y: pd.Series, ranges: dict[str, tuple[Any, Any]],
+                estimator: str, seed: int, level: float = 0.95) -> dict[str, Any]:
+    """First-order indices of ``y`` (one value per world) on the worlds' parameters ``x``.
+
+    ``rbd_fast`` (Tarantola et al. 2006, bias-corrected) and ``delta`` (Borgonovo 2007;
+    with S1) both read any sample, here the worlds themselves. Worlds without a value are
+    left out; with fewer than 8 left, no indices are given.
+    """
+    keep = y.notna().to_numpy()
+    xs, ys = x.loc[keep, list(ranges)].to_numpy(float), y[keep].to_numpy(float)
+    result: dict[str, Any] = {"estimator": estimator, "worlds": int(keep.sum()),
+                              "indices": {}}
+    if len(ys) < 8 or np.ptp(ys) == 0:
+        result["note"] = "too few worlds with a tipping share, or no spread in it"
+        return result
+    problem = {"num_vars": len(ranges), "names": list(ranges),
+               "bounds": [[float(a), float(b)] for a, b in ranges.values()]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if estimator == "rbd_fast":
+            from SALib.analyze import rbd_fast
+
+            # harmonics: few enough that the bootstrap's half samples keep 2M well below N
+            m = max(1, min(6, (len(ys) // 2 - 1) // 4))
+            s = rbd_fast.analyze(problem, xs, ys, M=m, num_resamples=200,
+                                 conf_level=level, seed=seed)
+            keys = {"S1": "S1", "S1_conf": "S1_conf"}
+            result["harmonics"] = m
+        else:
+            from SALib.analyze import delta
+
+            s = delta.analyze(problem, xs, ys, num_resamples=50, conf_level=level, seed=seed)
+            keys = {"delta": "delta", "delta_conf": "delta_conf", "S1": "S1",
+                    "S1_conf": "S1_conf"}
+    for i, name in enumerate(ranges):
+        result["indices"][name] = {k: _finite(s[v][i]) for k, v in keys.items()}
+    result["ranking"] = sorted(ranges, key=lambda n: -(result["indices"][n]["S1"] or 0.0))
+    return result
+
+
+def _finite(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
