@@ -70,6 +70,7 @@ SKIPPED: dict[str, str] = {
     ".venv/bin/python run.py validate --check watts2002 --out results/watts": LONG,
     "make worlds": LONG,
     "make install": "builds the venv the tests run in",
+    ".venv/bin/python run.py cascade scenarios/cascade.toml": LONG,
     ".venv/bin/python run.py worlds scenarios/worlds.toml": LONG,
     ".venv/bin/python run.py worlds scenarios/worlds.toml --workers 2": LONG,
     ".venv/bin/python run.py worlds scenarios/worlds.toml --dask tcp://10.0.0.1:8786": CLUSTER,
