@@ -6,6 +6,7 @@ from __future__ import annotations
 import solara
 from mesa.visualization.utils import update_counter
 
+from sim.app import noreturn
 from sim.app.dashboard import FALLEN_COLOR
 from sim.app.params import APP_CONSUMERS, help_table
 from sim.app.view import MarketView
@@ -43,8 +44,8 @@ def status(model: TrustMarket) -> tuple[str, bool]:
             f"cash for {cash_weeks:.0f} weeks of fixed cost.", False)
 
 
-def _figure(model: MarketView, name: str) -> None:
-    png = solara.use_memo(lambda: model.dashboard.png(name), [model, model.time])
+def _figure(model: MarketView, name: str, key: object = None) -> None:
+    png = solara.use_memo(lambda: model.dashboard.png(name), [model, model.time, key])
     solara.Image(png, format="png", classes=[f"figure-{name}"])
 
 
@@ -68,9 +69,19 @@ def Status(model: TrustMarket) -> None:
 
 @solara.component
 def Share(model: MarketView) -> None:
-    """The platform's share of the gross."""
+    """The platform's share of the gross, and on request the run's point of no return."""
     update_counter.get()
-    _figure(model, "share")
+    measured = solara.use_reactive(0)  # bumped once the point is measured: redraw
+
+    def find() -> None:
+        model.no_return = noreturn.measure(model.seed, model.p)
+        model.dashboard.mark_no_return(model.no_return)
+        measured.set(measured.value + 1)
+
+    _figure(model, "share", key=measured.value)
+    if not hasattr(model, "no_return"):  # a new model (Reset) has not been measured
+        solara.Button("Find this run's point of no return (fork experiment, a few seconds)",
+                      on_click=find, text=True, color="primary")
 
 
 @solara.component

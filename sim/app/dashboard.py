@@ -4,7 +4,7 @@ and brought up to date each week by blitting."""
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -220,6 +220,26 @@ class Dashboard:
                                   label="the incumbent fell")
                 self.frame_of(line).invalidate()
             share_legend(self.lines["platform_share"].axes)
+
+    def mark_no_return(self, found: dict[str, Any] | None) -> None:
+        """Draw the measured point of no return on the share plot (or say there is none)."""
+        ax = self.lines["platform_share"].axes
+        if found is None:
+            ax.plot([], [], ls="", label="no point of no return within 520 weeks")
+        else:
+            how = "forks" if found["by"] == "forks" else "the fall itself"
+            ax.axvline(found["week"], color=FALL_LINE_COLOR, ls=":", lw=1.5)
+            ax.plot([found["week"]], [found["share"]], "o", color=FALL_LINE_COLOR, ms=6,
+                    label=f"point of no return ({how}): week {found['week']}, "
+                          f"{found['share']:.0%} of the gross")
+            while found["week"] > self.horizon:
+                self.horizon *= 2
+            for name in ("share", "factory", "platform"):
+                for axis in self.frames[name].fig.axes:
+                    axis.set_xlim(0, self.horizon)
+                self.frames[name].invalidate()
+        share_legend(ax)
+        self.frame_of(self.lines["platform_share"]).invalidate()
 
     def frame_of(self, line: Line2D) -> Frame:
         return next(f for f in self.frames.values() if line.figure is f.fig)

@@ -418,6 +418,11 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
 
             step.click()
             expect(counter).to_have_text(f"Time: {paused + 1}.0", timeout=30_000)
+            find = page.get_by_role("button", name=re.compile("point of no return"))
+            drawn = share.screenshot()
+            find.click()
+            expect(find).to_have_count(0, timeout=120_000)  # measured: the button goes
+            assert share.screenshot() != drawn  # and the share plot shows the point
             page.screenshot(path=tmp_path / "app.png", full_page=True)
         finally:
             browser.close()
@@ -442,3 +447,19 @@ def test_sliders_that_break_a_rule_between_parameters_fall_back_to_the_defaults_
     assert "factory_marginal_cost = 1.5" in model.seed_note and "default" in model.seed_note
     model.run_for(2)
     assert model.steps == 2
+
+
+def test_the_point_of_no_return_of_the_app_run_is_measured_and_drawn():
+    from sim.app.noreturn import measure
+
+    model = MarketView(seed=APP_SEED, n_consumers=300)
+    found = measure(model.seed, model.p)
+    assert found is not None and found["by"] in ("forks", "fall")
+    model.run_for(found["week"])  # the twin followed the app's run week for week
+    share = model.datacollector.get_model_vars_dataframe()["platform_share"]
+    assert share.iloc[found["week"] - 1] == found["share"]
+    model.dashboard.mark_no_return(found)
+    ax = model.dashboard.lines["platform_share"].axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(text.startswith("point of no return (") and f"week {found['week']}," in text
+               for text in labels)
