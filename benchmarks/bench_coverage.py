@@ -1,6 +1,6 @@
 """Coverage of the tipping estimator's interval on synthetic data with a known s*.
 
-    python benchmarks/coverage.py [--sets 200] [--seed 1]
+    python benchmarks/bench_coverage.py [--sets 200] [--seed 1]
 
 For each curve shape (a steep and a shallow logistic, a complementary log-log, a step) and
 each design (the adaptive design of ``sim.studies.tipping`` and a fixed grid with the same
