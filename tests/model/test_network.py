@@ -111,3 +111,16 @@ def test_compiled_referrals_equal_the_numpy_reference_bit_for_bit(seed):
     ref = _reference_referrals(ties.strong.stored, ties.weak.stored, strength, 3, 0.6)
     for a, b in zip(ours, ref, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_rows_of_a_layer_equal_those_rows_of_the_whole_matrix_after_decay():
+    from sim.model.market import TrustMarket
+
+    model = TrustMarket(n_consumers=300, tie_decay=0.05, rng=2)
+    model.run_for(12)
+    which = np.array([0, 7, 150, 299])
+    for layer in (model.ties.strong, model.ties.weak):
+        part = layer.rows_of(which)
+        whole = layer.matrix()[which]
+        np.testing.assert_array_equal(part.toarray(), whole.toarray())
+        assert part.shape == (4, 300)

@@ -13,16 +13,17 @@ import numpy as np
 import scipy.sparse as sp
 
 
-def pledges(ties: sp.csr_matrix, founders: np.ndarray, propensity: float,
-            uniforms_for: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Who pledges to each founder's campaign.
+def pledges(asked: sp.csr_matrix, propensity: float, uniforms_for: np.random.Generator
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Who pledges to each campaign.
 
-    ``ties`` holds the current trust of each tie (row: founder). Returns ``(campaign,
-    backer)``: for every pledge, the index into ``founders`` and the pledging consumer.
+    ``asked`` has one row per campaign: the current trust of each tie of its founder.
+    Returns ``(campaign, backer)``: for every pledge, the campaign's row and the pledging
+    consumer.
     """
-    if founders.size == 0:
+    if asked.shape[0] == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    asked = ties[founders].tocoo()
+    asked = asked.tocoo()
     chance = propensity * asked.data
     yes = uniforms_for.random(chance.size) < chance
     return asked.row[yes].astype(np.int64), asked.col[yes].astype(np.int64)

@@ -48,6 +48,15 @@ class Layer:
         return sp.csr_matrix((self.current(), self.stored.indices, self.stored.indptr),
                              shape=self.stored.shape)
 
+    def rows_of(self, which: np.ndarray) -> sp.csr_matrix:
+        """Rows ``which`` of the layer as a CSR matrix of current trust (only those rows are
+        read, not the whole layer)."""
+        part = self.stored[which]
+        part.data = part.data * self.scale
+        if self.floor > 0:
+            np.maximum(part.data, self.floor, out=part.data)
+        return part
+
     def decay(self, rate: float) -> None:
         """Every tie loses a share ``rate`` of its trust, never going below its floor."""
         self.scale *= 1.0 - rate
