@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.model.forks import first_past
+from sim.model.forks import point_of_no_return
 from sim.model.market import TrustMarket
 
 HORIZON = 520  # weeks, as the main study
@@ -24,17 +24,4 @@ def measure(seed: int, params: dict[str, Any], horizon: int = HORIZON, every: in
     """Week and platform share of the gross at the point of no return of the run with this
     seed and these parameters (``by``: "forks", or "fall" when it fell before a checkpoint
     was past); None if there is none within ``horizon`` weeks."""
-    twin = TrustMarket(rng=seed, **params)
-    shares, snapshots = [], []
-    while twin.steps < horizon and twin.factory.alive:
-        twin.step()
-        shares.append(float(twin.week["platform_share"]))
-        if twin.factory.alive and twin.steps % every == 0 and twin.steps < horizon:
-            snapshots.append(twin.fork(0))
-    fall = twin.factory.fall_step
-    index, _ = first_past(snapshots, fall is not None, horizon, seed, copies)
-    if index is None:
-        return None
-    week = snapshots[index].steps if index < len(snapshots) else fall
-    return {"week": int(week), "share": shares[week - 1],
-            "by": "forks" if index < len(snapshots) else "fall"}
+    return point_of_no_return(TrustMarket(rng=seed, **params), horizon, seed, every, copies)

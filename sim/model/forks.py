@@ -60,21 +60,28 @@ OUTCOME_TYPES = {
 }
 
 
-def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The model's parameters and the fork settings, each checked against its declaration."""
+def resolve_with(extra: dict[str, Param], overrides: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """The model's parameters and the settings ``extra`` adds, each checked against its
+    declaration (an unknown name gets a did-you-mean over both)."""
     overrides = dict(overrides or {})
-    forks = {name: p.default for name, p in FORK_PARAMS.items()}
+    settings = {name: p.default for name, p in extra.items()}
     for name in list(overrides):
-        if name in FORK_PARAMS:
-            forks[name] = FORK_PARAMS[name].check(overrides.pop(name))
+        if name in extra:
+            settings[name] = extra[name].check(overrides.pop(name))
     try:
-        return {**parameters.resolve(overrides), **forks}
+        return {**parameters.resolve(overrides), **settings}
     except ParameterError as error:
         if "unknown parameter" in str(error):
             name = str(error).split("'")[1]
-            hint = parameters.suggest(name, [*parameters.PARAMETERS, *FORK_PARAMS])
+            hint = parameters.suggest(name, [*parameters.PARAMETERS, *extra])
             raise ParameterError(f"unknown parameter '{name}'{hint}") from None
         raise
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The model's parameters and the fork settings, each checked against its declaration."""
+    return resolve_with(FORK_PARAMS, overrides)
 
 
 def fork_seed(run_seed: int | np.random.SeedSequence, week: int, copy: int
@@ -148,15 +155,11 @@ def first_past(snapshots: list[Any], fell: bool, horizon: int, run_seed: int, co
     return high, probed
 
 
-def simulate_with_forks(params: dict[str, Any], steps: int, seed: int, every: int = 1
-                        ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """One run of ``TrustMarket`` with the fork experiment; (series, outcomes) as
-    :func:`sim.model.simulate.simulate`, the outcomes with :data:`OUTCOME_TYPES` added."""
-    from sim.model.market import TrustMarket
-
-    model_params = {k: v for k, v in params.items() if k not in FORK_PARAMS}
-    gap, copies, ramp = params["fork_every"], params["fork_count"], params["fork_ramp"]
-    market = TrustMarket(rng=np.random.default_rng(seed), **model_params)
+def run_to_horizon(market: Any, steps: int, gap: int, ramp: float = 0.0
+                   ) -> tuple[list[float], list[Any]]:
+    """Run ``market`` to week ``steps``, keeping a copy of it every ``gap`` weeks while the
+    incumbent stands (and adding ``ramp`` to its committed share there); returns the weekly
+    platform shares of the gross and the copies, ready for :func:`first_past`."""
     shares: list[float] = []
     snapshots: list[Any] = []
     while market.steps < steps:
@@ -167,6 +170,34 @@ def simulate_with_forks(params: dict[str, Any], steps: int, seed: int, every: in
             if ramp:
                 market.set_param("committed_share",
                                  min(1.0, market.p["committed_share"] + ramp))
+    return shares, snapshots
+
+
+def point_of_no_return(market: Any, steps: int, seed: int, gap: int, copies: int
+                       ) -> dict[str, Any] | None:
+    """Run ``market`` (at week 0) to ``steps`` with the fork experiment: the week and the
+    platform's share of the gross at its point of no return (``by``: "forks", or "fall" when
+    it fell before a checkpoint was past), or None if there is none."""
+    shares, snapshots = run_to_horizon(market, steps, gap)
+    fall = market.factory.fall_step
+    index, _ = first_past(snapshots, fall is not None, steps, seed, copies)
+    if index is None:
+        return None
+    week = snapshots[index].steps if index < len(snapshots) else fall
+    return {"week": int(week), "share": shares[week - 1],
+            "by": "forks" if index < len(snapshots) else "fall"}
+
+
+def simulate_with_forks(params: dict[str, Any], steps: int, seed: int, every: int = 1
+                        ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One run of ``TrustMarket`` with the fork experiment; (series, outcomes) as
+    :func:`sim.model.simulate.simulate`, the outcomes with :data:`OUTCOME_TYPES` added."""
+    from sim.model.market import TrustMarket
+
+    model_params = {k: v for k, v in params.items() if k not in FORK_PARAMS}
+    gap, copies, ramp = params["fork_every"], params["fork_count"], params["fork_ramp"]
+    market = TrustMarket(rng=np.random.default_rng(seed), **model_params)
+    shares, snapshots = run_to_horizon(market, steps, gap, ramp)
     series = market.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     series.insert(0, "step", np.arange(1, len(series) + 1))
     if every > 1:

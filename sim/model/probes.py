@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.model import parameters
-from sim.model.forks import copy_falls, first_past
+from sim.model.forks import copy_falls, first_past, resolve_with
 from sim.model.parameters import Param
 
 if TYPE_CHECKING:  # the command line imports the registry, and so this module, without pandas
@@ -59,12 +58,7 @@ OUTCOME_TYPES = {
 
 def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The model's parameters and the probe settings, each checked against its declaration."""
-    overrides = dict(overrides or {})
-    probe = {name: p.default for name, p in PROBE_PARAMS.items()}
-    for name in list(overrides):
-        if name in PROBE_PARAMS:
-            probe[name] = PROBE_PARAMS[name].check(overrides.pop(name))
-    return {**parameters.resolve(overrides), **probe}
+    return resolve_with(PROBE_PARAMS, overrides)
 
 
 def probe_seed(run_seed: int, week: int, copy: int) -> np.random.SeedSequence:
