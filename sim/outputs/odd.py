@@ -43,11 +43,17 @@ def parameter_table() -> str:
     return "\n".join(lines)
 
 
+def between(text: str, begin: str, end: str, table: str) -> str:
+    """``text`` with what stands between the markers ``begin`` and ``end`` replaced by
+    ``table`` (the markers stay)."""
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{table}\n{end}{tail}"
+
+
 def render(text: str) -> str:
     """``text`` with the generated table between the markers replaced by the current one."""
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{parameter_table()}\n{END}{tail}"
+    return between(text, BEGIN, END, parameter_table())
 
 
 if __name__ == "__main__":
