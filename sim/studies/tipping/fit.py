@@ -181,3 +181,15 @@ def fit_dose_response(x: Sequence[float], n: Sequence[int], k: Sequence[int],
                ci_high=None if upper is None else float(low + upper * span),
                width=float(LOG_81 / abs(beta[1]) * span), level=level, separated=separated,
                covariance=covariance, target=target)
+
+
+def beyond_range(fit: Fit, low: float, high: float) -> tuple[str, float | None, float | None]:
+    """Where a fit that crosses its target outside ``[low, high]`` puts s*: ("below" or
+    "above", and the interval of what can be said inside the range: open on the far side,
+    bounded by the fit's interval where that reaches into the range, else by the range)."""
+    below = fit.estimate < low
+    edge = fit.ci_high if below else fit.ci_low
+    inside = edge is not None and low <= edge <= high
+    if below:
+        return "below", None, edge if inside else low
+    return "above", edge if inside else high, None

@@ -34,6 +34,7 @@ from sim.model.claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design
+from sim.studies.tipping.fit import beyond_range
 from sim.studies.verdict.decision import decide, is_flat
 
 LOG = logging.getLogger(__name__)
@@ -133,13 +134,8 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
                    "claim_inside_ci": True, "separated": False, "intercept": fit.intercept,
                    "slope": fit.slope, "covariance": fit.covariance, "transition": "flat"}
     elif beyond:
-        # the curve crosses the target outside the range studied: say on which side, and
-        # keep of the interval only what reaches into the range
-        below = fit.estimate < s.low
-        edge = fit.ci_high if below else fit.ci_low
-        inside = edge is not None and s.low <= edge <= s.high
-        low, high = (None, edge if inside else s.low) if below else (
-            edge if inside else s.high, None)
+        side, low, high = beyond_range(fit, s.low, s.high)
+        below = side == "below"
         result |= {"estimate": None, "ci_low": low, "ci_high": high, "width": fit.width,
                    "claim_inside_ci": (s.claim <= high) if below else (s.claim >= low),
                    "separated": fit.separated, "intercept": fit.intercept,

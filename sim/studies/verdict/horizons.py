@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.studies.tipping import fit_dose_response
+from sim.studies.tipping.fit import beyond_range
 from sim.studies.verdict.decision import is_flat
 
 
@@ -78,14 +79,9 @@ def by_horizon(runs: pd.DataFrame, variable: str, horizons: Sequence[int], low: 
             row |= {"estimate": fit.estimate if math.isfinite(fit.estimate) else None,
                     "ci_low": fit.ci_low, "ci_high": fit.ci_high, "slope": fit.slope,
                     "covariance": fit.covariance}
-            if math.isfinite(fit.estimate) and fit.estimate < low:  # crosses below the range
-                inside = fit.ci_high is not None and low <= fit.ci_high <= high
-                row |= {"estimate": None, "ci_low": None,
-                        "ci_high": fit.ci_high if inside else low}
-            elif math.isfinite(fit.estimate) and fit.estimate > high:
-                inside = fit.ci_low is not None and low <= fit.ci_low <= high
-                row |= {"estimate": None, "ci_low": fit.ci_low if inside else high,
-                        "ci_high": None}
+            if math.isfinite(fit.estimate) and not low <= fit.estimate <= high:
+                _, row["ci_low"], row["ci_high"] = beyond_range(fit, low, high)
+                row["estimate"] = None
         elif fell.sum() == 0:
             row |= {"estimate": None, "ci_low": high, "ci_high": None, "slope": None}
         else:
