@@ -19,7 +19,7 @@ from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, Vendor
 from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
 from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
 from sim.model.parameters import resolve
-from sim.model.rules import economics, referrals, trust
+from sim.model.rules import economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
@@ -166,26 +166,20 @@ class TrustMarket(Controls, mesa.Model):
         c.fav[~self._vendor_active(c.fav)] = -1
         c.tied &= c.fav >= 0
         # the candidate vendor: favourite, referred, or one found on the listing
-        fav_trust = trust.beta_mean(c.fav_good, c.fav_bad)
-        use_ref = (referral.vendor >= 0) & (
-            (c.fav < 0) | (trust.beta_mean(referral.good, referral.bad) > fav_trust)
-            | (referral.vendor == c.fav))
-        candidate = np.where(use_ref, referral.vendor, c.fav)
+        use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
+        weekly.pick_candidates(c.fav, c.fav_good, c.fav_bad, referral.vendor, referral.good,
+                               referral.bad, use_ref, candidate)
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
             candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
-        good = np.where(candidate == c.fav, c.fav_good, 0.0) + use_ref * referral.good
-        bad = np.where(candidate == c.fav, c.fav_bad, 0.0) + use_ref * referral.bad
         rating = shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
-        mediated = ~(c.tied & (candidate == c.fav)) & (candidate >= 0) & p["trust_channels"]
-        m_good, m_bad = trust.mediated_evidence(at(rating, candidate),
-                                                self.platform_trust, p["rating_weight"])
-        tau = trust.beta_mean(good + mediated * m_good, bad + mediated * m_bad)
-        price = at(self.vendors.price, candidate, 1.0)
-        u_platform = economics.purchase_utility(
-            tau, price, (1.0 - tau) * (1.0 - p["payment_guarantee"]),
-            p["beta_quality"], p["beta_price"], p["beta_risk"])
+        u_platform = np.empty(n)
+        weekly.platform_utility(
+            candidate, c.fav, c.fav_good, c.fav_bad, use_ref, referral.good, referral.bad,
+            c.tied, rating, self.vendors.price, self.platform_trust, p["rating_weight"],
+            p["trust_channels"], p["payment_guarantee"], p["beta_quality"], p["beta_price"],
+            p["beta_risk"], p["habit"], c.last, PLATFORM, u_platform)
         used = self.platform_use()
         seen_good, seen_bad = self.platform_evidence()
         endorsers = (used & (seen_good > seen_bad)).astype(float)
@@ -198,10 +192,11 @@ class TrustMarket(Controls, mesa.Model):
         platform_open = p["consumer_switching"] & (used | newcomers_allowed) & (
             candidate >= 0)
         u_factory += p["habit"] * (c.last == FACTORY)
-        u_platform += p["habit"] * (c.last == PLATFORM)
-        probabilities = economics.choice_probabilities(
-            u_factory, u_platform, np.full(n, f.alive), platform_open)
-        choice = economics.draw_choices(probabilities, self.rng.random(n))
+        weights = np.empty((n, 3))
+        weekly.logit_exponents(u_factory, f.alive, u_platform, platform_open, weights)
+        np.exp(weights, out=weights)
+        choice = np.empty(n, np.int64)
+        weekly.draw_from_weights(weights, self.rng.random(n), choice)
         choice[c.committed] = PLATFORM
         choice[~need] = NOTHING
         c.choice = choice.astype(np.int8)

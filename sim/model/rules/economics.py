@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.rules import weekly
+
 NOTHING, FACTORY, PLATFORM = 0, 1, 2
 
 
@@ -113,15 +115,9 @@ def allocate_capacity(choice_vendor: np.ndarray, capacity: np.ndarray,
     """Which buyers get served: each vendor serves its buyers in ``priority`` order up to capacity.
 
     ``choice_vendor[i]`` is the vendor buyer i asks (-1: none); ``priority`` holds values in
-    [0, 1). Returns a boolean array.
+    [0, 1); ``capacity`` is a whole number per vendor. Returns a boolean array.
     """
     served = np.zeros(choice_vendor.shape[0], dtype=bool)
-    buyers = np.flatnonzero(choice_vendor >= 0)
-    if buyers.size == 0:
-        return served
-    order = buyers[np.argsort(choice_vendor[buyers] + priority[buyers])]
-    vendors = choice_vendor[order]
-    starts = np.flatnonzero(np.r_[True, vendors[1:] != vendors[:-1]])
-    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    served[order[rank < capacity[vendors]]] = True
+    weekly.serve_in_priority(np.asarray(choice_vendor, dtype=np.int64),
+                             np.asarray(capacity, dtype=np.int64), priority, served)
     return served

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.model.rules import kernels
+from sim.model.rules import kernels, weekly
 
 PRIOR = 1.0  # Beta(1, 1) prior: no evidence means trust 0.5
 
@@ -43,9 +43,8 @@ def decay(values: np.ndarray, rate: float, floor: np.ndarray | float = 0.0,
         values *= 1.0 - rate
         np.maximum(values, kept, out=values)
         return
-    floor = np.broadcast_to(floor, values.shape)[unused]
-    old = values[unused]
-    values[unused] = np.maximum(old * (1.0 - rate), np.minimum(old, floor))
+    weekly.decay_unused(values, rate, np.broadcast_to(np.asarray(floor, dtype=float),
+                                                      values.shape), unused)
 
 
 def mediated_evidence(rating: np.ndarray, platform_trust: np.ndarray, weight: float):

@@ -1,0 +1,150 @@
+"""Compiled loops of the weekly step over the consumers' arrays (numba).
+
+Where a rule would otherwise make many numpy passes over arrays of all consumers (each one
+allocating a temporary), one loop does the work in a single pass. Each computes what the
+array formulation in its docstring computes, in the same floating-point order, so results
+are bit for bit the same; ``tests/model/test_weekly.py`` checks each against that
+formulation. Compiled code is cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+SMALL_GROUP = 32  # a vendor's buyers up to this many are sorted in place
+
+
+@njit(cache=True)
+def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.ndarray,
+                      served: np.ndarray) -> None:
+    """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
+    ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
+
+    A counting sort groups the buyers by vendor; only a vendor asked by more buyers than it
+    can serve sorts its own (few) buyers by priority.
+    """
+    n_vendors = capacity.size
+    start = np.zeros(n_vendors + 1, dtype=np.int64)
+    for i in range(vendor.size):
+        if vendor[i] >= 0:
+            start[vendor[i] + 1] += 1
+    for v in range(n_vendors):
+        start[v + 1] += start[v]
+    fill = start[:-1].copy()
+    group = np.empty(start[n_vendors], dtype=np.int64)
+    for i in range(vendor.size):
+        v = vendor[i]
+        if v >= 0:
+            group[fill[v]] = i
+            fill[v] += 1
+    for v in range(n_vendors):
+        lo, hi = start[v], start[v + 1]
+        if hi - lo <= capacity[v]:
+            for k in range(lo, hi):
+                served[group[k]] = True
+            continue
+        size = hi - lo
+        if size <= SMALL_GROUP:  # sort the few buyers by priority in place (insertion sort)
+            for k in range(lo + 1, hi):
+                buyer = group[k]
+                j = k - 1
+                while j >= lo and priority[group[j]] > priority[buyer]:
+                    group[j + 1] = group[j]
+                    j -= 1
+                group[j + 1] = buyer
+            members = group[lo:hi]
+        else:
+            members = group[lo:hi][np.argsort(priority[group[lo:hi]])]
+        for rank in range(min(size, max(capacity[v], 0))):
+            served[members[rank]] = True
+
+
+@njit(cache=True)
+def decay_unused(values: np.ndarray, rate: float, floor: np.ndarray, unused: np.ndarray) -> None:
+    """``values[unused] = maximum(values * (1 - rate), minimum(values, floor))[unused]``:
+    forget a share ``rate`` where unused, never below ``floor`` (values already below it
+    stay), in place."""
+    keep = 1.0 - rate
+    for i in range(values.size):
+        if unused[i]:
+            old = values[i]
+            low = old if old < floor[i] else floor[i]
+            new = old * keep
+            values[i] = new if new > low else low
+
+
+@njit(cache=True)
+def _beta_mean(good: float, bad: float) -> float:
+    return (good + 1.0) / (good + bad + 2.0)  # trust.beta_mean with the Beta(1, 1) prior
+
+
+@njit(cache=True)
+def pick_candidates(fav: np.ndarray, fav_good: np.ndarray, fav_bad: np.ndarray,
+                    ref_vendor: np.ndarray, ref_good: np.ndarray, ref_bad: np.ndarray,
+                    use_ref: np.ndarray, candidate: np.ndarray) -> None:
+    """Which vendor each consumer considers (M6): the referred one where there is a referral
+    and no favourite, or the referral is trusted more, or names the favourite; else the
+    favourite (-1: none, to be drawn from the listing). Writes ``use_ref`` and ``candidate``."""
+    for i in range(fav.size):
+        referred = ref_vendor[i] >= 0 and (
+            fav[i] < 0 or _beta_mean(ref_good[i], ref_bad[i]) > _beta_mean(fav_good[i], fav_bad[i])
+            or ref_vendor[i] == fav[i])
+        use_ref[i] = referred
+        candidate[i] = ref_vendor[i] if referred else fav[i]
+
+
+@njit(cache=True)
+def platform_utility(candidate: np.ndarray, fav: np.ndarray, fav_good: np.ndarray,
+                     fav_bad: np.ndarray, use_ref: np.ndarray, ref_good: np.ndarray,
+                     ref_bad: np.ndarray, tied: np.ndarray, rating: np.ndarray,
+                     price: np.ndarray, platform_trust: np.ndarray, rating_weight: float,
+                     trust_channels: bool, payment_guarantee: float, beta_quality: float,
+                     beta_price: float, beta_risk: float, habit: float, last: np.ndarray,
+                     platform: int, utility: np.ndarray) -> None:
+    """Each consumer's utility of buying from its candidate vendor (M6): trust from the
+    evidence it holds (its own with the favourite, the referral's) and, unless the
+    candidate is a vendor it is tied to, the shown rating weighted by its trust in the
+    platform (M8); minus price and the risk of loss the payment guarantee leaves; plus habit.
+    A consumer with no candidate sees rating 0 and price 1."""
+    keep = 1.0 - payment_guarantee
+    listed = rating.size > 0
+    for i in range(candidate.size):
+        c = candidate[i]
+        is_fav = c == fav[i]
+        good = (fav_good[i] if is_fav else 0.0) + (ref_good[i] if use_ref[i] else 0.0)
+        bad = (fav_bad[i] if is_fav else 0.0) + (ref_bad[i] if use_ref[i] else 0.0)
+        shown = rating[c] if c >= 0 and listed else 0.0
+        strength = rating_weight * platform_trust[i]
+        if not (tied[i] and is_fav) and c >= 0 and trust_channels:
+            good = good + strength * shown
+            bad = bad + strength * (1.0 - shown)
+        tau = _beta_mean(good, bad)
+        cost = price[c] if c >= 0 and listed else 1.0
+        u = beta_quality * tau - beta_price * cost - beta_risk * ((1.0 - tau) * keep)
+        utility[i] = u + (habit if last[i] == platform else 0.0)
+
+
+@njit(cache=True)
+def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.ndarray,
+                    platform_open: np.ndarray, out: np.ndarray) -> None:
+    """Row i of ``out``: the utilities of (nothing, factory, platform) less the row's
+    largest (-inf where closed; nothing, at utility 0, is always open), ready for ``exp``."""
+    for i in range(u_platform.size):
+        a = u_factory[i] if factory_open else -np.inf
+        b = u_platform[i] if platform_open[i] else -np.inf
+        top = a if a > b else b
+        top = top if top > 0.0 else 0.0
+        out[i, 0] = -top
+        out[i, 1] = a - top
+        out[i, 2] = b - top
+
+
+@njit(cache=True)
+def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndarray) -> None:
+    """Choice i in (0, 1, 2) drawn with chances proportional to row i of ``weights``: the
+    first k with ``uniforms[i]`` below the cumulative chance of k."""
+    for i in range(uniforms.size):
+        total = weights[i, 0] + weights[i, 1] + weights[i, 2]
+        p0, p1 = weights[i, 0] / total, weights[i, 1] / total
+        choice[i] = (1 if uniforms[i] >= p0 else 0) + (1 if uniforms[i] >= p0 + p1 else 0)
