@@ -131,29 +131,24 @@ class TrustMarket(Controls, mesa.Model):
         if not p["trust_channels"]:
             self.week["referrals_made"] = 0
             return Referral(none, np.zeros(n), np.zeros(n), none, none)
-        satisfied = self._vendor_active(c.fav) & (c.fav_good > c.fav_bad)
-        own_shop = self._vendor_active(c.owns) & ~satisfied
-        rec_vendor = np.where(satisfied, c.fav, np.where(own_shop, c.owns, -1))
-        rec_good = np.where(satisfied, c.fav_good, np.where(own_shop, p["founder_vouch"], 0.0))
-        rec_bad = np.where(satisfied, c.fav_bad, 0.0)
-        chance = referrals.willingness(
+        rec_vendor, rec_good, rec_bad = np.empty(n, np.int64), np.empty(n), np.empty(n)
+        strength = np.empty(n)
+        self.week["referrals_made"] = weekly.recommendations(
+            c.fav, c.fav_good, c.fav_bad, c.owns, self.vendors.active, p["founder_vouch"],
             p["referral_withhold"], c.helped, c.thanked, c.blamed, p["referral_reciprocity"],
-            p["referral_status"], p["referral_reputation_cost"])
-        speaks = (rec_vendor >= 0) & (self.rng.random(n) < chance)
-        self.week["referrals_made"] = int(speaks.sum())
-        strength = np.where(speaks, trust.beta_mean(rec_good, rec_bad), 0.0)
+            p["referral_status"], p["referral_reputation_cost"], self.rng.random(n),
+            rec_vendor, rec_good, rec_bad, strength)
+        looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
         strong, weak = self.ties.strong, self.ties.weak
         weight, source, via = trust.propagate_referrals(
             strong.stored, weak.stored, strength, p["referral_hops"], p["hop_discount"],
             strong_scale=strong.scale, strong_floor=strong.floor,
-            weak_scale=weak.scale, weak_peak=weak.peak)
-        looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
-        found = (source >= 0) & looking
-        src = np.where(found, source, 0)
-        path = np.where(found, weight / np.maximum(strength[src], 1e-12), 0.0)
-        good, bad = trust.discount(rec_good[src], rec_bad[src], path)
-        return Referral(np.where(found, rec_vendor[src], -1), good, bad,
-                        np.where(found, via, -1), np.where(found, source, -1))
+            weak_scale=weak.scale, weak_peak=weak.peak, asking=looking,
+            strong_peak=strong.peak)
+        vendor, good, bad = np.empty(n, np.int64), np.empty(n), np.empty(n)
+        weekly.take_referrals(weight, source, via, strength, rec_vendor, rec_good, rec_bad,
+                              looking, vendor, good, bad)
+        return Referral(vendor, good, bad, via, source)
 
     def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, Referral]:
         """Each consumer with a need picks nothing, the factory or a platform vendor (M6).

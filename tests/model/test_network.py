@@ -124,3 +124,25 @@ def test_rows_of_a_layer_equal_those_rows_of_the_whole_matrix_after_decay():
         whole = layer.matrix()[which]
         np.testing.assert_array_equal(part.toarray(), whole.toarray())
         assert part.shape == (4, 300)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_referrals_for_the_rows_asking_equal_those_of_the_whole_network(seed):
+    """Computing the last hop only for the rows asking gives them the same result as
+    computing every row."""
+    rng = np.random.default_rng(seed)
+    ties = _ties(n=400, mean=8.0, seed=seed)
+    for layer in (ties.strong, ties.weak):
+        layer.stored.data[:] = rng.choice([0.2, 0.5, 1.0], size=layer.stored.nnz)
+    strength = np.where(rng.random(400) < 0.3, rng.choice([0.5, 0.8], 400), 0.0)
+    asking = rng.random(400) < 0.1
+    for hops in (1, 2, 3, 4):
+        whole = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength,
+                                          hops, 0.6)
+        part = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength,
+                                         hops, 0.6, asking=asking)
+        for a, b in zip(part, whole, strict=True):
+            np.testing.assert_array_equal(a[asking], b[asking])
+        if hops == 1:  # only the asking rows were computed
+            assert (part[0][~asking] == 0).all() and (part[2][~asking] == -1).all()
+            assert (whole[2][~asking] >= 0).sum() > 100

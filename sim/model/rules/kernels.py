@@ -22,12 +22,16 @@ def _trust(stored: np.ndarray, scale: float, floor: float, k: int) -> float:
 
 @njit(cache=True)
 def row_argmax(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
-               floor: float, values: np.ndarray, best: np.ndarray, arg: np.ndarray) -> None:
-    """For each row i, the best positive ``trust[i, j] * values[j]`` and its column j.
+               floor: float, values: np.ndarray, best: np.ndarray, arg: np.ndarray,
+               rows: np.ndarray) -> None:
+    """For each row i with ``rows[i]``, the best positive ``trust[i, j] * values[j]`` and
+    its column j.
 
     Writes into ``best`` (0 where none is positive) and ``arg`` (-1 where none).
     """
     for i in range(indptr.size - 1):
+        if not rows[i]:
+            continue
         top, where = 0.0, -1
         for k in range(indptr[i], indptr[i + 1]):
             score = _trust(stored, scale, floor, k) * values[indices[k]]
@@ -39,10 +43,11 @@ def row_argmax(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scal
 @njit(cache=True)
 def improve_below(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray,
                   values: np.ndarray, cap: float, weight: np.ndarray,
-                  via: np.ndarray) -> None:
-    """Rows with ``weight < cap`` take their best ``stored[i, j] * values[j]`` if higher."""
+                  via: np.ndarray, rows: np.ndarray) -> None:
+    """Rows i with ``rows[i]`` and ``weight < cap`` take their best
+    ``stored[i, j] * values[j]`` if higher."""
     for i in range(indptr.size - 1):
-        if not weight[i] < cap:
+        if not (rows[i] and weight[i] < cap):
             continue
         top, where = 0.0, -1
         for k in range(indptr[i], indptr[i + 1]):
@@ -55,21 +60,30 @@ def improve_below(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray,
 
 @njit(cache=True)
 def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
-          floor: float, hops: int, hop_discount: float, weight: np.ndarray,
-          source: np.ndarray, via: np.ndarray) -> None:
-    """``hops`` rounds of relaying over one layer, all rows at once in each round.
+          floor: float, peak: float, hop_discount: float, weight: np.ndarray,
+          source: np.ndarray, via: np.ndarray, rounds: np.ndarray) -> None:
+    """Rounds of relaying over one layer, one per row of ``rounds``; in round r the rows i
+    with ``rounds[r, i]`` relay, all at once.
 
     In a round, row i finds its best ``trust[i, j] * (weight[j] * hop_discount)`` from the
     previous round; it takes it if it beats its own weight and did not start at i itself.
-    Works in place, with one spare pair of arrays.
+    ``peak`` bounds the stored entries from above: no score can beat
+    ``max(peak * scale, floor) * (max(weight) * hop_discount)``, so a row whose weight is
+    already that high is skipped (exactly: rounding is monotone). Works in place, with one
+    spare pair of arrays.
     """
     n = indptr.size - 1
     old_weight = np.empty(n)
     old_source = np.empty(n, dtype=source.dtype)
-    for _ in range(hops):
+    top_trust = peak * scale
+    top_trust = floor if top_trust < floor else top_trust
+    for r in range(rounds.shape[0]):
         old_weight[:] = weight
         old_source[:] = source
+        cap = top_trust * (old_weight.max() * hop_discount) if n else 0.0
         for i in range(n):
+            if not rounds[r, i] or old_weight[i] >= cap:
+                continue
             top, where = 0.0, -1
             for k in range(indptr[i], indptr[i + 1]):
                 j = indices[k]

@@ -69,20 +69,22 @@ def row_argmax(matrix: sp.csr_matrix, values: np.ndarray) -> tuple[np.ndarray, n
     n = matrix.shape[0]
     best, arg = np.zeros(n), np.full(n, -1, dtype=np.int64)
     kernels.row_argmax(matrix.indptr, matrix.indices, matrix.data, 1.0, 0.0,
-                       np.asarray(values, dtype=float), best, arg)
+                       np.asarray(values, dtype=float), best, arg, np.ones(n, dtype=bool))
     return best, arg
 
 
 def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np.ndarray,
                         hops: int, hop_discount: float, strong_scale: float = 1.0,
                         strong_floor: float = 0.0, weak_scale: float = 1.0,
-                        weak_peak: float | None = None):
+                        weak_peak: float | None = None, asking: np.ndarray | None = None,
+                        strong_peak: float | None = None):
     """Best referral each consumer can reach within ``hops`` hops (M2).
 
     ``strength[j]`` is how strongly consumer j recommends its own vendor (0: no referral).
     The matrices hold each tie's trust, stored divided by a running scale (a tie's trust is
     ``max(stored * strong_scale, strong_floor)`` for strong ties, ``stored * weak_scale`` for
-    weak ones; ``weak_peak`` is the largest stored weak entry, if known). The first hop runs
+    weak ones; ``weak_peak`` and ``strong_peak`` bound the stored entries from above, if
+    known). The first hop runs
     over strong and weak ties; further hops are relayed only over strong ties (people pass on
     what they heard only to their inner circle), each multiplying by ``hop_discount``.
     Returns ``(weight, source, via)``: the path's weight (product of tie trusts and
@@ -93,6 +95,10 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     so the weak layer is read only for those rows. A consumer never takes its own
     recommendation back from a tie (where that is a row's best relayed path, the row keeps
     what it had). Each hop is one compiled pass over the strong ties.
+
+    ``asking``: the rows whose result is wanted (default all). The last hop is computed only
+    for them (the hops before it, which they relay from, for every row); the other rows'
+    results are those of the hop before.
     """
     n = strong.shape[0]
     weight = np.zeros(n)
@@ -101,13 +107,19 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     if hops <= 0:
         return weight, source, via
     strength = np.asarray(strength, dtype=float)
+    rounds = np.ones((hops, n), dtype=bool)  # the rows each hop computes
+    if asking is not None:
+        rounds[-1] = asking
     kernels.row_argmax(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
-                       strength, weight, via)
+                       strength, weight, via, rounds[0])
     if weak.nnz:
         peak = weak.data.max() if weak_peak is None else weak_peak
         kernels.improve_below(weak.indptr, weak.indices, weak.data, strength * weak_scale,
-                              peak * weak_scale * strength.max(initial=0.0), weight, via)
+                              peak * weak_scale * strength.max(initial=0.0), weight, via,
+                              rounds[0])
     np.copyto(source, via)
+    if strong_peak is None:
+        strong_peak = strong.data.max(initial=0.0)
     kernels.relay(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
-                  hops - 1, hop_discount, weight, source, via)
+                  strong_peak, hop_discount, weight, source, via, rounds[1:])
     return weight, source, via

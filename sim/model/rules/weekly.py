@@ -148,3 +148,64 @@ def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndar
         total = weights[i, 0] + weights[i, 1] + weights[i, 2]
         p0, p1 = weights[i, 0] / total, weights[i, 1] / total
         choice[i] = (1 if uniforms[i] >= p0 else 0) + (1 if uniforms[i] >= p0 + p1 else 0)
+
+
+@njit(cache=True)
+def _active(index: int, active: np.ndarray) -> bool:
+    return index >= 0 and active.size > 0 and active[index]
+
+
+@njit(cache=True)
+def recommendations(fav: np.ndarray, fav_good: np.ndarray, fav_bad: np.ndarray,
+                    owns: np.ndarray, active: np.ndarray, founder_vouch: float,
+                    withhold: float, helped: np.ndarray, thanked: np.ndarray,
+                    blamed: np.ndarray, reciprocity: float, status: float,
+                    reputation_cost: float, uniforms: np.ndarray, rec_vendor: np.ndarray,
+                    rec_good: np.ndarray, rec_bad: np.ndarray, strength: np.ndarray) -> int:
+    """What each consumer would recommend and how strongly it speaks this week (M2, M12).
+
+    A satisfied buyer (more good than bad outcomes with its active favourite) recommends it
+    with that evidence; else a founder vouches for its own active shop (``founder_vouch``
+    good outcomes). Each speaks with its willingness (``sim.model.rules.referrals``) drawn
+    against ``uniforms``; ``strength`` is the recommendation's trust where it speaks, else 0.
+    Returns how many speak."""
+    speaking = 0
+    for i in range(fav.size):
+        satisfied = _active(fav[i], active) and fav_good[i] > fav_bad[i]
+        if satisfied:
+            vendor, good, bad = fav[i], fav_good[i], fav_bad[i]
+        elif _active(owns[i], active):
+            vendor, good, bad = owns[i], founder_vouch, 0.0
+        else:
+            vendor, good, bad = -1, 0.0, 0.0
+        rec_vendor[i], rec_good[i], rec_bad[i] = vendor, good, bad
+        chance = (1.0 - withhold + reciprocity * helped[i] + status * thanked[i]
+                  - reputation_cost * blamed[i])
+        chance = 0.0 if chance < 0.0 else (1.0 if chance > 1.0 else chance)
+        if vendor >= 0 and uniforms[i] < chance:
+            strength[i] = _beta_mean(good, bad)
+            speaking += 1
+        else:
+            strength[i] = 0.0
+    return speaking
+
+
+@njit(cache=True)
+def take_referrals(weight: np.ndarray, source: np.ndarray, via: np.ndarray,
+                   strength: np.ndarray, rec_vendor: np.ndarray, rec_good: np.ndarray,
+                   rec_bad: np.ndarray, looking: np.ndarray, vendor: np.ndarray,
+                   good: np.ndarray, bad: np.ndarray) -> None:
+    """The referral each consumer takes: the best it reached (``weight`` from ``source``
+    through tie ``via``), if it is ``looking`` for a seller this week. The source's evidence is
+    discounted by the path's trust, the path's weight over the source's strength (Josang).
+    Writes the referred ``vendor`` and the evidence ``good`` and ``bad``; sets ``via`` and
+    ``source`` to -1 where none is taken."""
+    for i in range(weight.size):
+        j = source[i]
+        if j >= 0 and looking[i]:
+            spoke = strength[j] if strength[j] > 1e-12 else 1e-12
+            path = weight[i] / spoke
+            vendor[i], good[i], bad[i] = rec_vendor[j], rec_good[j] * path, rec_bad[j] * path
+        else:
+            vendor[i], good[i], bad[i] = -1, 0.0, 0.0
+            via[i], source[i] = -1, -1
