@@ -211,28 +211,27 @@ class TrustMarket(Controls, mesa.Model):
         left = wants & ~served
         room = np.maximum(v.capacity - np.bincount(vendor[served], minlength=len(v)), 0) * v.active
         if left.any() and room.sum() > 0:
-            vendor[left] = self.rng.choice(len(v), size=int(left.sum()), p=room / room.sum())
+            vendor[left] = weekly.weighted_choice(self.rng, room / room.sum(), int(left.sum()))
             retry = np.where(left, vendor, -1)
             second = economics.allocate_capacity(retry, room, self.rng.random(n))
             served |= second
-        vendor[~served] = -1
+        good, spent = np.empty(n, bool), np.empty(n)
+        sales, good_sales = np.zeros(len(v), np.int64), np.zeros(len(v), np.int64)
+        sold_for = np.zeros(len(v))
+        weekly.settle_sales(vendor, served, self.rng.random(n), v.quality, v.price, good, spent,
+                            sales, good_sales, sold_for)
         c.choice[wants & ~served] = NOTHING
         c.last = np.where(c.choice != NOTHING, c.choice, c.last).astype(np.int8)
         c.bought_from = vendor
-        good = served & (self.rng.random(n) < at(v.quality, vendor))
-        sales = np.bincount(vendor[served], minlength=len(v))
         v.sales = sales
         v.idle = np.where(sales > 0, 0, v.idle + 1)
-        v.good += np.bincount(vendor[good], minlength=len(v))
-        v.bad += np.bincount(vendor[served & ~good], minlength=len(v))
-        spent = np.where(served, at(v.price, vendor), 0.0)
+        v.good += good_sales
+        v.bad += sales - good_sales
         factory_buyers = c.choice == FACTORY
         offered = self.factory.prices_for(self._contested)
         spent[factory_buyers] = offered[factory_buyers]
         paid = spent[served].sum()
-        vendor_revenue, fees = economics.split_payment(
-            np.bincount(vendor[served], weights=spent[served], minlength=len(v)),
-            p["platform_fee"])
+        vendor_revenue, fees = economics.split_payment(sold_for, p["platform_fee"])
         v.cash += np.where(v.active, economics.vendor_profit(
             vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
         contested = int((factory_buyers & self._contested).sum())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.rules import economics, trust
+from sim.model.rules import economics, trust, weekly
 
 
 def allocate_by_sorting(choice_vendor, capacity, priority):
@@ -57,3 +57,20 @@ def test_decay_where_unused_matches_the_array_formulation(floor_kind):
     np.testing.assert_array_equal(values, expected)
     assert (values[~unused] == expected[~unused]).all()
     assert ((values >= np.minimum(expected, floor)) | ~unused).all()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_weighted_choice_draws_what_numpy_draws(seed):
+    """The same draws as Generator.choice with p, from the same state, and the generator
+    left in the same state; with zero weights (vendors with no room) among them."""
+    rng = np.random.default_rng(seed)
+    options = int(rng.integers(1, 5000))
+    room = rng.integers(0, 4, options).astype(float)
+    room[rng.integers(0, options)] = 1.0
+    p = room / room.sum()
+    size = int(rng.integers(0, 20000))
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    drawn = weekly.weighted_choice(ours, p, size)
+    np.testing.assert_array_equal(drawn, theirs.choice(options, size=size, p=p))
+    assert ours.random() == theirs.random()
+    assert (room[drawn] > 0).all()
