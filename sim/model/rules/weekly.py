@@ -21,8 +21,8 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
     """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
     ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
 
-    A counting sort groups the buyers by vendor; only a vendor asked by more buyers than it
-    can serve sorts its own (few) buyers by priority.
+    A counting sort groups the buyers by vendor, with their priorities beside them; only a
+    vendor asked by more buyers than it can serve sorts its own (few) buyers by priority.
     """
     n_vendors = capacity.size
     start = np.zeros(n_vendors + 1, dtype=np.int64)
@@ -33,10 +33,11 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
         start[v + 1] += start[v]
     fill = start[:-1].copy()
     group = np.empty(start[n_vendors], dtype=np.int64)
+    key = np.empty(start[n_vendors])
     for i in range(vendor.size):
         v = vendor[i]
         if v >= 0:
-            group[fill[v]] = i
+            group[fill[v]], key[fill[v]] = i, priority[i]
             fill[v] += 1
     for v in range(n_vendors):
         lo, hi = start[v], start[v + 1]
@@ -44,19 +45,18 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
             for k in range(lo, hi):
                 served[group[k]] = True
             continue
-        size = hi - lo
-        if size <= SMALL_GROUP:  # sort the few buyers by priority in place (insertion sort)
+        if hi - lo <= SMALL_GROUP:  # sort the few buyers by priority in place
             for k in range(lo + 1, hi):
-                buyer = group[k]
+                buyer, first = group[k], key[k]
                 j = k - 1
-                while j >= lo and priority[group[j]] > priority[buyer]:
-                    group[j + 1] = group[j]
+                while j >= lo and key[j] > first:
+                    group[j + 1], key[j + 1] = group[j], key[j]
                     j -= 1
-                group[j + 1] = buyer
+                group[j + 1], key[j + 1] = buyer, first
             members = group[lo:hi]
         else:
-            members = group[lo:hi][np.argsort(priority[group[lo:hi]])]
-        for rank in range(min(size, max(capacity[v], 0))):
+            members = group[lo:hi][np.argsort(key[lo:hi])]
+        for rank in range(min(hi - lo, max(capacity[v], 0))):
             served[members[rank]] = True
 
 
