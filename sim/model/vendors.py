@@ -90,7 +90,7 @@ def campaign(model: TrustMarket) -> dict[str, float]:
     if founders.size == 0:
         return {"campaigns": 0, "successes": 0, "pledged": 0.0}
     layer = model.ties.strong if p["campaign_audience"] == "inner_circle" else model.ties.weak
-    which, backers = campaigns.pledges(layer.rows_of(founders), p["pledge_propensity"],
+    which, backers = campaigns.pledges(*layer.ties_of(founders), p["pledge_propensity"],
                                        model.rng)
     count = np.bincount(which, minlength=founders.size)
     won = campaigns.succeeded(which, founders.size, p["campaign_target"])

@@ -10,23 +10,18 @@ observation of essay 004). Plain functions, no Mesa.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 
-def pledges(asked: sp.csr_matrix, propensity: float, uniforms_for: np.random.Generator
-            ) -> tuple[np.ndarray, np.ndarray]:
+def pledges(campaign: np.ndarray, asked: np.ndarray, trust: np.ndarray, propensity: float,
+            uniforms_for: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Who pledges to each campaign.
 
-    ``asked`` has one row per campaign: the current trust of each tie of its founder.
-    Returns ``(campaign, backer)``: for every pledge, the campaign's row and the pledging
-    consumer.
+    One entry per tie of a founder: the ``campaign`` it belongs to, the consumer ``asked``
+    and the tie's current ``trust``. Returns ``(campaign, backer)``: for every pledge, the
+    campaign's row and the pledging consumer.
     """
-    if asked.shape[0] == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    asked = asked.tocoo()
-    chance = propensity * asked.data
-    yes = uniforms_for.random(chance.size) < chance
-    return asked.row[yes].astype(np.int64), asked.col[yes].astype(np.int64)
+    yes = uniforms_for.random(trust.size) < propensity * trust
+    return campaign[yes].astype(np.int64), asked[yes].astype(np.int64)
 
 
 def succeeded(campaign: np.ndarray, n_campaigns: int, target: int) -> np.ndarray:

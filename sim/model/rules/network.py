@@ -48,14 +48,18 @@ class Layer:
         return sp.csr_matrix((self.current(), self.stored.indices, self.stored.indptr),
                              shape=self.stored.shape)
 
-    def rows_of(self, which: np.ndarray) -> sp.csr_matrix:
-        """Rows ``which`` of the layer as a CSR matrix of current trust (only those rows are
-        read, not the whole layer)."""
-        part = self.stored[which]
-        part.data = part.data * self.scale
+    def ties_of(self, which: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ties of rows ``which`` (only those rows are read, not the whole layer), row by
+        row in storage order: for each tie, its row's position in ``which``, the other end,
+        and the tie's current trust."""
+        indptr = self.stored.indptr
+        counts = indptr[which + 1] - indptr[which]
+        offsets = np.cumsum(counts) - counts
+        at = np.arange(counts.sum()) + np.repeat(indptr[which] - offsets, counts)
+        trust = self.stored.data[at] * self.scale
         if self.floor > 0:
-            np.maximum(part.data, self.floor, out=part.data)
-        return part
+            np.maximum(trust, self.floor, out=trust)
+        return np.repeat(np.arange(which.size), counts), self.stored.indices[at], trust
 
     def decay(self, rate: float) -> None:
         """Every tie loses a share ``rate`` of its trust, never going below its floor."""
