@@ -252,23 +252,10 @@ class TrustMarket(Controls, mesa.Model):
         """Evidence from this week's sales; ties form (M4), unused trust decays (M5), and
         referrers gain or lose their will to refer (M12)."""
         p, c = self.p, self.consumers
-        trust.add_outcomes(c.platform_good, c.platform_bad, good, served)
-        c.last_bad = served & ~good
-        c.ever_used |= served
-        switch = served & (vendor != c.fav) & ~c.tied
-        c.fav[switch] = vendor[switch]
-        c.fav_good[switch], c.fav_bad[switch] = 0.0, 0.0
-        same = served & (vendor == c.fav)
-        trust.add_outcomes(c.fav_good, c.fav_bad, good, same)
-        c.tied |= same & (c.fav_good >= p["tie_threshold"]) & p["trust_channels"]
-        lost = c.tied & (trust.beta_mean(c.fav_good, c.fav_bad) < 0.5)
-        c.tied[lost], c.fav[lost] = False, -1
         rate = p["evidence_decay"]
-        trust.decay(c.platform_good, rate, unused=~served)
-        trust.decay(c.platform_bad, rate, unused=~served)
-        trust.decay(c.fav_good, rate, floor=np.where(c.tied, p["tie_threshold"], 0.0),
-                    unused=~same)
-        trust.decay(c.fav_bad, rate, unused=~same)
+        weekly.learn_from_sales(vendor, served, good, c.platform_good, c.platform_bad,
+                                c.last_bad, c.ever_used, c.fav, c.fav_good, c.fav_bad, c.tied,
+                                p["tie_threshold"], p["trust_channels"], rate)
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
         followed = served & (acted.via >= 0)

@@ -43,8 +43,7 @@ def decay(values: np.ndarray, rate: float, floor: np.ndarray | float = 0.0,
         values *= 1.0 - rate
         np.maximum(values, kept, out=values)
         return
-    weekly.decay_unused(values, rate, np.broadcast_to(np.asarray(floor, dtype=float),
-                                                      values.shape), unused)
+    weekly.decay_unused(values, rate, np.asarray(floor, dtype=float).reshape(-1), unused)
 
 
 def mediated_evidence(rating: np.ndarray, platform_trust: np.ndarray, weight: float):

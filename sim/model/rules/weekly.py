@@ -63,13 +63,15 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
 @njit(cache=True)
 def decay_unused(values: np.ndarray, rate: float, floor: np.ndarray, unused: np.ndarray) -> None:
     """``values[unused] = maximum(values * (1 - rate), minimum(values, floor))[unused]``:
-    forget a share ``rate`` where unused, never below ``floor`` (values already below it
-    stay), in place."""
+    forget a share ``rate`` where unused, never below ``floor`` (one per value, or one for
+    all), where values already below it stay; in place."""
     keep = 1.0 - rate
+    shared = floor.size == 1
     for i in range(values.size):
         if unused[i]:
             old = values[i]
-            low = old if old < floor[i] else floor[i]
+            least = floor[0] if shared else floor[i]
+            low = old if old < least else least
             new = old * keep
             values[i] = new if new > low else low
 
@@ -265,3 +267,49 @@ def settle_sales(vendor: np.ndarray, served: np.ndarray, uniforms: np.ndarray,
             revenue[v] += price[v]
         else:
             vendor[i], good[i], spent[i] = -1, False, 0.0
+
+
+@njit(cache=True)
+def _decayed(old: float, keep: float, floor: float) -> float:
+    low = old if old < floor else floor
+    new = old * keep
+    return new if new > low else low
+
+
+@njit(cache=True)
+def learn_from_sales(vendor: np.ndarray, served: np.ndarray, good: np.ndarray,
+                     platform_good: np.ndarray, platform_bad: np.ndarray,
+                     last_bad: np.ndarray, ever_used: np.ndarray, fav: np.ndarray,
+                     fav_good: np.ndarray, fav_bad: np.ndarray, tied: np.ndarray,
+                     tie_threshold: float, trust_channels: bool, rate: float) -> None:
+    """Each consumer's evidence after the week's sales (M3-M5), in place.
+
+    A served buyer adds its outcome to its evidence about the platform; one not tied to a
+    vendor makes the vendor it bought from its favourite (starting afresh) and adds the
+    outcome to its evidence about it, and becomes tied once that reaches ``tie_threshold``
+    good outcomes (when trust channels are on); a tie whose trust falls below one half is
+    lost. Evidence not renewed this week decays by ``rate``; a tie keeps at least
+    ``tie_threshold`` good outcomes (``trust.decay`` and ``trust.add_outcomes``, fused).
+    """
+    keep = 1.0 - rate
+    for i in range(vendor.size):
+        s, g = served[i], good[i]
+        platform_good[i] += 1.0 if s and g else 0.0
+        platform_bad[i] += 1.0 if s and not g else 0.0
+        last_bad[i] = s and not g
+        ever_used[i] = ever_used[i] or s
+        if s and vendor[i] != fav[i] and not tied[i]:
+            fav[i], fav_good[i], fav_bad[i] = vendor[i], 0.0, 0.0
+        same = s and vendor[i] == fav[i]
+        if same:
+            fav_good[i] += 1.0 if g else 0.0
+            fav_bad[i] += 0.0 if g else 1.0
+            tied[i] = tied[i] or (fav_good[i] >= tie_threshold and trust_channels)
+        if tied[i] and _beta_mean(fav_good[i], fav_bad[i]) < 0.5:
+            tied[i], fav[i] = False, -1
+        if not s:
+            platform_good[i] = _decayed(platform_good[i], keep, 0.0)
+            platform_bad[i] = _decayed(platform_bad[i], keep, 0.0)
+        if not same:
+            fav_good[i] = _decayed(fav_good[i], keep, tie_threshold if tied[i] else 0.0)
+            fav_bad[i] = _decayed(fav_bad[i], keep, 0.0)
