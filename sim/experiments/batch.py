@@ -97,8 +97,9 @@ def specs_for(scenario: Any) -> list[RunSpec]:
 
 
 def execute(spec: RunSpec, reporters: tuple[str, ...] | None = None
-            ) -> tuple[dict[str, Any], pd.DataFrame | None]:
-    """Run one spec (in a worker): its runs-table row and its series (None if it failed).
+            ) -> tuple[dict[str, Any], dict[str, np.ndarray] | None]:
+    """Run one spec (in a worker): its runs-table row and its series as a dict of numpy
+    columns (None if it failed), which the runner joins column by column.
 
     An exception in the model or in reading its results is caught and recorded as status
     "failed" with its message, so the run is stored, never dropped.
@@ -111,11 +112,20 @@ def execute(spec: RunSpec, reporters: tuple[str, ...] | None = None
         if reporters:  # the key columns (step, and sector where there are sectors) stay
             series = series[[c for c in ("step", "sector") if c in series] + list(reporters)]
         series.insert(0, "run_id", spec.run_id)
+        columns = {name: _plain(column) for name, column in series.items()}
         values = {k: outcomes.get(k) for k in names}
     except Exception as error:
         return {**row, **dict.fromkeys(names), "status": "failed",
                 "error": f"{type(error).__name__}: {error}"}, None
-    return {**row, **values, "status": "ok", "error": None}, series
+    return {**row, **values, "status": "ok", "error": None}, columns
+
+
+def _plain(column: pd.Series) -> np.ndarray:
+    """A series column as a numpy array; nullable numbers as floats with NaN for missing."""
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and (
+            pd.api.types.is_numeric_dtype(column)):
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    return column.to_numpy()
 
 
 class _Buffer:
@@ -125,10 +135,10 @@ class _Buffer:
         self.out, self.schema = out, schema
         self.part_size, self.flush_seconds = part_size, flush_seconds
         self.rows: list[dict[str, Any]] = []
-        self.series: list[pd.DataFrame] = []
+        self.series: list[dict[str, np.ndarray]] = []
         self.since = time.monotonic()
 
-    def add(self, row: dict[str, Any], series: pd.DataFrame | None) -> None:
+    def add(self, row: dict[str, Any], series: dict[str, np.ndarray] | None) -> None:
         self.rows.append(row)
         if series is not None:
             self.series.append(series)
@@ -162,7 +172,7 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
         slots = workers or len(os.sched_getaffinity(0))
         context = multiprocessing.get_context("forkserver")
         # workers start with the model loaded
-        context.set_forkserver_preload(["sim.experiments.batch", "mesa"])
+        context.set_forkserver_preload(["sim.experiments.batch", "mesa", "sim.experiments.warm"])
         executor = ProcessPoolExecutor(slots, mp_context=context)
     finished = False
     try:

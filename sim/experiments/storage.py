@@ -21,11 +21,12 @@ import logging
 import time
 import tomllib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -72,9 +73,17 @@ def runs_schema(params: dict[str, Any], outcome_types: dict[str, str]) -> pa.Sch
     return pa.schema(fields)
 
 
-def _series_table(frames: list[pd.DataFrame]) -> pa.Table:
-    """Series of several runs as one table: run_id, step, then reporters as float64."""
-    frame = pd.concat(frames, ignore_index=True)
+def _series_table(series: list[Mapping[str, Any]]) -> pa.Table:
+    """Series of several runs as one table: run_id, step, then reporters as float64.
+
+    Each run's series maps column names to equal-length columns (a DataFrame, or the
+    dict of numpy arrays the batch runner's workers send)."""
+    names = list(series[0].keys())
+    if all(list(s.keys()) == names for s in series):  # the usual case: column by column
+        frame = pd.DataFrame({c: np.concatenate([np.asarray(s[c]) for s in series])
+                              for c in names}, copy=False)
+    else:  # runs with different reporters: missing values become NaN
+        frame = pd.concat([pd.DataFrame(dict(s)) for s in series], ignore_index=True)
     fields = [pa.field("run_id", pa.string()), pa.field("step", pa.int64())]
     for column in frame.columns[2:]:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -83,7 +92,7 @@ def _series_table(frames: list[pd.DataFrame]) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
 
 
-def write_part(out: Path, rows: list[dict[str, Any]], series: list[pd.DataFrame],
+def write_part(out: Path, rows: list[dict[str, Any]], series: list[Mapping[str, Any]],
                schema: pa.Schema) -> str:
     """Store finished runs (``rows``) and their series as one new part; return its name."""
     name = f"part-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
