@@ -154,6 +154,9 @@ class _Buffer:
         self.since = time.monotonic()
 
 
+PRELOAD = ("sim.experiments.batch", "mesa", "sim.experiments.warm")  # by the forkserver, once
+
+
 @contextmanager
 def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor, int]]:
     """A ``concurrent.futures`` executor and how many runs it runs at once."""
@@ -172,7 +175,7 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
         slots = workers or len(os.sched_getaffinity(0))
         context = multiprocessing.get_context("forkserver")
         # workers start with the model loaded
-        context.set_forkserver_preload(["sim.experiments.batch", "mesa", "sim.experiments.warm"])
+        context.set_forkserver_preload(list(PRELOAD))
         executor = ProcessPoolExecutor(slots, mp_context=context)
     finished = False
     try:
