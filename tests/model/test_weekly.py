@@ -74,3 +74,32 @@ def test_weighted_choice_draws_what_numpy_draws(seed):
     np.testing.assert_array_equal(drawn, theirs.choice(options, size=size, p=p))
     assert ours.random() == theirs.random()
     assert (room[drawn] > 0).all()
+
+
+def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
+    """A week's peak memory (tracemalloc, above what the market holds), per consumer, stays
+    flat as the market grows (and its vendors with it) and as referral paths get longer,
+    at about 18 float64 arrays of n: an array of consumers x vendors (8 bytes x vendors per
+    consumer) or consumers x hops alive at the peak would show. (A short-lived array made
+    while fewer others are alive would not; ``propagate_referrals`` makes none.)"""
+    import tracemalloc
+
+    from sim.model.market import TrustMarket
+
+    per_consumer = {}
+    for n, hops in ((4000, 1), (4000, 6), (16000, 1), (16000, 6)):
+        model = TrustMarket(n_consumers=n, committed_share=0.1, referral_hops=hops, rng=1)
+        model.run_for(40)
+        tracemalloc.start()
+        peaks = []
+        for _ in range(3):
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            model.step()
+            peaks.append(tracemalloc.get_traced_memory()[1] - before)
+        tracemalloc.stop()
+        per_consumer[n, hops] = max(peaks) / n
+        assert model.vendors.active.sum() > 100  # n x vendors would be > 800 bytes each
+    assert max(per_consumer.values()) < 300, per_consumer  # about 18 float64 arrays of n
+    assert abs(per_consumer[16000, 6] - per_consumer[16000, 1]) < 3, per_consumer
+    assert abs(per_consumer[16000, 1] - per_consumer[4000, 1]) < 16, per_consumer

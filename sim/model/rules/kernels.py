@@ -60,10 +60,10 @@ def improve_below(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray,
 
 @njit(cache=True)
 def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
-          floor: float, peak: float, hop_discount: float, weight: np.ndarray,
-          source: np.ndarray, via: np.ndarray, rounds: np.ndarray) -> None:
-    """Rounds of relaying over one layer, one per row of ``rounds``; in round r the rows i
-    with ``rounds[r, i]`` relay, all at once.
+          floor: float, peak: float, hops: int, hop_discount: float, weight: np.ndarray,
+          source: np.ndarray, via: np.ndarray, last_rows: np.ndarray) -> None:
+    """``hops`` rounds of relaying over one layer, all rows at once in each round but the
+    last, where only the rows with ``last_rows[i]`` relay.
 
     In a round, row i finds its best ``trust[i, j] * (weight[j] * hop_discount)`` from the
     previous round; it takes it if it beats its own weight and did not start at i itself.
@@ -77,12 +77,13 @@ def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: fl
     old_source = np.empty(n, dtype=source.dtype)
     top_trust = peak * scale
     top_trust = floor if top_trust < floor else top_trust
-    for r in range(rounds.shape[0]):
+    for r in range(hops):
         old_weight[:] = weight
         old_source[:] = source
         cap = top_trust * (old_weight.max() * hop_discount) if n else 0.0
+        last = r == hops - 1
         for i in range(n):
-            if not rounds[r, i] or old_weight[i] >= cap:
+            if (last and not last_rows[i]) or old_weight[i] >= cap:
                 continue
             top, where = 0.0, -1
             for k in range(indptr[i], indptr[i + 1]):

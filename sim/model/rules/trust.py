@@ -106,19 +106,19 @@ def propagate_referrals(strong: sp.csr_matrix, weak: sp.csr_matrix, strength: np
     if hops <= 0:
         return weight, source, via
     strength = np.asarray(strength, dtype=float)
-    rounds = np.ones((hops, n), dtype=bool)  # the rows each hop computes
-    if asking is not None:
-        rounds[-1] = asking
+    every = np.ones(n, dtype=bool)
+    asking = every if asking is None else np.asarray(asking, dtype=bool)
+    first = asking if hops == 1 else every  # the rows the first hop computes
     kernels.row_argmax(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
-                       strength, weight, via, rounds[0])
+                       strength, weight, via, first)
     if weak.nnz:
         peak = weak.data.max() if weak_peak is None else weak_peak
         kernels.improve_below(weak.indptr, weak.indices, weak.data, strength * weak_scale,
                               peak * weak_scale * strength.max(initial=0.0), weight, via,
-                              rounds[0])
+                              first)
     np.copyto(source, via)
     if strong_peak is None:
         strong_peak = strong.data.max(initial=0.0)
     kernels.relay(strong.indptr, strong.indices, strong.data, strong_scale, strong_floor,
-                  strong_peak, hop_discount, weight, source, via, rounds[1:])
+                  strong_peak, hops - 1, hop_discount, weight, source, via, asking)
     return weight, source, via
