@@ -95,6 +95,31 @@ def choice_speed(n: int = 10_000, weeks: int = 20) -> dict:
     return {"n": n, "agent_by_agent_s": agents, "arrays_s": arrays, "speed_up": agents / arrays}
 
 
+def week_memory(n: int = 20_000, weeks: int = 40) -> dict:
+    """A week's peak memory above what the market holds (tracemalloc), in bytes per
+    consumer, at 1 and 6 referral hops: flat if no array of consumers x hops (or x vendors)
+    is alive at the peak."""
+    import tracemalloc
+
+    from sim.model.market import TrustMarket
+
+    out = {"n": n}
+    for hops in (1, 6):
+        model = TrustMarket(n_consumers=n, committed_share=0.1, referral_hops=hops, rng=1)
+        model.run_for(weeks)
+        tracemalloc.start()
+        peaks = []
+        for _ in range(3):
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            model.step()
+            peaks.append(tracemalloc.get_traced_memory()[1] - before)
+        tracemalloc.stop()
+        out[f"hops_{hops}_bytes_per_consumer"] = max(peaks) / n
+        out["vendors"] = int(model.vendors.active.sum())
+    return out
+
+
 def targets(n: int, med: dict) -> list[str]:
     """Each target that applies to size ``n``, with the measured figure and a verdict."""
     out = []
@@ -159,10 +184,16 @@ def main() -> None:
           f"{choice['agent_by_agent_s'] * 1e3:.0f} ms, over arrays "
           f"{choice['arrays_s'] * 1e3:.1f} ms (CPU): the arrays are "
           f"{choice['speed_up']:.0f} times faster")
+    memory = week_memory()
+    print(f"a week's peak memory at {memory['n']:,} consumers ({memory['vendors']} vendors): "
+          f"{memory['hops_1_bytes_per_consumer']:.0f} bytes per consumer at 1 referral hop, "
+          f"{memory['hops_6_bytes_per_consumer']:.0f} at 6 (an array of consumers x vendors "
+          f"would add {8 * memory['vendors']:,}; target: flat)")
     print(f"load average {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("model", {"weeks": args.weeks, "committed_share": args.committed_share,
-                         "load_before": load, "sizes": sizes, "choice_rule": choice})
+                         "load_before": load, "sizes": sizes, "choice_rule": choice,
+                         "week_memory": memory})
 
 
 if __name__ == "__main__":
