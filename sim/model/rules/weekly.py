@@ -2,9 +2,11 @@
 
 Where a rule would otherwise make many numpy passes over arrays of all consumers (each one
 allocating a temporary), one loop does the work in a single pass. Each computes what the
-array formulation in its docstring computes, in the same floating-point order, so results
-are bit for bit the same; ``tests/model/test_weekly.py`` checks each against that
-formulation. Compiled code is cached on disk (``cache=True``).
+array formulation it replaced computed, in the same floating-point order and from the same
+random draws, so results are bit for bit the same: ``tests/model/test_weekly.py`` keeps
+each array formulation and checks the loop against it. Transcendental functions (``exp``)
+stay in numpy, whose results a compiled ``exp`` need not reproduce to the last bit.
+Compiled code is cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
