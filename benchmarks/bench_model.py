@@ -95,17 +95,18 @@ def choice_speed(n: int = 10_000, weeks: int = 20) -> dict:
     return {"n": n, "agent_by_agent_s": agents, "arrays_s": arrays, "speed_up": agents / arrays}
 
 
-def week_memory(n: int = 20_000, weeks: int = 40) -> dict:
-    """A week's peak memory above what the market holds (tracemalloc), in bytes per
-    consumer, at 1 and 6 referral hops: flat if no array of consumers x hops (or x vendors)
-    is alive at the peak."""
+def week_memory(n: int = 20_000, hops: tuple[int, ...] = (1, 6), weeks: int = 40) -> dict:
+    """A week's peak memory above what the market holds (tracemalloc, the largest of 3
+    weeks after ``weeks``), in bytes per consumer, at each number of referral hops: flat if
+    no array of consumers x hops (or x vendors) is alive at the peak. Also the active
+    vendors at the end (of the last market)."""
     import tracemalloc
 
     from sim.model.market import TrustMarket
 
-    out = {"n": n}
-    for hops in (1, 6):
-        model = TrustMarket(n_consumers=n, committed_share=0.1, referral_hops=hops, rng=1)
+    out: dict = {"n": n}
+    for h in hops:
+        model = TrustMarket(n_consumers=n, committed_share=0.1, referral_hops=h, rng=1)
         model.run_for(weeks)
         tracemalloc.start()
         peaks = []
@@ -115,7 +116,7 @@ def week_memory(n: int = 20_000, weeks: int = 40) -> dict:
             model.step()
             peaks.append(tracemalloc.get_traced_memory()[1] - before)
         tracemalloc.stop()
-        out[f"hops_{hops}_bytes_per_consumer"] = max(peaks) / n
+        out[f"hops_{h}_bytes_per_consumer"] = max(peaks) / n
         out["vendors"] = int(model.vendors.active.sum())
     return out
 

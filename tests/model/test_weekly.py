@@ -3,6 +3,9 @@ same results on the same inputs, to the bit."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -82,24 +85,14 @@ def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
     at about 18 float64 arrays of n: an array of consumers x vendors (8 bytes x vendors per
     consumer) or consumers x hops alive at the peak would show. (A short-lived array made
     while fewer others are alive would not; ``propagate_referrals`` makes none.)"""
-    import tracemalloc
-
-    from sim.model.market import TrustMarket
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_model import week_memory
 
     per_consumer = {}
-    for n, hops in ((4000, 1), (4000, 6), (16000, 1), (16000, 6)):
-        model = TrustMarket(n_consumers=n, committed_share=0.1, referral_hops=hops, rng=1)
-        model.run_for(40)
-        tracemalloc.start()
-        peaks = []
-        for _ in range(3):
-            tracemalloc.reset_peak()
-            before = tracemalloc.get_traced_memory()[0]
-            model.step()
-            peaks.append(tracemalloc.get_traced_memory()[1] - before)
-        tracemalloc.stop()
-        per_consumer[n, hops] = max(peaks) / n
-        assert model.vendors.active.sum() > 100  # n x vendors would be > 800 bytes each
+    for n in (4000, 16000):
+        figures = week_memory(n, hops=(1, 6))
+        per_consumer.update({(n, h): figures[f"hops_{h}_bytes_per_consumer"] for h in (1, 6)})
+        assert figures["vendors"] > 100  # n x vendors would be > 800 bytes each
     assert max(per_consumer.values()) < 300, per_consumer  # about 18 float64 arrays of n
     assert abs(per_consumer[16000, 6] - per_consumer[16000, 1]) < 3, per_consumer
     assert abs(per_consumer[16000, 1] - per_consumer[4000, 1]) < 16, per_consumer
