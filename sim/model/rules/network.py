@@ -69,28 +69,33 @@ class Layer:
             self.scale = 1.0
             self.peak = float(self.stored.data.max(initial=0.0))
 
-    def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
-        """Ties (rows[k], cols[k]) of this layer are restored to their starting trust."""
+    def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Ties (rows[k], cols[k]) of this layer are restored to their starting trust;
+        returns which k are ties of this layer."""
         if self.stored.nnz == 0 or rows.size == 0:
-            return
+            return np.zeros(rows.size, bool)
         where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
-        where = where[where >= 0]
+        found = where >= 0
+        where = where[found]
         if where.size:
             self.stored.data[where] = self.initial / self.scale
             self.peak = max(self.peak, self.initial / self.scale)
+        return found
 
-
-    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
-        """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust."""
+    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> np.ndarray:
+        """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust;
+        returns which k are ties of this layer."""
         if self.stored.nnz == 0 or rows.size == 0:
-            return
+            return np.zeros(rows.size, bool)
         where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
-        where = where[where >= 0]
+        found = where >= 0
+        where = where[found]
         if where.size:
             at_peak = self.stored.data[where].max() >= self.peak
             self.stored.data[where] *= 1.0 - share
             if at_peak:
                 self.peak = float(self.stored.data.max())
+        return found
 
 
 @dataclass
@@ -110,14 +115,16 @@ class Ties:
         self.weak.decay(rate)
 
     def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> None:
-        """Ties that were just used are restored to full trust at once."""
-        self.strong.reactivate(rows, cols)
-        self.weak.reactivate(rows, cols)
+        """Ties that were just used are restored to full trust at once. (The layers share
+        no tie, :func:`build_ties`, so a tie found among the strong ones is not looked for
+        among the weak.)"""
+        strong = self.strong.reactivate(rows, cols)
+        self.weak.reactivate(rows[~strong], cols[~strong])
 
     def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
         """Ties through which a referral went wrong lose a share of their trust (M12)."""
-        self.strong.weaken(rows, cols, share)
-        self.weak.weaken(rows, cols, share)
+        strong = self.strong.weaken(rows, cols, share)
+        self.weak.weaken(rows[~strong], cols[~strong], share)
 
 
 SUPPORT_SHARE = 1 / 3  # support clique / sympathy group: Dunbar's layers 5 and 15
