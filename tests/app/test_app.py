@@ -383,10 +383,23 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
             seed.press("Enter")
             seed.press("Tab")
             # the typed seed reaches the server asynchronously: a Reset sent too soon builds
-            # the run from the old seed (seen once on a fresh clone)
-            page.wait_for_timeout(1500)
-            page.get_by_role("button", name="Reset").click()
-            expect(page.get_by_text("Week 0: platform share")).to_be_visible(timeout=30_000)
+            # the run from the old seed (seen once on a fresh clone), so the run's own
+            # parameter table is read after Reset, and Reset pressed again if need be
+            help_summary = page.get_by_text(HELP_SUMMARY)
+            for attempt in range(4):
+                page.wait_for_timeout(1500)
+                page.get_by_role("button", name="Reset").click()
+                expect(page.get_by_text("Week 0: platform share")).to_be_visible(
+                    timeout=30_000)
+                help_summary.click()
+                table = page.get_by_text(re.compile(r"The parameters of this run \(seed \d+\)"))
+                expect(table).to_be_visible(timeout=30_000)
+                seeded = "(seed 7)" in table.inner_text()
+                help_summary.click()
+                expect(table).to_be_hidden(timeout=10_000)
+                if seeded:
+                    break
+            assert seeded, f"the typed seed 7 never reached the run ({attempt + 1} Resets)"
             expect(counter).to_have_text("Time: 0.0")
 
             share = page.locator("img.figure-share")
@@ -397,7 +410,6 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
             expect(page.get_by_text(banner(3))).to_be_visible()
             assert share.screenshot() != before
 
-            help_summary = page.get_by_text(HELP_SUMMARY)
             help_summary.click()
             expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
                 timeout=30_000)
