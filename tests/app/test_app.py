@@ -386,7 +386,9 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
             # the run from the old seed (seen once on a fresh clone), so the run's own
             # parameter table is read after Reset, and Reset pressed again if need be
             help_summary = page.get_by_text(HELP_SUMMARY)
-            for attempt in range(4):
+            resets = 0
+            for _ in range(4):
+                resets += 1
                 page.wait_for_timeout(1500)
                 page.get_by_role("button", name="Reset").click()
                 expect(page.get_by_text("Week 0: platform share")).to_be_visible(
@@ -399,7 +401,7 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
                 expect(table).to_be_hidden(timeout=10_000)
                 if seeded:
                     break
-            assert seeded, f"the typed seed 7 never reached the run ({attempt + 1} Resets)"
+            assert seeded, f"the typed seed 7 never reached the run ({resets} Resets)"
             expect(counter).to_have_text("Time: 0.0")
 
             share = page.locator("img.figure-share")
