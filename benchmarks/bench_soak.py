@@ -22,22 +22,15 @@ import threading
 import time
 from pathlib import Path
 
-SCENARIO = """name = "soak"
-steps = {steps}
-replicates = {replicates}
-seed = 1
-[params]
-n_consumers = {consumers}
-[sweep]
-committed_share = {{ start = 0.0, stop = 0.3, num = 10 }}
-"""
-
 
 def child(runs: int, steps: int, consumers: int) -> dict:
     """Run one sweep of ``runs`` runs in this process; its memory figures in MiB."""
     import psutil
 
-    from sim.experiments import batch, results, scenarios
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_sweep import make  # the same sweep of short runs
+
+    from sim.experiments import batch, results
 
     me, peak, stop = psutil.Process(), [0], threading.Event()
 
@@ -46,8 +39,7 @@ def child(runs: int, steps: int, consumers: int) -> dict:
             peak[0] = max(peak[0], me.memory_info().rss)
             stop.wait(0.05)
 
-    text = SCENARIO.format(steps=steps, replicates=runs // 10, consumers=consumers)
-    scenario = scenarios.parse(text, "soak.toml")
+    scenario = make(runs, steps, consumers)
     specs = batch.specs_for(scenario)
     manifest = results.manifest(scenario, scenario.resolved(), {"root_seed": scenario.seed})
     before = me.memory_info().rss

@@ -69,14 +69,18 @@ class Layer:
             self.scale = 1.0
             self.peak = float(self.stored.data.max(initial=0.0))
 
+    def _find(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which k are ties (rows[k], cols[k]) of this layer, their stored positions)."""
+        if self.stored.nnz == 0 or rows.size == 0:
+            return np.zeros(rows.size, bool), np.zeros(0, np.int64)
+        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
+        found = where >= 0
+        return found, where[found]
+
     def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Ties (rows[k], cols[k]) of this layer are restored to their starting trust;
         returns which k are ties of this layer."""
-        if self.stored.nnz == 0 or rows.size == 0:
-            return np.zeros(rows.size, bool)
-        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
-        found = where >= 0
-        where = where[found]
+        found, where = self._find(rows, cols)
         if where.size:
             self.stored.data[where] = self.initial / self.scale
             self.peak = max(self.peak, self.initial / self.scale)
@@ -85,11 +89,7 @@ class Layer:
     def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> np.ndarray:
         """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust;
         returns which k are ties of this layer."""
-        if self.stored.nnz == 0 or rows.size == 0:
-            return np.zeros(rows.size, bool)
-        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
-        found = where >= 0
-        where = where[found]
+        found, where = self._find(rows, cols)
         if where.size:
             at_peak = self.stored.data[where].max() >= self.peak
             self.stored.data[where] *= 1.0 - share
