@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.model.market import at
 from sim.model.rules import economics, trust, weekly
 
 
@@ -45,23 +46,6 @@ def test_serving_with_no_buyers_and_no_vendors():
                                            np.zeros(5)).any()
 
 
-@pytest.mark.parametrize("floor_kind", ["scalar", "array"])
-def test_decay_where_unused_matches_the_array_formulation(floor_kind):
-    rng = np.random.default_rng(3)
-    values = rng.exponential(2.0, 5000)
-    values[:50] = 0.0
-    floor = 1.5 if floor_kind == "scalar" else np.where(rng.random(5000) < 0.5, 1.5, 0.0)
-    unused = rng.random(5000) < 0.6
-    expected = values.copy()
-    below = np.broadcast_to(floor, values.shape)[unused]
-    old = expected[unused]
-    expected[unused] = np.maximum(old * (1.0 - 0.05), np.minimum(old, below))
-    trust.decay(values, 0.05, floor=floor, unused=unused)
-    np.testing.assert_array_equal(values, expected)
-    assert (values[~unused] == expected[~unused]).all()
-    assert ((values >= np.minimum(expected, floor)) | ~unused).all()
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_weighted_choice_draws_what_numpy_draws(seed):
     """The same draws as Generator.choice with p, from the same state, and the generator
@@ -77,6 +61,7 @@ def test_weighted_choice_draws_what_numpy_draws(seed):
     np.testing.assert_array_equal(drawn, theirs.choice(options, size=size, p=p))
     assert ours.random() == theirs.random()
     assert (room[drawn] > 0).all()
+
 
 
 def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
@@ -115,12 +100,6 @@ def _state(seed, n=3000, n_vendors=40):
         "rating": rng.random(n_vendors), "price": 0.5 + rng.random(n_vendors),
         "platform_trust": rng.random(n), "active": rng.random(n_vendors) < 0.8,
     }
-
-
-def at(values, index, fill=0.0):
-    if values.size == 0:
-        return np.full(index.shape, fill)
-    return np.where(index >= 0, values[np.maximum(index, 0)], fill)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -265,14 +244,10 @@ def test_settling_and_learning_from_sales_match_the_array_formulation(seed):
     c["tied"] |= same & (c["fav_good"] >= threshold) & channels
     lost = c["tied"] & (trust.beta_mean(c["fav_good"], c["fav_bad"]) < 0.5)
     c["tied"][lost], c["fav"][lost] = False, -1
-    for name, unused in (("platform_good", ~served), ("platform_bad", ~served),
-                         ("fav_bad", ~same)):
-        floor = 0.0
-        old = c[name][unused]
-        c[name][unused] = np.maximum(old * (1.0 - rate), np.minimum(old, floor))
-    floor = np.where(c["tied"], threshold, 0.0)[~same]
-    old = c["fav_good"][~same]
-    c["fav_good"][~same] = np.maximum(old * (1.0 - rate), np.minimum(old, floor))
+    trust.decay(c["platform_good"], rate, unused=~served)
+    trust.decay(c["platform_bad"], rate, unused=~served)
+    trust.decay(c["fav_good"], rate, floor=np.where(c["tied"], threshold, 0.0), unused=~same)
+    trust.decay(c["fav_bad"], rate, unused=~same)
     weekly.learn_from_sales(v_old, served, good, k["platform_good"], k["platform_bad"],
                             k["last_bad"], k["ever_used"], k["fav"], k["fav_good"],
                             k["fav_bad"], k["tied"], threshold, channels, rate)

@@ -1,4 +1,9 @@
-"""Choice, pricing and accounting (M6, M8, M9): plain functions, no Mesa."""
+"""Choice, pricing and accounting (M6, M8, M9): plain functions, no Mesa.
+
+``choice_probabilities`` and ``draw_choices`` are the choice rule's readable array
+formulation; the week runs it fused into compiled passes (``sim.model.rules.weekly``),
+which ``tests/model/test_weekly.py`` checks against them, to the bit.
+"""
 
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ the satisfaction of helping; a referral that goes wrong costs the referrer reput
 
 with ``helped`` the referrals it acted on that went well, ``thanked`` its own referrals that
 others acted on with a good outcome, ``blamed`` its own referrals that went wrong. Plain
-functions, no Mesa.
+functions, no Mesa; the week computes ``willingness`` inside a compiled pass
+(``sim.model.rules.weekly.recommendations``), which ``tests/model/test_weekly.py`` checks
+against it, to the bit.
 """
 
 from __future__ import annotations

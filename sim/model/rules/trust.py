@@ -3,6 +3,11 @@
 Trust is the expected chance that a transaction turns out well, kept as beta evidence
 (successes, failures) in the beta reputation system of Josang & Ismail (2002): evidence from
 another source is discounted by the trust placed in that source before it is added.
+
+The per-consumer rules here (``add_outcomes``, ``decay``, ``discount``,
+``mediated_evidence``) are the readable array formulation; the week runs them fused into
+compiled passes (``sim.model.rules.weekly``), which ``tests/model/test_weekly.py`` checks
+against these, to the bit. Referral propagation runs here, on compiled CSR kernels.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sim.model.rules import kernels, weekly
+from sim.model.rules import kernels
 
 PRIOR = 1.0  # Beta(1, 1) prior: no evidence means trust 0.5
 
@@ -43,7 +48,9 @@ def decay(values: np.ndarray, rate: float, floor: np.ndarray | float = 0.0,
         values *= 1.0 - rate
         np.maximum(values, kept, out=values)
         return
-    weekly.decay_unused(values, rate, np.asarray(floor, dtype=float).reshape(-1), unused)
+    floor = np.broadcast_to(floor, values.shape)[unused]
+    old = values[unused]
+    values[unused] = np.maximum(old * (1.0 - rate), np.minimum(old, floor))
 
 
 def mediated_evidence(rating: np.ndarray, platform_trust: np.ndarray, weight: float):

@@ -1,8 +1,9 @@
 """Compiled loops of the weekly step over the consumers' arrays (numba).
 
 Where a rule would otherwise make many numpy passes over arrays of all consumers (each one
-allocating a temporary), one loop does the work in a single pass. Each computes what the
-array formulation it replaced computed, in the same floating-point order and from the same
+allocating a temporary), one loop does the work in a single pass. The rules' readable
+array formulations stay in ``economics``, ``trust`` and ``referrals``. Each loop computes
+what the array formulation it replaced computed, in the same floating-point order and from the same
 random draws, so results are bit for bit the same: ``tests/model/test_weekly.py`` keeps
 each array formulation and checks the loop against it. Transcendental functions (``exp``)
 stay in numpy, whose results a compiled ``exp`` need not reproduce to the last bit.
@@ -60,22 +61,6 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
             members = group[lo:hi][np.argsort(key[lo:hi])]
         for rank in range(min(hi - lo, max(capacity[v], 0))):
             served[members[rank]] = True
-
-
-@njit(cache=True)
-def decay_unused(values: np.ndarray, rate: float, floor: np.ndarray, unused: np.ndarray) -> None:
-    """``values[unused] = maximum(values * (1 - rate), minimum(values, floor))[unused]``:
-    forget a share ``rate`` where unused, never below ``floor`` (one per value, or one for
-    all), where values already below it stay; in place."""
-    keep = 1.0 - rate
-    shared = floor.size == 1
-    for i in range(values.size):
-        if unused[i]:
-            old = values[i]
-            least = floor[0] if shared else floor[i]
-            low = old if old < least else least
-            new = old * keep
-            values[i] = new if new > low else low
 
 
 @njit(cache=True)
