@@ -1,5 +1,6 @@
 """Model speed: build and run time, peak memory, and one step's time in units of one sparse
-mat-vec over the same strong-tie graph (measured in the same run), with the targets.
+mat-vec over the same strong-tie graph (measured in the same run), with the targets; and the
+strong layer built (degree, clustering, mean shortest path from a sample of consumers).
 
     python benchmarks/bench_model.py [--sizes 10000 100000 1000000] [--weeks 520]
         [--repeats 3] [--json]
@@ -180,6 +181,10 @@ def main() -> None:
               f"{med['peak_rss_mb']:>8.0f}", flush=True)
         for line in targets(n, med):
             print(f"{'':>16}{line}", flush=True)
+        print(f"{'':>16}strong layer: mean degree {med['strong_degree_mean']:.2f}, maximum "
+              f"{med['strong_degree_max']:.0f}, clustering {med['strong_clustering']:.3f}, "
+              f"mean path {med['strong_path_mean']:.2f} ties (from "
+              f"{med['strong_path_sample']:.0f} consumers)", flush=True)
     choice = choice_speed()
     print(f"the choice rule at {choice['n']:,} consumers: agent by agent "
           f"{choice['agent_by_agent_s'] * 1e3:.0f} ms, over arrays "

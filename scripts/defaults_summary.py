@@ -29,7 +29,8 @@ def one(args: tuple[int, int]) -> dict[str, float]:
             "fall_week": float(out["fall_step"] or np.nan),
             "rated_share_4_5_stars": float(np.nanmean(stars[-52:])),
             **{k: float(out[k]) for k in ("strong_degree_mean", "strong_degree_p99",
-                                          "strong_degree_max", "strong_clustering")}}
+                                          "strong_degree_max", "strong_clustering",
+                                          "strong_path_mean")}}
 
 
 def main() -> None:

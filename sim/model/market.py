@@ -62,7 +62,8 @@ class TrustMarket(Controls, mesa.Model):
                              f"n_consumers is {n}")
         self.ties = ties if ties is not None else build_ties(
             n, p["strong_ties"], p["weak_ties"], p["network_model"], p["clustering"],
-            p["strong_tie_cap"], p["weak_tie_weight"], p["strong_tie_floor"], self.rng)
+            p["strong_tie_cap"], p["weak_tie_weight"], p["strong_tie_floor"], self.rng,
+            long_range=p["long_range_share"])
         self.network = network_statistics(self.ties)
         self.consumers = c = ConsumerArrays.empty(n)
         people = self.rng.permutation(n)

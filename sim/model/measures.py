@@ -42,5 +42,7 @@ OUTCOME_TYPES = {
     "strong_degree_p99": "float64",
     "strong_degree_max": "int64",
     "strong_clustering": "float64",
+    "strong_path_mean": "float64",
+    "strong_path_sample": "int64",
 }
 OUTCOMES = tuple(OUTCOME_TYPES)

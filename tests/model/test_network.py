@@ -8,9 +8,61 @@ import scipy.sparse as sp
 from sim.model.rules import kernels, network, trust
 
 
-def _ties(n=2000, mean=12.0, model="dunbar_layers", clustering=0.5, cap=30, seed=0):
+def _ties(n=2000, mean=12.0, model="dunbar_layers", clustering=0.5, cap=30, seed=0,
+          long_range=0.2):
     return network.build_ties(n, mean, 40.0, model, clustering, cap, 0.15, 0.8,
-                              np.random.default_rng(seed))
+                              np.random.default_rng(seed), long_range=long_range)
+
+
+def _random_graph_path(n, edges, seed=0):
+    """Mean shortest path of networkx's G(n, m) random graph with the same ties."""
+    graph = nx.gnm_random_graph(n, edges, seed=seed)
+    return network.mean_path(sp.csr_matrix(nx.to_scipy_sparse_array(graph, format="csr")))
+
+
+@pytest.mark.parametrize("n", [2000, 20000])
+def test_the_strong_layer_is_a_small_world_clustered_with_paths_within_twice_random(n):
+    ties = _ties(n=n)
+    stats = network.network_statistics(ties)
+    assert 0.2 <= stats["strong_clustering"] <= 0.5
+    assert stats["strong_degree_max"] <= 30
+    assert stats["strong_path_sample"] == 64
+    random_path = _random_graph_path(n, ties.strong.adjacency.nnz // 2)
+    k = stats["strong_degree_mean"]
+    assert random_path == pytest.approx(np.log(n) / np.log(k), rel=0.15)
+    assert random_path < stats["strong_path_mean"] <= 2 * random_path
+    assert stats["strong_path_mean"] <= (8 if n == 2000 else 12)
+
+
+def test_strong_paths_grow_like_the_log_of_the_population_and_on_a_ring_like_it():
+    small, large = (network.network_statistics(_ties(n=n))["strong_path_mean"]
+                    for n in (2000, 20000))
+    assert 0.5 < large - small < 2.0  # log: about 1.2 more hops for 10 times the people
+    ring_small, ring_large = (network.network_statistics(_ties(n=n, long_range=0.0))
+                              ["strong_path_mean"] for n in (2000, 20000))
+    assert ring_small > 40 and ring_large / ring_small == pytest.approx(10, rel=0.05)
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3])
+def test_a_share_long_range_of_strong_ties_leaves_the_ring_band(share):
+    n, mean = 20000, 12.0
+    lo, hi = network.dunbar_layers(n, mean, 0.5, share, np.random.default_rng(3))
+    band = network.band_profile(mean * (1 - share), 0.5 / (1 - share) ** 2).size
+    distance = np.minimum(hi - lo, n - (hi - lo))
+    assert lo.size == pytest.approx(n * mean / 2, rel=0.03)
+    assert np.mean(distance > band) == pytest.approx(share * (1 - 2 * band / n), abs=0.01)
+
+
+def test_mean_path_equals_networkx_and_skips_consumers_out_of_reach():
+    graph = nx.connected_watts_strogatz_graph(300, 6, 0.05, seed=2)
+    graph.add_nodes_from(range(300, 310))
+    graph.add_edge(300, 301)
+    lengths = dict(nx.all_pairs_shortest_path_length(graph))
+    exact = np.mean([d for s in lengths for t, d in lengths[s].items() if t != s])
+    adjacency = sp.csr_matrix(nx.to_scipy_sparse_array(graph, format="csr"))
+    assert network.mean_path(adjacency, sample=310) == pytest.approx(exact, abs=1e-12)
+    assert network.mean_path(adjacency, sample=64) == pytest.approx(exact, rel=0.05)
+    assert np.isnan(network.mean_path(sp.csr_matrix((3, 3))))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

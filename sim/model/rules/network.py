@@ -3,7 +3,10 @@
 The strong layer follows Dunbar's layers of personal networks (about 5, 15, 50, 150, each
 about three times the last: Dunbar 1998; Zhou, Sornette, Hill & Dunbar 2005): the inner
 circle (strong ties) is the support clique plus the sympathy group, the outer layers are
-the weak ties. Nobody holds more than ``strong_tie_cap`` strong ties.
+the weak ties. Nobody holds more than ``strong_tie_cap`` strong ties. A share of each inner
+circle lives far away (family and old friends who moved), which makes the strong layer a
+small world (Watts & Strogatz 1998): clustered like a lattice, with paths about as short as
+a random graph's.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
 from sim.model.rules import kernels
 
@@ -155,28 +159,40 @@ def band_profile(mean_degree: float, clustering: float) -> np.ndarray:
     return np.array(factors)
 
 
-def dunbar_layers(n: int, mean_degree: float, clustering: float,
+def dunbar_layers(n: int, mean_degree: float, clustering: float, long_range: float,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Inner circles after Dunbar's layers, as edge lists (lo, hi): vectorised, O(n * band).
 
     Consumers sit on a ring (their index is their place: everything else in the model is
-    drawn at random, so nothing depends on it). Consumers i and j at ring distance d are
-    tied with chance ``band_profile[d - 1] * s_i * s_j``, where a consumer's sociability
-    ``s`` is Beta distributed (``SOCIABILITY``): ties are local, so friends of friends are
-    friends (clustering), and inner circles differ in size.
+    drawn at random, so nothing depends on it). A share ``1 - long_range`` of the expected
+    ties is local: consumers i and j at ring distance d are tied with chance
+    ``band_profile[d - 1] * s_i * s_j``, where a consumer's sociability ``s`` is Beta
+    distributed (``SOCIABILITY``), so friends of friends are friends (clustering) and inner
+    circles differ in size. The band is drawn denser by ``1 / (1 - long_range)**2`` (as far
+    as it can be), since the long-range ties dilute the triangles of the local ones. The
+    other share ``long_range`` are long-range ties: ``n * mean_degree * long_range / 2``
+    pairs of consumers anywhere on the ring, each end drawn in proportion to sociability, so
+    that every consumer expects the same share of long-range ties among its own. They are
+    the shortcuts of a small world: the mean path grows like log(n), not like n.
     """
     a, b = SOCIABILITY
     sociability = rng.beta(a, b, size=n)
-    profile = band_profile(mean_degree, clustering)[:max(0, (n - 1) // 2)]
+    local = 1.0 - long_range
+    target = clustering / local**2 if local > 0 else clustering
+    profile = band_profile(mean_degree * local, target)[:max(0, (n - 1) // 2)]
     me = np.arange(n, dtype=np.int64)
-    lo, hi = [], []
+    lo, hi = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for d, factor in enumerate(profile, start=1):
         other = (me + d) % n
         tied = rng.random(n) < factor * sociability * sociability[other]
         lo.append(np.minimum(me[tied], other[tied]))
         hi.append(np.maximum(me[tied], other[tied]))
-    if not lo:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+    n_long = int(round(n * mean_degree * long_range / 2)) if n > 1 else 0
+    if n_long:
+        ends = rng.choice(n, size=(2, n_long), p=sociability / sociability.sum())
+        apart = ends[0] != ends[1]
+        lo.append(ends.min(axis=0)[apart])
+        hi.append(ends.max(axis=0)[apart])
     return np.concatenate(lo), np.concatenate(hi)
 
 
@@ -199,15 +215,16 @@ def cap_degree(lo: np.ndarray, hi: np.ndarray, n: int, cap: int,
 
 
 def strong_layer(n: int, mean_degree: float, model: str, clustering: float, cap: int,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                 long_range: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The inner-circle layer as edge lists (lo, hi), nobody above ``cap`` strong ties.
 
-    ``dunbar_layers`` (the default) is vectorised; ``watts_strogatz`` and ``holme_kim``
-    are networkx's generators, seeded from ``rng``, kept for comparison (Holme-Kim's hubs
-    are cut down to the cap, so its mean degree falls below ``mean_degree``).
+    ``dunbar_layers`` (the default) is vectorised, a share ``long_range`` of its ties
+    long-range; ``watts_strogatz`` and ``holme_kim`` are networkx's generators, seeded from
+    ``rng``, kept for comparison (they ignore ``long_range``; Holme-Kim's hubs are cut down
+    to the cap, so its mean degree falls below ``mean_degree``).
     """
     if model == "dunbar_layers":
-        lo, hi = dunbar_layers(n, mean_degree, clustering, rng)
+        lo, hi = dunbar_layers(n, mean_degree, clustering, long_range, rng)
     elif model in ("holme_kim", "watts_strogatz"):
         seed = int(rng.integers(2**31 - 1))
         if model == "holme_kim":
@@ -253,18 +270,89 @@ def random_weak_layer(n: int, mean_degree: float, strong_keys: np.ndarray,
 
 def build_ties(n: int, strong_ties: float, weak_ties: float, model: str, clustering: float,
                cap: int, weak_tie_weight: float, strong_tie_floor: float,
-               rng: np.random.Generator) -> Ties:
-    """Build the two layers: strong ties start at trust 1, weak ones at ``weak_tie_weight``."""
-    lo, hi = kernels.sorted_pairs(*strong_layer(n, strong_ties, model, clustering, cap, rng), n)
+               rng: np.random.Generator, *, long_range: float) -> Ties:
+    """Build the two layers: strong ties start at trust 1, weak ones at ``weak_tie_weight``;
+    a share ``long_range`` of the strong ties (``dunbar_layers``) is long-range."""
+    strong_pairs = strong_layer(n, strong_ties, model, clustering, cap, long_range, rng)
+    lo, hi = kernels.sorted_pairs(*strong_pairs, n)
     strong = _symmetric(lo, hi, n)
     weak = random_weak_layer(n, weak_ties, lo * n + hi, rng)
     return Ties(strong=Layer(strong, 1.0, strong_tie_floor),
                 weak=Layer(weak, weak_tie_weight, 0.0))
 
 
+STRONG_PATH_SAMPLE = 64  # breadth-first searches behind ``strong_path_mean``
+
+
+@njit(cache=True)
+def _bits(x: np.uint64) -> int:
+    """How many bits of ``x`` are set."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True)
+def _path_lengths(indptr: np.ndarray, indices: np.ndarray,
+                  sources: np.ndarray) -> tuple[int, int]:
+    """(sum of the shortest path lengths, number of consumers reached, sources not counted)
+    of breadth-first searches from up to 64 distinct ``sources`` at once, one bit each: a
+    level only reads the ties of consumers some search reached at the level before."""
+    n = indptr.size - 1
+    seen = np.zeros(n, dtype=np.uint64)
+    front = np.zeros(n, dtype=np.uint64)
+    arriving = np.zeros(n, dtype=np.uint64)
+    frontier = sources.copy()
+    for b in range(sources.size):
+        seen[sources[b]] = front[sources[b]] = np.uint64(1) << np.uint64(b)
+    following = np.empty(n, dtype=np.int64)
+    total, reached, level = 0, 0, 0
+    while frontier.size:
+        level += 1
+        m = 0
+        for here in frontier:
+            for k in range(indptr[here], indptr[here + 1]):
+                there = indices[k]
+                new = front[here] & ~seen[there]
+                if new:
+                    if not arriving[there]:
+                        following[m] = there
+                        m += 1
+                    arriving[there] |= new
+        for here in frontier:
+            front[here] = 0
+        for there in following[:m]:
+            seen[there] |= arriving[there]
+            front[there] = arriving[there]
+            count = _bits(arriving[there])
+            total += level * count
+            reached += count
+            arriving[there] = 0
+        frontier = following[:m].copy()
+    return total, reached
+
+
+def mean_path(adjacency: sp.csr_matrix, sample: int = STRONG_PATH_SAMPLE) -> float:
+    """Mean shortest path (in ties) from ``sample`` consumers evenly spaced by index to
+    every consumer they reach (exact when ``sample`` is at least the number of consumers).
+    The sample is fixed rather than drawn, so measuring takes nothing from the model's
+    generator; indices carry no meaning beyond a place on the ring, which every consumer's
+    ties treat alike. NaN when no source reaches anyone."""
+    n = adjacency.shape[0]
+    sources = np.unique(np.linspace(0, n - 1, min(sample, n)).astype(np.int64))
+    indptr, indices = adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64)
+    total = reached = 0
+    for start in range(0, sources.size, 64):
+        t, r = _path_lengths(indptr, indices, sources[start:start + 64])
+        total, reached = total + t, reached + r
+    return total / reached if reached else float("nan")
+
+
 def network_statistics(ties: Ties) -> dict[str, float]:
-    """The strong layer's degree (mean, 99th percentile, maximum) and average local
-    clustering (consumers with fewer than two ties count as 0, as in networkx)."""
+    """The strong layer's degree (mean, 99th percentile, maximum), average local clustering
+    (consumers with fewer than two ties count as 0, as in networkx) and mean shortest path
+    (:func:`mean_path`, over ``strong_path_sample`` breadth-first searches)."""
     adjacency = ties.strong.adjacency
     degree = np.diff(adjacency.indptr)
     triangles = np.zeros(ties.n)
@@ -274,7 +362,9 @@ def network_statistics(ties: Ties) -> dict[str, float]:
     return {"strong_degree_mean": float(degree.mean()) if ties.n else 0.0,
             "strong_degree_p99": float(np.percentile(degree, 99)) if ties.n else 0.0,
             "strong_degree_max": int(degree.max(initial=0)),
-            "strong_clustering": float(local.mean()) if ties.n else 0.0}
+            "strong_clustering": float(local.mean()) if ties.n else 0.0,
+            "strong_path_mean": mean_path(adjacency),
+            "strong_path_sample": min(STRONG_PATH_SAMPLE, ties.n)}
 
 
 def to_networkx(ties: Ties) -> nx.Graph:
