@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from sim.cli.main import ROOT, parse_sets
+from sim.cli.options import ROOT, out_folder, parse_sets
 from sim.experiments import scenarios
 
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else scenario.seed
     if steps < 1 or seed < 0:
         raise scenarios.ScenarioError("--steps must be >= 1 and --seed >= 0")
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "run")
     if scenario.n_points > 1:
         print(f"note: {scenario.path}: run uses [params] only; its {scenario.n_points} "
               "points of [sweep]/[sample] run with `run.py sweep`", flush=True)
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     series, outcomes = models.MODELS[scenario.model](params, steps, seed, scenario.every)
     elapsed = time.perf_counter() - start
-    manifest = results.manifest(scenario, params, {"seed": seed}, model=scenario.model,
+    manifest = results.manifest(scenario, params, {"seed": seed}, kind="run", model=scenario.model,
                                 steps=steps, every=scenario.every, overrides=overrides,
                                 seconds=round(elapsed, 3))
     results.write_run(out, manifest, series, outcomes)
