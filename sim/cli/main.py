@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli.options import ROOT
+from sim.cli.options import ROOT, Parser
 from sim.errors import UserError
 
 MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its verdict study
@@ -67,7 +67,7 @@ def worlds_paragraph(path: Path) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="run.py", description="trust-tipping: do trust platforms tip mass-production "
         "incumbents? With no command, runs the main study.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

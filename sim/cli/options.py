@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from sim.errors import UserError
 from sim.model.parameters import ParameterError, parse_value
@@ -21,15 +22,28 @@ class UsageError(UserError):
     """A command-line mistake the user can fix (exit status 2)."""
 
 
-def parse_sets(items: list[str]) -> dict:
-    """``["NAME=VALUE", ...]`` into checked parameter values."""
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose mistakes (an unknown option, a bad value) are one line,
+    ``error: run.py COMMAND: ...``, and exit status 2, like every other usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        text = " ".join(f"error: {self.prog}: {message}".split())
+        self.exit(2, f"{text} (see {self.prog} --help)\n")
+
+
+def parse_sets(items: list[str], model: str = "trust_market") -> dict:
+    """``["NAME=VALUE", ...]`` into checked parameter values (of ``model``: a reference
+    model's, all numbers, are checked when the model resolves them)."""
     overrides = {}
     for item in items or []:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected NAME=VALUE")
         name, value = (part.strip() for part in item.split("=", 1))
         try:
-            if name in ("sectors", "spillover"):  # the several-sector model's own
+            if model not in ("trust_market", "sector_market"):
+                number = _number(name, value)
+                overrides[name] = int(number) if number.is_integer() else number
+            elif name in ("sectors", "spillover"):  # the several-sector model's own
                 overrides[name] = value if name == "sectors" else _number(name, value)
             else:  # a sector's parameter (news__need_rate) has its base's type
                 overrides[name] = parse_value(name.partition("__")[2] or name, value)
