@@ -11,16 +11,12 @@ import errno
 import importlib
 import logging
 import os
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from sim.cli.options import ROOT, Parser
 from sim.errors import UserError
-from sim.model.parameters import ParameterError, parse_value
 
-ROOT = Path(__file__).resolve().parents[2]
 MAIN_SCENARIO = ROOT / "scenarios" / "essay_claim.toml"  # `python run.py`: its verdict study
 MAIN_OUT = ROOT / "results" / "essay_claim"
 # Modules that each add one sub-command through ``add_parser(subparsers)``.
@@ -34,10 +30,6 @@ WORLDS_RESULT = ROOT / "results" / "worlds" / "worlds.json"  # `python run.py` e
 # A full, read-only or forbidden output folder: the user's to fix, so one line and status 2.
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                   errno.ENAMETOOLONG, errno.EFBIG}
-
-
-class UsageError(UserError):
-    """A command-line mistake the user can fix (exit status 2)."""
 
 
 class Console(logging.Handler):
@@ -66,71 +58,6 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def parse_sets(items: list[str]) -> dict:
-    """``["NAME=VALUE", ...]`` into checked parameter values."""
-    overrides = {}
-    for item in items or []:
-        if "=" not in item:
-            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
-        name, value = (part.strip() for part in item.split("=", 1))
-        try:
-            if name in ("sectors", "spillover"):  # the several-sector model's own
-                overrides[name] = value if name == "sectors" else _number(name, value)
-            else:  # a sector's parameter (news__need_rate) has its base's type
-                overrides[name] = parse_value(name.partition("__")[2] or name, value)
-        except ParameterError as error:
-            raise UsageError(f"--set {item}: {error}") from None
-    return overrides
-
-
-def _number(name: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ParameterError(f"parameter '{name}': got {text!r}, allowed: a number") from None
-
-
-def at_least_one(text: str) -> int:
-    """An argparse type: a whole number of at least 1 (bad values exit with status 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number, at least 1")
-    return value
-
-
-def add_batch_options(parser: argparse.ArgumentParser,
-                      out_default: str = "results/<scenario name>") -> None:
-    """``--workers N | --dask ADDRESS``, ``--out DIR`` and ``--no-progress``: the options of
-    every command that runs a batch."""
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=at_least_one, metavar="N",
-                       help="local worker processes (default: one per core)")
-    where.add_argument("--dask", metavar="ADDRESS",
-                       help="run on a Dask cluster instead, e.g. tcp://HOST:8786")
-    parser.add_argument("--out", type=Path, help=f"results folder (default: {out_default})")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-@contextmanager
-def batch_guard(args: argparse.Namespace) -> Iterator[None]:
-    """Around a batch: SIGTERM (a killed job) stops it like Ctrl-C, keeping what is stored,
-    and an unreachable Dask scheduler is a usage error."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    except ConnectionError as error:
-        raise UsageError(f"--dask {args.dask}: {error}") from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def worlds_paragraph(path: Path) -> None:
     """Print the worlds study's paragraph when a stored result of it exists."""
     if path.is_file():
@@ -140,7 +67,7 @@ def worlds_paragraph(path: Path) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="run.py", description="trust-tipping: do trust platforms tip mass-production "
         "incumbents? With no command, runs the main study.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

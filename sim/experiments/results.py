@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,21 +10,24 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.atomic import write_atomic, write_text
+from sim.experiments.destination import PROJECT, check_out
 from sim.experiments.provenance import code_version, package_versions
 
 
-def manifest(scenario: Any, params: dict[str, Any], seeds: Any, **extra: Any) -> dict:
-    """The provenance record written beside every result."""
-    return {
-        "scenario": {"name": scenario.name, "path": str(scenario.path or ""),
-                     "text": scenario.text},
-        "params": params,
-        "seeds": seeds,
-        "code_version": code_version(),
-        "packages": package_versions(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        **extra,
-    }
+def stamp(kind: str, **extra: Any) -> dict:
+    """What every manifest starts with: the project, the kind of result, the code and
+    package versions and the time (a folder with it is this project's results folder)."""
+    return {"project": PROJECT, "kind": kind, "code_version": code_version(),
+            "packages": package_versions(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
+
+
+def manifest(scenario: Any, params: dict[str, Any], seeds: Any, kind: str = "run",
+             **extra: Any) -> dict:
+    """The provenance record written beside every result of ``kind``."""
+    return stamp(kind, scenario={"name": scenario.name, "path": str(scenario.path or ""),
+                                 "text": scenario.text},
+                 params=params, seeds=seeds, **extra)
 
 
 def _json_default(value: Any) -> Any:
@@ -47,26 +47,15 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
 
 
 def write_run(out: Path, manifest_data: dict, series: pd.DataFrame, summary: dict) -> None:
-    """Write one run's folder (manifest.json, series.parquet, summary.json) all at once.
+    """Write one run's folder (manifest.json, series.parquet, summary.json), each file whole.
 
-    The files are written into a temporary folder beside ``out`` which then replaces it, so
-    a crash leaves either the old folder or the new one, never a mix.
+    ``out`` must pass :func:`check_out` for a run. The summary of a run stored there before
+    is removed first and the new one written last, so a crash leaves a folder without
+    ``summary.json`` (an unfinished run), never one run's series under another's summary;
+    nothing else in the folder is touched.
     """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    try:
-        write_json(tmp / "manifest.json", manifest_data)
-        write_parquet(tmp / "series.parquet", series)
-        write_json(tmp / "summary.json", summary)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    out = Path(check_out(out, "run"))
+    (out / "summary.json").unlink(missing_ok=True)
+    write_json(out / "manifest.json", manifest_data)
+    write_parquet(out / "series.parquet", series)
+    write_json(out / "summary.json", summary)

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from sim.errors import UserError
 from sim.experiments.atomic import write_atomic
+from sim.experiments.destination import check_out
 from sim.experiments.results import write_json
 
 LOG = logging.getLogger(__name__)
@@ -162,9 +163,10 @@ def _tidy(out: Path) -> None:
 
 @contextmanager
 def open_folder(out: Path, manifest: dict[str, Any]) -> Iterator[None]:
-    """Hold ``out`` for writing: refuse another scenario's folder or one that another
-    sweep is writing; write the manifest if it is new; clear what a crash left behind."""
-    out = Path(out)
+    """Hold ``out`` for writing: refuse a folder :func:`check_out` refuses, another
+    scenario's folder or one that another sweep is writing; write the manifest if it is
+    new; clear what a crash left behind."""
+    out = Path(check_out(out, manifest.get("kind", "sweep")))
     _check_manifest(out, manifest)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".lock", "w") as lock:

@@ -134,7 +134,9 @@ def report(result: dict[str, Any], description: str = "",
                    f"{b['density']:.2f}, mass {b['mass']:.2f})"
                    for i, b in enumerate(boxes, 1)] or ["- no box (no such world, or all)."])
         lines.append("")
-    lines += ["![boxes](figures/worlds_boxes.png)", "", "## How it was measured", "",
+    lines += (["![boxes](figures/worlds_boxes.png)", ""] if len(plan["ranges"]) >= 2 else
+              ["(No figure: it needs two parameters drawn over ranges.)", ""])
+    lines += ["## How it was measured", "",
               f"{result['worlds']} worlds ({plan['method']}), each {budget['runs']} probed runs "
               f"to {budget['horizon']} weeks, {budget['copies']} copies per checkpoint every "
               f"{budget['every']} weeks, committed share ramped by {budget['ramp']:g} per "

@@ -15,7 +15,8 @@ SCHEMA = storage.runs_schema(PARAMS, outcome_types("trust_market"))
 
 
 def manifest(text: str = SCENARIO, **params) -> dict:
-    return {"scenario": {"name": "s", "path": "s.toml", "text": text},
+    return {"project": "trust-tipping", "kind": "sweep",
+            "scenario": {"name": "s", "path": "s.toml", "text": text},
             "params": {**PARAMS, **params}}
 
 
@@ -89,6 +90,8 @@ def test_empty_folder_has_no_runs(tmp_path):
 
 
 def test_crash_leftovers_are_ignored_by_readers_and_removed_on_reopen(tmp_path):
+    with storage.open_folder(tmp_path, manifest()):
+        pass
     storage.write_part(tmp_path, [row("a", 0, None)], [series("a")], SCHEMA)
     (tmp_path / "series" / "part-orphan.parquet").write_bytes(
         (tmp_path / "series" / next((tmp_path / "series").glob("part-*")).name).read_bytes())

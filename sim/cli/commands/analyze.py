@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.main import ROOT, UsageError, add_batch_options, batch_guard
+from sim.cli.options import ROOT, UsageError, add_batch_options, batch_guard, out_folder
 
 CONTROLS = ("committed_share", "platform_fee")
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--levels must be at least 2, --hold at least 1, --burn-in >= 0")
     if scenario.model != "trust_market":
         raise UsageError(f"analyze needs the trust_market model, not {scenario.model!r}")
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "analysis")
     specs = batch.specs_for(scenario)
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": batch.SEED_RULE},

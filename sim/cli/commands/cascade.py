@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.cli.main import ROOT, UsageError, at_least_one
+from sim.cli.options import ROOT, UsageError, at_least_one, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if "spillover" not in scenario.sweep:
         raise UsageError(f"{scenario.path}: sweep: the cascade study compares spillovers; "
                          "give [sweep] spillover = [0.0, ...]")
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "cascade")
     stored = out / "cascade_runs.parquet"
     manifest_path = out / "manifest.json"
     params = scenario.resolved()
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                 "n_consumers": params["n_consumers"], "sectors": params["sectors"],
                 "seed": scenario.seed, "seconds": round(seconds, 1), "workers": workers, **spec}
         results.write_json(manifest_path, results.manifest(
-            scenario, params, {"root_seed": scenario.seed}, study=meta))
+            scenario, params, {"root_seed": scenario.seed}, kind="cascade", study=meta))
         results.write_parquet(stored, runs)
     summary = cascade.summarize(runs, scenario.seed, spec["bootstrap"])
     results.write_parquet(out / "cascade_summary.parquet", summary)

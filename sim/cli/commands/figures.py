@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.main import UsageError
+from sim.cli.options import UsageError
 
 # ``sim.outputs.figures.FIGURES`` in order, named here so that ``--help`` need not import matplotlib
 # (a test keeps the two equal).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.main import ROOT, add_batch_options, batch_guard
+from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenarios.load(args.scenario)
     sensitivity.plan_from(scenario)
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "sensitivity")
     print(f"Sensitivity study {scenario.name} -> {out}/", flush=True)
     with batch_guard(args):
         result = sensitivity.run_study(scenario, out, workers=args.workers, dask=args.dask,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.main import ROOT, add_batch_options, at_least_one, batch_guard
+from sim.cli.options import ROOT, add_batch_options, at_least_one, batch_guard, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenarios.load(args.scenario)
     specs = batch.specs_for(scenario)
-    out = args.out or ROOT / "results" / f"{scenario.name}-sweep"
+    out = out_folder(args, ROOT / "results" / f"{scenario.name}-sweep", "sweep")
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": batch.SEED_RULE},
         kind="sweep", model=scenario.model, steps=scenario.steps,

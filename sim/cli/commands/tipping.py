@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.main import COMMANDS, ROOT, add_batch_options, batch_guard
+from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenarios.load(args.scenario)
     plan = tipping.plan_from(scenario)
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "tipping")
     n_points = len(scenario.points())
     print(f"Tipping study {scenario.name}: {plan.variable} from {plan.low:g} to {plan.high:g}, "
           f"P({plan.outcome}) within {scenario.steps} weeks, {plan.budget} runs"
@@ -44,6 +44,5 @@ def run(args: argparse.Namespace) -> int:
         print(report.verdict(result, scenario.steps))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
           f"(tipping.json, report.md, runs/, series/); report: {path}")
-    if "sim.cli.commands.figures" in COMMANDS:
-        print(f"Figures: {out}/figures/ (python run.py figures {out})")
+    print(f"Figures: {out}/figures/ (python run.py figures {out})")
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.main import ROOT, UsageError, at_least_one, batch_guard
+from sim.cli.options import ROOT, UsageError, at_least_one, batch_guard, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.check or []:
         if name not in known:
             raise UsageError(f"--check {name}: unknown check; allowed: {', '.join(known)}")
-    out = args.out or ROOT / "results" / "validation"
+    out = out_folder(args, ROOT / "results" / "validation", "validation")
     print(f"Validation{' (quick)' if args.quick else ''} -> {out}/", flush=True)
     with batch_guard(args):
         table = validate(out, quick=args.quick, workers=args.workers,

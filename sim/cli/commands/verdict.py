@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.main import COMMANDS, ROOT, add_batch_options, batch_guard
+from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
 
 
 def add_parser(subparsers) -> None:
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenarios.load(args.scenario)
     plan, _ = plan_from(scenario)
-    out = args.out or ROOT / "results" / scenario.name
+    out = out_folder(args, ROOT / "results" / scenario.name, "verdict")
     print(f"Verdict study {scenario.name}: {len(plan.arms)} arms "
           f"({', '.join(name for name, _ in plan.arms)}), {scenario.steps} weeks, "
           f"{plan.runs} fork runs per arm -> {out}/", flush=True)
@@ -42,6 +42,5 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
           f"(tipping.json, report.md, arms/, forks/); report: {path}")
-    if "sim.cli.commands.figures" in COMMANDS:
-        print(f"Figures: {out}/figures/ (python run.py figures {out})")
+    print(f"Figures: {out}/figures/ (python run.py figures {out})")
     return 0

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from sim.cli.options import port
+
 APP = Path(__file__).resolve().parents[2] / "app" / "app.py"
 SECTORS_APP = APP.with_name("sectors.py")  # the several-sector app (--sectors)
 HOST, PORT = "127.0.0.1", 8765
@@ -17,7 +19,7 @@ OFFLINE = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # Solara's telemetry is
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("viz", help="explore the model in the browser (Mesa's SolaraViz)")
-    p.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    p.add_argument("--port", type=port, default=PORT, help=f"port, 1 to 65535 (default {PORT})")
     p.add_argument("--host", default=HOST,
                    help=f"address to listen on (default {HOST}: this machine only)")
     p.add_argument("--sectors", action="store_true",

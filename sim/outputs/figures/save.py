@@ -38,12 +38,14 @@ LOG = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FigureDef:
-    """A figure: its file name, title, drawing function and whether a result has its data."""
+    """A figure: its file name, title, drawing function, whether a result has its data and,
+    when its data are there but cannot make it, why not (None: it can be drawn)."""
 
     name: str
     title: str
     draw: Callable[[Result], Plot]
     applies: Callable[[Result], bool]
+    cannot: Callable[[Result], str | None] = lambda result: None
 
 
 def _has_series(result: Result, columns: list[str]) -> bool:
@@ -53,6 +55,12 @@ def _has_series(result: Result, columns: list[str]) -> bool:
 
 def _tipping(result: Result) -> dict[str, Any]:
     return result.json("tipping.json")
+
+
+def _one_range(result: Result) -> str | None:
+    ranges = result.json("worlds.json").get("plan", {}).get("ranges", {})
+    return (None if len(ranges) >= 2 else f"it needs two parameters drawn over ranges and "
+            f"this study draws {len(ranges)}")
 
 
 FIGURES = [
@@ -85,7 +93,7 @@ FIGURES = [
     FigureDef("worlds_sensitivity", "What moves the tipping share", tipping_sensitivity,
               lambda r: bool(r.json("worlds.json").get("sensitivity", {}).get("ranking"))),
     FigureDef("worlds_boxes", "Where the claim holds", where_the_claim_holds,
-              lambda r: r.has("worlds.json")),
+              lambda r: r.has("worlds.json"), _one_range),
 ]
 
 
@@ -137,6 +145,9 @@ def make_figures(result: Result | Path | str, names: list[str] | None = None,
     made = {}
     for figure in applicable(result):
         if names is None or figure.name in names:
+            if why := figure.cannot(result):
+                LOG.info("  %s: not drawn (%s): %s", figure.name, figure.title, why)
+                continue
             made[figure.name] = save(figure.draw(result), result, figure)
             LOG.info(f"  {figure.name}: {', '.join(p.suffix[1:] for p in made[figure.name])}"
                 f"  ({figure.title})")

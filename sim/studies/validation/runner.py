@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.experiments import batch, results, scenarios, storage
 from sim.experiments.atomic import write_text
+from sim.experiments.destination import check_out
 from sim.studies import tipping
 from sim.studies.validation.checks import CHECKS, SCENARIOS, Check, Measured
 
@@ -86,8 +87,10 @@ def validate(out: Path, quick: bool = False, workers: int | None = None,
     """Run every check (or those named in ``only``); write and return the table. Each
     check and round is logged (INFO)."""
     start = time.perf_counter()
-    out = Path(out)
+    out = Path(check_out(out, "validation"))
     chosen = [c for c in CHECKS if only is None or c.name in only]
+    results.write_json(out / "manifest.json", results.stamp(
+        "validation", quick=quick, checks=[c.name for c in chosen]))
     done = []
     for check in chosen:
         LOG.info("== %s (%s)", check.title, check.source)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.destination import check_out
 from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import resolve_params
@@ -213,7 +214,10 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
     is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    out = Path(out)
+    out = Path(check_out(out, "verdict"))
+    results.write_json(out / "manifest.json", results.manifest(
+        scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind="verdict", model=MODEL, steps=scenario.steps))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     arms: dict[str, dict[str, Any]] = {}
     dose: dict[str, dict[str, Any]] = {}
