@@ -65,6 +65,7 @@ SETTINGS = {p.name: p for p in (
 OUTCOME_TYPES = {
     "share_start": "float64",        # mean tracked share, weeks 1-13 (to the fall)
     "share_year1": "float64",        # mean tracked share, weeks 1-52 (to the fall)
+    "share_max": "float64",          # the largest share held while the incumbent stood
     "tipping_reached": "bool",       # a point of no return was found before the horizon
     "tipping_by": "string",          # "forks", "fall" (fell before a checkpoint was past), "none"
     "tipping_step": "int64",         # the week of the first checkpoint past (or of the fall)
@@ -142,6 +143,13 @@ def copy_falls(snapshot: Any, course: Course, intervention: str,
     """Whether the incumbent falls by the horizon in a copy of ``snapshot`` (a market at a
     checkpoint, before that checkpoint's ramp step) under ``intervention``."""
     twin = snapshot.fork(seed)
+    go_on(twin, course, intervention)
+    return bool(twin.fallen)
+
+
+def go_on(twin: Any, course: Course, intervention: str) -> None:
+    """Apply ``intervention`` to ``twin`` (a copy made at a checkpoint, before that
+    checkpoint's ramp step) and run it to the horizon or the fall."""
     if intervention == "release":
         twin.release()
     elif intervention == "stall":
@@ -149,7 +157,6 @@ def copy_falls(snapshot: Any, course: Course, intervention: str,
     elif intervention == "none" and course.ramp:
         twin.push(twin.pushed + course.ramp)  # the step the original took at this checkpoint
     course.advance(twin, ramping=intervention == "none")
-    return bool(twin.fallen)
 
 
 def checkpoint(snapshot: Any, course: Course, intervention: str, run_seed: int, copies: int
@@ -236,7 +243,8 @@ def measure(run: Run, course: Course, intervention: str, run_seed: int, copies: 
     out: dict[str, Any] = {**dict.fromkeys(OUTCOME_TYPES), "tipping_reached": False,
                            "tipping_by": "none",
                            "share_start": float(np.mean(shares[:min(START_WEEKS, alive)])),
-                           "share_year1": float(np.mean(shares[:min(YEAR_WEEKS, alive)]))}
+                           "share_year1": float(np.mean(shares[:min(YEAR_WEEKS, alive)])),
+                           "share_max": float(max(shares[:alive], default=0.0))}
     if not course.every:
         return out
     index, tried = first_past(run, course, intervention, run_seed, copies)

@@ -48,7 +48,7 @@ def lower_ends(forks: pd.DataFrame) -> np.ndarray:
     ordered = forks.sort_values("replicate")
     reached = ordered["tipping_reached"].fillna(False).to_numpy(bool)
     before = ordered["share_before"].to_numpy(float)
-    held = ordered["platform_share_max"].to_numpy(float)
+    held = ordered["share_max"].to_numpy(float)
     return np.where(reached, np.where(np.isfinite(before), before, -math.inf), held)
 
 
@@ -68,7 +68,7 @@ def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
             "values": [float(v) if math.isfinite(v) else None for v in upper],
             "share_before": [float(v) if math.isfinite(v) else None for v in lower],
             "by": ordered["tipping_by"].fillna("none").tolist(),
-            "max_share_unreached": (float(ordered["platform_share_max"].to_numpy(float)[
+            "max_share_unreached": (float(ordered["share_max"].to_numpy(float)[
                 ~reached].max()) if (~reached).any() else None)}
 
 

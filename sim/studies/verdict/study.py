@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments import forks as fork_experiment
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
 from sim.experiments.scenarios import ScenarioError
@@ -36,11 +35,11 @@ from sim.studies import tipping
 from sim.studies.verdict import arms as arm_stats
 from sim.studies.verdict import gross, horizons, predictive, shape
 from sim.studies.verdict.decision import decide, is_flat
+from sim.studies.fork_study import fork_table, run_fork_runs
 from sim.studies.verdict.regime import regime as classify_regime
 
 LOG = logging.getLogger(__name__)
 MODEL = "trust_market_forks"
-FORK_POINT = 1_000_000  # the point id of fork runs in the seed rule (dose runs use lattice ids)
 REGIME_POINT = 2_000_000  # the natural course; the largest push is REGIME_POINT + 1
 NO_THRESHOLD = "no threshold"
 REGIME = ("factory_pricing", "factory_cash_reserve_weeks", "factory_fixed_cost_share",
@@ -53,14 +52,6 @@ VERDICT_KEYS = {
     "regime_runs": "a whole number of natural-course and largest-push runs, 1 to 100000",
     "largest_push": "a number in (0, 1]: the committed share of the largest push",
     "windows": "a non-empty list of whole numbers of weeks, 1 to steps",
-}
-FORK_KEYS = {
-    "every": "a whole number of weeks between checkpoints, 1 to steps",
-    "copies": "a whole number of copies per checkpoint, 1 to 1000",
-    "runs": "a whole number of runs per arm, 1 to 100000",
-    "ramp": "a number in [0, 1]: committed share added at each checkpoint",
-    "committed_share": "a number in [0, 1]: the committed share the fork runs start from",
-    "interventions": "a list of release, hold, stall, none (release first: the headline)",
 }
 
 
@@ -153,25 +144,7 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
             raise fail(f"arms.{name}", str(error)) from None
         arms.append((name, dict(overrides)))
     values["arms"] = tuple(arms)
-    forks = dict(scenario.forks or {})
-    if "interventions" in forks:
-        named = forks.pop("interventions")
-        if not isinstance(named, list) or not named or named[0] != "release" or not all(
-                n in fork_experiment.INTERVENTIONS for n in named) or len(set(named)) < len(named):
-            raise fail("forks.interventions",
-                       f"got {named!r}, allowed: {FORK_KEYS['interventions']}")
-        values["interventions"] = tuple(named)
-    for key, value in forks.items():
-        if key not in FORK_KEYS:
-            raise fail(f"forks.{key}", f"unknown key{suggest(key, list(FORK_KEYS))}; "
-                       "allowed: " + ", ".join(FORK_KEYS))
-        whole = key in ("every", "copies", "runs")
-        high = {"every": scenario.steps, "copies": 1000, "runs": 100_000}.get(key, 1)
-        ok = (isinstance(value, int) if whole else isinstance(value, int | float)) and not (
-            isinstance(value, bool)) and (1 if whole else 0) <= value <= high
-        if not ok:
-            raise fail(f"forks.{key}", f"got {value!r}, allowed: {FORK_KEYS[key]}")
-        values[key] = value if whole else float(value)
+    values.update(fork_table(scenario))
     return VerdictPlan(**values), raw
 
 
@@ -188,20 +161,8 @@ def run_forks(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], out: 
               intervention: str = "release", **batch: Any) -> pd.DataFrame:
     """The fork runs of one arm under ``intervention`` (replicate r has the same seed in
     every arm and under every intervention)."""
-    start = {} if plan.committed_share is None else {"committed_share": plan.committed_share}
-    params = resolve_params(MODEL, {**scenario.params, **overrides, **start,
-                                    "fork_every": plan.every, "fork_copies": plan.copies,
-                                    "fork_ramp": plan.ramp,
-                                    "fork_intervention": intervention})
-    specs = [RunSpec(MODEL, FORK_POINT, r, params, seed_for(scenario.seed, FORK_POINT, r),
-                     scenario.steps, scenario.every) for r in range(plan.runs)]
-    manifest = results.manifest(scenario, params, {"root_seed": scenario.seed,
-                                                   "rule": SEED_RULE}, kind="forks",
-                                model=MODEL, steps=scenario.steps,
-                                forks=dataclasses.asdict(plan))
-    run_batch(specs, out, manifest, reporters=("platform_share",), **batch)
-    stored = _ok(storage.load_runs(out))
-    return stored[stored["run_id"].isin({s.run_id for s in specs})].reset_index(drop=True)
+    return run_fork_runs(scenario, "trust_market", overrides, plan, intervention, out,
+                         **batch)
 
 
 def run_regime(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], largest: float,
