@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.experiments import forks, storage  # noqa: F401 (forks registers MODEL_forks)
+from sim.experiments import storage
 from sim.model.registry import MODELS, outcome_types, resolve_params
 
 SEED_RULE = ("seed = the 2 uint32 words of SeedSequence(root_seed, spawn_key=(point_id, "

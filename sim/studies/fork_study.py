@@ -15,8 +15,8 @@ ends to their upper ends (:func:`sim.studies.verdict.arms.tipping_summary`).
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd

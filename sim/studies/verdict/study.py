@@ -32,10 +32,10 @@ from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import resolve_params
 from sim.studies import tipping
+from sim.studies.fork_study import fork_table, run_fork_runs
 from sim.studies.verdict import arms as arm_stats
 from sim.studies.verdict import gross, horizons, predictive, shape
 from sim.studies.verdict.decision import decide, is_flat
-from sim.studies.fork_study import fork_table, run_fork_runs
 from sim.studies.verdict.regime import regime as classify_regime
 
 LOG = logging.getLogger(__name__)
