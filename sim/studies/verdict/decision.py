@@ -5,8 +5,8 @@
 margin``; excluded only if the whole interval lies outside the band; inconclusive otherwise,
 which includes a flat fit, an interval that overlaps the band's edge, an open side that
 reaches the band, and an interval wider than the band. :func:`median_interval` is the
-distribution-free interval for a median from order statistics (Conover 1999, section 3.2); :func:`is_flat` says when a fitted
-dose-response curve has no trend worth the name.
+distribution-free interval for a median from order statistics (Conover 1999, section 3.2);
+:func:`is_flat` says when a fitted dose-response curve has no trend worth the name.
 """
 
 from __future__ import annotations
