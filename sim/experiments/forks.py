@@ -16,8 +16,9 @@ copy, an intervention is applied before the copy runs on to the horizon:
   so the copies' outcomes must have the original runs' distribution.
 
 The point of no return is the first checkpoint from which at least half of the copies still
-fall by the horizon; the checkpoints are searched by bisection (a fall once inevitable is
-taken to stay so). The point is interval-censored: it lies after the last checkpoint found
+fall by the horizon; the first checkpoint is tried first (in a world where the fall is
+inevitable from the start, one probe answers), then the others by bisection (a fall once
+inevitable is taken to stay so). The point is interval-censored: it lies after the last checkpoint found
 not past and at or before the first found past, so a run reports both shares
 (``share_before``, ``tipping_share_gross``). A run whose incumbent falls before any
 checkpoint is past has its point at the fall. A run whose first checkpoint is already past
@@ -221,7 +222,9 @@ def first_past(run: Run, course: Course, intervention: str, run_seed: int, copie
         return answer
 
     n = len(run.snapshots)
-    low, high = -1, n
+    if n and past(0):  # the fall inevitable from the first checkpoint on: one probe
+        return 0, tried
+    low, high = 0 if n else -1, n
     if run.fall_step is None:
         if not n or not past(n - 1):
             return None, tried
