@@ -1,18 +1,18 @@
 """The point of no return of the run the app shows, measured on request.
 
 The app's run is fixed by its seed and parameters, so a twin built from them follows it
-week for week. The twin is run to the horizon and forked every ``EVERY`` weeks, as in the
-verdict's fork experiment (:mod:`sim.model.forks`): the copies win no one new, and the first
-checkpoint from which at least half of them still see the incumbent fall is the point of no
-return. It takes a few seconds at the app's 300 consumers.
+week for week. The twin is run to the horizon and copied every ``EVERY`` weeks, as in the
+verdict's fork experiment (:mod:`sim.experiments.forks`); in the copies the push is withdrawn
+(``release``: committed consumers become ordinary ones), and the first checkpoint from which
+at least half of them still see the incumbent fall is the point of no return. It takes a
+few seconds at the app's 300 consumers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sim.model.forks import point_of_no_return
-from sim.model.market import TrustMarket
+from sim.experiments.forks import point_of_no_return
 
 HORIZON = 520  # weeks, as the main study
 EVERY = 13  # weeks between checkpoints
@@ -20,8 +20,15 @@ COPIES = 8  # copies per checkpoint
 
 
 def measure(seed: int, params: dict[str, Any], horizon: int = HORIZON, every: int = EVERY,
-            copies: int = COPIES) -> dict[str, Any] | None:
+            copies: int = COPIES, intervention: str = "release") -> dict[str, Any] | None:
     """Week and platform share of the gross at the point of no return of the run with this
     seed and these parameters (``by``: "forks", or "fall" when it fell before a checkpoint
-    was past); None if there is none within ``horizon`` weeks."""
-    return point_of_no_return(TrustMarket(rng=seed, **params), horizon, seed, every, copies)
+    was past; ``share_before``: the share at the last checkpoint not past, None if the first
+    was already past); None if there is none within ``horizon`` weeks."""
+    found = point_of_no_return("trust_market", params, horizon, seed, every, copies,
+                               intervention=intervention)
+    if not found["tipping_reached"]:
+        return None
+    return {"week": found["tipping_step"], "share": found["tipping_share_gross"],
+            "by": found["tipping_by"], "share_before": found["share_before"],
+            "intervention": intervention}

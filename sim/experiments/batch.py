@@ -39,7 +39,7 @@ SEED_RULE = ("seed = the 2 uint32 words of SeedSequence(root_seed, spawn_key=(po
 class RunSpec:
     """One run: a model, its resolved parameters, a seed and a length."""
 
-    model: str
+    model: str  # a registered model, or MODEL_forks (sim.experiments.forks)
     point_id: int
     replicate: int
     params: dict[str, Any]

@@ -1,7 +1,10 @@
-"""Controls of a running market: fork it, or change a parameter mid-run.
+"""Controls of a running market: fork it, change a parameter mid-run, and the hooks through
+which an experiment pushes it and reads it.
 
 A mixin of :class:`~sim.model.market.TrustMarket`, kept apart so that the week's rules read
-on their own.
+on their own. The hooks (``fallen``, ``tracked_share``, ``pushed``, ``push``, ``release``,
+``stall``, ``state``) are the :class:`sim.model.forkable.Forkable` protocol: the fork
+experiment (``sim.experiments.forks``) drives any model through them and nothing else.
 """
 
 from __future__ import annotations
@@ -53,3 +56,42 @@ class Controls:
             self.platform.fee = p[name]
             self.vendors.price[:] = economics.vendor_price(
                 self.vendors.unit_cost, p["vendor_markup"], p[name])
+
+    # ------------------------------------------------------- the Forkable protocol
+    @property
+    def fallen(self) -> bool:
+        """Whether the incumbent has fallen (the event the fork experiment watches)."""
+        return not self.factory.alive
+
+    @property
+    def tracked_share(self) -> float:
+        """The platform's share of the sector's gross in the last week."""
+        return float(self.week["platform_share"])
+
+    @property
+    def pushed(self) -> float:
+        """The committed share (the push) now in force."""
+        return float(self.p["committed_share"])
+
+    def push(self, share: float) -> None:
+        """Set the committed share (consumers join the committed set in one fixed order)."""
+        self.set_param("committed_share", min(1.0, max(0.0, share)))
+
+    def release(self) -> None:
+        """Withdraw the push: committed consumers become ordinary consumers, keeping their
+        evidence, ties, favourite vendors and habits; every rule runs as on the natural
+        course."""
+        self.set_param("committed_share", 0.0)
+
+    def stall(self) -> None:
+        """The platform wins no one who has not used it yet (those who have may stay)."""
+        self.set_param("platform_open_to_new", False)
+
+    def state(self) -> dict[str, float]:
+        """The market's state as the fork experiment reports it at a point: the platform's
+        share of the gross, the shares of consumers who ever used the platform and who are
+        committed, the factory's last weekly operating profit, its cash and its reserve."""
+        c, f = self.consumers, self.factory
+        return {"share_gross": self.tracked_share, "ever_used": float(c.ever_used.mean()),
+                "committed": float(c.committed.mean()), "factory_profit": float(f.profit),
+                "factory_cash": float(f.cash), "factory_reserve": float(f.reserve)}

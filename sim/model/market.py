@@ -175,11 +175,14 @@ class TrustMarket(Controls, mesa.Model):
             candidate, c.fav, c.fav_good, c.fav_bad, use_ref, referral.good, referral.bad,
             c.tied, rating, self.vendors.price, self.platform_trust, p["rating_weight"],
             p["trust_channels"], p["payment_guarantee"], p["beta_quality"], p["beta_price"],
-            p["beta_risk"], p["habit"], c.last, PLATFORM, u_platform)
+            p["beta_risk"], p["habit"], c.last, PLATFORM, self._vendor_prior_mean(), u_platform)
         used = self.platform_use()
-        seen_good, seen_bad = self.platform_evidence()
-        endorsers = (used & (seen_good > seen_bad)).astype(float)
-        endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
+        if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
+            seen_good, seen_bad = self.platform_evidence()
+            endorsers = (used & (seen_good > seen_bad)).astype(float)
+            endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
+        else:
+            endorsed = np.ones(n, bool)
         self._contested = p["consumer_switching"] & (used | endorsed)
         u_factory = economics.purchase_utility(
             f.quality, f.prices_for(self._contested), 0.0, p["beta_quality"], p["beta_price"],
@@ -303,6 +306,14 @@ class TrustMarket(Controls, mesa.Model):
         w = self.week
         w["gross"] = w["platform_sales"] + w["factory_revenue"]
         w["platform_share"] = w["platform_sales"] / w["gross"] if w["gross"] > 0 else 0.0
+
+    def _vendor_prior_mean(self) -> float:
+        """What a consumer expects of a vendor before any evidence: the active vendors'
+        mean quality if consumers know it (``vendor_quality_known``), else 0.5."""
+        v = self.vendors
+        if self.p["vendor_quality_known"] and len(v) and v.active.any():
+            return float(v.quality[v.active].mean())
+        return 0.5
 
     def _vendor_active(self, index: np.ndarray) -> np.ndarray:
         if len(self.vendors) == 0:

@@ -114,7 +114,8 @@ _DECLARED = [
     # --- interventions (M10) ---------------------------------------------------------------
     _p("committed_share",    0.0,    0, 1, "share", "Consumers who buy on the platform whatever happens.", "Centola et al. 2018 committed-minority design", group="interventions"),
     _p("consumer_switching", True,   description="If false only committed consumers use the platform (the pure-accounting limit).", source="test design", group="interventions"),
-    _p("trust_channels",     True,   description="If false every trust channel is off: no referrals, no direct ties to vendors, no ratings; consumers judge vendors by price and their own experience alone (the price-and-quality arm of the verdict).", source="test design (MODEL.md: what trust does)", group="interventions"),
+    _p("trust_channels",     True,   description="If false every trust channel is off: no referrals, no direct ties to vendors, no ratings, no endorsement gate; consumers judge vendors by price and their own experience alone (the price-and-quality arm of the verdict).", source="test design (what trust does: docs/verdict.md)", group="interventions"),
+    _p("vendor_quality_known", False, description="If true consumers know the vendors' mean quality as they know the factory's: it is their prior for a vendor they have no evidence on (else 0.5). The verdict's price-and-quality arm with symmetric information.", source="test design (what trust does: docs/verdict.md)", group="interventions"),
     _p("platform_open_to_new", True, description="If false a consumer who has never used the platform cannot start; those who have may stay (the forks of the irreversibility test).", source="test design (MODEL.md: the tipping share)", group="interventions"),
     # --- platform vendors (M7) -------------------------------------------------------------
     _p("initial_vendors",    20,     0, 100_000, "vendors", "Vendors on the platform at week 0.", "assumption", group="vendors"),

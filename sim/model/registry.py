@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.model import forks, parameters, probes
+from sim.model import parameters
 from sim.model.constraints import ConstraintError
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
 from sim.model.reference.declarations import REFERENCE_MODELS
@@ -26,19 +26,23 @@ from sim.model.sectors import parameters as sector_parameters
 Simulate = Callable[..., tuple[Any, dict[str, Any]]]
 Resolve = Callable[[dict[str, Any]], dict[str, Any]]
 Comparators = Callable[[dict[str, Any]], dict[str, float]]
+Builder = Callable[[dict[str, Any], Any], Any]
 
 MODELS: dict[str, Simulate] = {}
 _RESOLVERS: dict[str, Resolve] = {}
 _REPORTERS: dict[str, tuple[str, ...]] = {}
 _OUTCOME_TYPES: dict[str, dict[str, str]] = {}
 _COMPARATORS: dict[str, Comparators] = {}
+_MARKETS: dict[str, Builder] = {}
+_SHARES: dict[str, str] = {}
 
 OUTCOME_KINDS = ("bool", "int64", "float64", "string")
 
 
 def register(name: str, run: Simulate, resolve: Resolve, reporters: tuple[str, ...],
              outcome_types: dict[str, str],
-             comparators: Comparators = lambda params: {}) -> None:
+             comparators: Comparators = lambda params: {}, market: Builder | None = None,
+             share: str = "") -> None:
     """Make a model available to scenarios under ``name``.
 
     ``reporters`` names the series columns besides ``step``; ``outcome_types`` gives each
@@ -54,6 +58,22 @@ def register(name: str, run: Simulate, resolve: Resolve, reporters: tuple[str, .
     _REPORTERS[name] = tuple(reporters)
     _OUTCOME_TYPES[name] = dict(outcome_types)
     _COMPARATORS[name] = comparators
+    if market is not None:
+        _MARKETS[name] = market
+        _SHARES[name] = share
+
+
+def forkable() -> dict[str, str]:
+    """The models that can be forked, each with the share the fork experiment reads."""
+    return dict(_SHARES)
+
+
+def build_market(model: str, params: dict[str, Any], seed: Any) -> Any:
+    """A running ``model`` at its start (a :class:`sim.model.forkable.Forkable`)."""
+    if model not in _MARKETS:
+        raise ValueError(f"model {model!r} cannot be forked; these can: "
+                         + ", ".join(sorted(_MARKETS)))
+    return _MARKETS[model](params, seed)
 
 
 def resolve_params(model: str, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -98,11 +118,22 @@ def _break_even(params: dict[str, Any]) -> dict[str, float]:
     return {"break_even_share": economics.break_even_share(params["factory_fixed_cost_share"])}
 
 
+def _trust_market_at_start(params: dict[str, Any], seed: Any) -> Any:
+    """A :class:`~sim.model.market.TrustMarket` at week 0 (imported on first use)."""
+    import numpy as np
+
+    from sim.model.market import TrustMarket
+
+    return TrustMarket(rng=np.random.default_rng(seed), **params)
+
+
 register("trust_market", _trust_market, parameters.resolve, tuple(MODEL_REPORTERS),
-         OUTCOME_TYPES, _break_even)
+         OUTCOME_TYPES, _break_even, market=_trust_market_at_start,
+         share="the platform's share of the sector's gross")
 for _reference in REFERENCE_MODELS:
     register(_reference.name, _reference.simulate, _reference.resolve, _reference.reporters,
-             _reference.outcome_types)
+             _reference.outcome_types, market=_reference.at_start if _reference.share else None,
+             share=_reference.share)
 
 
 def _sector_break_even(params: dict[str, Any]) -> dict[str, float]:
@@ -120,25 +151,3 @@ def _sector_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
 
 register("sector_market", _sector_market, sector_parameters.resolve, sector_measures.REPORTERS,
          sector_measures.OUTCOME_TYPES_SECTORS, _sector_break_even)
-
-
-def _trust_market_forks(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-    """:func:`sim.model.forks.simulate_with_forks`, imported on first use."""
-    from sim.model.forks import simulate_with_forks
-
-    return simulate_with_forks(*args, **kwargs)
-
-
-register("trust_market_forks", _trust_market_forks, forks.resolve, tuple(MODEL_REPORTERS),
-         {**OUTCOME_TYPES, **forks.OUTCOME_TYPES}, _break_even)  # the verdict's fork runs
-
-
-def _trust_market_probed(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-    """:func:`sim.model.probes.simulate_probed`, imported on first use."""
-    from sim.model.probes import simulate_probed
-
-    return simulate_probed(*args, **kwargs)
-
-
-register("trust_market_probed", _trust_market_probed, probes.resolve, tuple(MODEL_REPORTERS),
-         {**OUTCOME_TYPES, **probes.OUTCOME_TYPES}, _break_even)

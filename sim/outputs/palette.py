@@ -17,4 +17,5 @@ CHOICE_COLORS = {"factory": BLUE, "platform": VERMILLION, "nothing": LIGHT}
 OUTCOME_COLORS = {"fell": VERMILLION, "did not fall": BLUE}
 POINT_COLORS = (BLUE, VERMILLION, GREEN, ORANGE, PURPLE)
 SECTOR_COLORS = {"news": BLUE, "education": PURPLE, "health": VERMILLION, "food": GREEN}
-ARM_COLORS = {"no_switching": GREY, "price_only": BLUE, "full": VERMILLION}  # verdict arms
+ARM_COLORS = {"no_switching": GREY, "price_only": BLUE, "price_only_uninformed": SKY,
+              "full": VERMILLION}  # verdict arms

@@ -8,10 +8,19 @@ from typing import Any
 from sim.outputs.report import QUESTION, pct
 
 ARM_NAMES = {"no_switching": "no switching (only committed consumers use the platform)",
-             "price_only": "switching on price and quality alone (every trust channel off)",
+             "price_only": "price and quality alone, vendors' mean quality known (every "
+                           "trust channel off)",
+             "price_only_uninformed": "price and quality alone, nothing known of vendors "
+                                      "(every trust channel off)",
              "full": "the full model (trust channels on)"}
 VERDICT_WORDS = {"supported": "SUPPORTED", "excluded": "EXCLUDED",
-                 "inconclusive": "INCONCLUSIVE"}
+                 "inconclusive": "INCONCLUSIVE", "no threshold": "NO THRESHOLD"}
+INTERVENTION_WORDS = {
+    "release": "the push withdrawn: committed consumers become ordinary, every mechanism "
+               "runs as on the natural course",
+    "hold": "the push frozen at its level",
+    "stall": "the push frozen and the platform open to no newcomer",
+    "none": "the control: the copies go on as the run does"}
 
 
 def span(e: dict[str, Any] | None, key_low: str = "ci_low", key_high: str = "ci_high") -> str:
@@ -70,11 +79,59 @@ def tipping_words(t: dict[str, Any]) -> str:
         beyond = f" (the platform reached up to {pct(seen)} without it)" if seen else ""
         return (f"not reached in at least half of {t['runs']} runs within the horizon"
                 f"{beyond}; interval {span(t)}")
-    before = t.get("before_median")
-    return (f"median {pct(t['estimate'])} of the gross (95% interval {span(t)}; "
-            f"{t['reached']} of {t['runs']} runs reached it"
-            + (f"; the checkpoint before it was not yet past, median {pct(before)}"
-               if before is not None else "") + ")")
+    return (f"{pct(t['estimate'])} of the gross (95% interval {span(t)}, covering each "
+            f"run's last checkpoint not past and first past; {t['reached']} of {t['runs']} "
+            "runs reached it)")
+
+
+def state_words(state: dict[str, Any] | None) -> str:
+    """The median state at the point of no return."""
+    if not state or not state.get("runs"):
+        return "no run reached it"
+    cash, reserve = state.get("factory_cash"), state.get("factory_reserve")
+    money = (f"; the factory earned {state['factory_profit']:+.0f} a week with its cash at "
+             f"{pct(cash / reserve, 0)} of its reserve" if cash is not None and reserve
+             else "")
+    return (f"{pct(state.get('ever_used'), 0)} of consumers had used the platform, "
+            f"{pct(state.get('committed'), 0)} were committed{money}")
+
+
+def regime_lines(result: dict[str, Any]) -> list[str]:
+    """The world's regime: what the natural course and the largest push do."""
+    r = result["regime"]
+    nat, push, fall = r["natural"], r["pushed"], r["natural_fall"]
+    when = ""
+    if fall.get("median_fall_week") is not None:
+        when = (f"; half the natural runs have fallen by week {fall['median_fall_week']:.0f} "
+                f"(95% band weeks {fall.get('ci_low') or 'open'} to "
+                f"{fall.get('ci_high') or 'open'})")
+    return [f"REGIME: {r['regime'].upper()}: {r['words']}. The incumbent fell in "
+            f"{nat['falls']} of {nat['runs']} runs of the natural course (no push; "
+            f"{span(nat)}){when}, and in {push['falls']} of {push['runs']} runs at "
+            f"{pct(push['committed_share'], 0)} committed ({span(push)}), within "
+            f"{r['horizon']} weeks."]
+
+
+def predictive_lines(result: dict[str, Any]) -> list[str]:
+    """The essay's predictive reading: P(fall within a window | first held x)."""
+    p = result.get("predictive")
+    if not p:
+        return []
+    parts = []
+    for window, c in p["curves"].items():
+        at = p["at_claim"].get(window) or {}
+        chance = (f"{pct(at['p'], 0)} ({at['falls']} of {at['runs']} runs, {span(at)})"
+                  if at.get("p") is not None else "not measured (no run held that share)")
+        cross = c["crossing"]
+        where = ("it is at least one half at every share studied: no threshold"
+                 if c["high_at_every_share"] else
+                 f"it first reaches one half at {pct(cross['estimate'], 0)} of the gross "
+                 f"(interval {span(cross)})" if cross["estimate"] is not None else
+                 "it never reaches one half")
+        parts.append(f"within {int(window) // 52} years: {chance}; {where}")
+    return [f"- The predictive reading (P(fall | the platform first held "
+            f"{pct(result['claim'], 0)} of the gross), from natural and pushed runs): "
+            + "; ".join(parts) + "."]
 
 
 def _horizon_line(rows: list[dict[str, Any]]) -> str:
@@ -106,7 +163,7 @@ def horizon_trend(rows: list[dict[str, Any]]) -> str:
 
 def conditions(result: dict[str, Any]) -> str:
     """The regime the verdict assumes."""
-    r = result["regime"]
+    r = result["regime_params"]
     pricing = ("full-cost pricing repriced every "
                f"{r['factory_reprice_every']} weeks" if r["factory_pricing"] == "full_cost"
                else "a fixed price")
@@ -122,21 +179,35 @@ def conditions(result: dict[str, Any]) -> str:
 
 
 def verdict_lines(result: dict[str, Any]) -> list[str]:
-    """The closing verdict, a few plain sentences in the essay's terms."""
+    """The closing verdict, a few plain sentences in the essay's terms, regime first."""
     claim, margin = result["claim"], result["margin"]
     arms = result["arms"]
     head = arms[result["main_arm"]]
     tip = result["tipping_share_gross"]
     s = head["s_star"]
     g = result["gross"]["start"]
-    lines = [
-        f"VERDICT on the claim that the incumbent falls once the platform holds "
-        f"{pct(claim, 0)} of the gross (margin +-{100 * margin:.0f} points): "
-        f"{VERDICT_WORDS[result['verdict']]}.",
-        f"- The tipping share of the gross (the point of no return, found by forking the "
-        f"market every {result['forks']['every']} weeks with the platform closed to "
-        f"newcomers, {result['forks']['copies']} copies each): {tipping_words(tip)}.",
-    ]
+    lines = regime_lines(result)
+    if result["verdict"] == "no threshold":
+        lines.append(
+            f"VERDICT on the claim that the incumbent falls once the platform holds "
+            f"{pct(claim, 0)} of the gross: NO THRESHOLD: the fall is inevitable from the "
+            "start in this world, so no share of the gross can be a threshold for it (had it "
+            f"been a threshold world, the interval below would read "
+            f"{result['verdict_if_threshold']} at +-{100 * margin:.0f} points).")
+    else:
+        lines.append(
+            f"VERDICT on the claim that the incumbent falls once the platform holds "
+            f"{pct(claim, 0)} of the gross (band {pct(claim - margin, 0)} to "
+            f"{pct(claim + margin, 0)}): {VERDICT_WORDS[result['verdict']]}.")
+    forks = result["forks"]
+    lines.append(
+        f"- The tipping share of the gross by release ({INTERVENTION_WORDS['release']}; "
+        f"the market forked every {forks['every']} weeks, up to {forks['copies']} copies "
+        f"each): {tipping_words(tip)}. At the point: "
+        f"{state_words(result.get('state_at_point'))}.")
+    for name, variant in result.get("variants", {}).items():
+        lines.append(f"- By {name} ({INTERVENTION_WORDS[name]}): {tipping_words(variant)}.")
+    lines += predictive_lines(result)
     if s.get("estimate") is None:
         lines.append(f"- The committed share s*: {S_STAR_NONE.get(s.get('transition'), 'none')} "
                      f"(interval {span(s)}).")
@@ -153,8 +224,12 @@ def verdict_lines(result: dict[str, Any]) -> list[str]:
         "DISAGREES with the isotonic (shape-free) estimate beyond both intervals; the wider "
         f"({shape['used']}) interval is used."))
     diffs = arms.get("differences", {})
-    for key, words in (("trust", "What trust adds against price-only switching (full - "
-                                  "price only)"),
+    for key, words in (("trust", "What trust adds against switching on price and quality "
+                                  "with the vendors' mean quality known (full - price only; "
+                                  "tipping share with the ramp, s* without)"),
+                       ("trust_uninformed", "What trust adds if consumers know nothing of "
+                                            "vendors before their own evidence (full - "
+                                            "price only, uninformed)"),
                        ("switching", "What switching on price and quality adds (price only "
                                      "- no switching)")):
         if key in diffs:
@@ -192,17 +267,23 @@ def verdict_report(result: dict[str, Any], description: str = "") -> str:
              "## The question", "", QUESTION, "", "## The verdict", "",
              *verdict_lines(result), "", "## The arms", "", *arms_table(result), "",
              "## What each number means", "",
+             "- *Regime*: platform-dominant if the incumbent falls on the natural course (no "
+             "push) in at least half of the runs; a threshold world if it survives that but "
+             "falls under the largest push; incumbent-stable otherwise.",
              "- *Tipping share of the gross*: in each fork run, the platform's share of the "
              "sector's gross in the first checkpoint week from which at least half of the "
-             "copies, closed to newcomers, still see the incumbent fall within the horizon "
-             "(basin stability, Menck et al. 2013); median over runs with a distribution-free "
-             "order-statistic interval. Runs that never got there count as above every value.",
+             "copies, with the push withdrawn (release), still see the incumbent fall within "
+             "the horizon (basin stability, Menck et al. 2013); the median of the runs' "
+             "censoring midpoints, with an order-statistic interval from the runs' last "
+             "checkpoints not past to their first past. Runs that never got there count as "
+             "above every value.",
              "- *s\\**: the committed share at which the fall within the horizon has "
              "probability one half (Firth-penalized logistic fit, profile interval), checked "
              "against an isotonic fit; translated into the gross share it produced over the "
              "first 13 weeks.",
-             "- *Verdict*: supported only if the whole interval lies within the claim +- the "
-             "margin; excluded if the claim lies outside the interval; inconclusive otherwise "
-             "(a flat fit, an open side, a wide interval).",
+             "- *Verdict* (threshold worlds only): supported only if the whole interval lies "
+             "within the claim +- the margin; excluded only if it lies wholly outside; "
+             "inconclusive otherwise (a flat fit, an open side, an interval across the "
+             "band's edge). Elsewhere the verdict names the regime.",
              "", "See docs/verdict.md for the method."]
     return "\n".join(parts) + "\n"

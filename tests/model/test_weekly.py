@@ -132,7 +132,7 @@ def test_candidate_and_platform_utility_match_the_array_formulation(seed):
     weekly.platform_utility(candidate, s["fav"], s["fav_good"], s["fav_bad"], use_ref,
                             s["ref_good"], s["ref_bad"], s["tied"], s["rating"], s["price"],
                             s["platform_trust"], weight, channels, guarantee, 3.0, 2.0, 1.5,
-                            0.7, s["last"], economics.PLATFORM, got)
+                            0.7, s["last"], economics.PLATFORM, 0.5, got)
     np.testing.assert_array_equal(got, utility)
 
 

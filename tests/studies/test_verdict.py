@@ -23,8 +23,12 @@ def test_decide_supports_only_an_interval_inside_the_margin():
     assert decision.decide(0.17, 0.23, 0.20, 0.05) == "supported"
     assert decision.decide(0.201, 0.204, 0.20, 0.05) == "supported"  # narrow, near 20%
     assert decision.decide(0.14, 0.23, 0.20, 0.05) == "inconclusive"  # wider than the margin
-    assert decision.decide(0.21, 0.26, 0.20, 0.05) == "excluded"
-    assert decision.decide(0.05, 0.19, 0.20, 0.05) == "excluded"
+    # the margin is symmetric: excluded only when the whole interval lies outside the band
+    assert decision.decide(0.21, 0.26, 0.20, 0.05) == "inconclusive"
+    assert decision.decide(0.05, 0.19, 0.20, 0.05) == "inconclusive"
+    assert decision.decide(0.208, 0.325, 0.20, 0.05) == "inconclusive"
+    assert decision.decide(0.26, 0.31, 0.20, 0.05) == "excluded"
+    assert decision.decide(0.05, 0.149, 0.20, 0.05) == "excluded"
     assert decision.decide(None, 0.24, 0.20, 0.05) == "inconclusive"  # open side holds 20%
     assert decision.decide(0.30, None, 0.20, 0.05) == "excluded"  # open, but 20% is below
     assert decision.decide(0.19, 0.21, 0.20, 0.05, flat=True) == "inconclusive"
@@ -86,21 +90,25 @@ def derived_gross_share(x: float, params: dict) -> float:
     return x * p_v / (x * p_v + (1 - x) * q * params["factory_price"])
 
 
-@pytest.mark.parametrize(("reserve", "found_by"), [(0.0, "fall"), (0.05, "forks")])
-def test_fork_tipping_share_is_the_break_even_gross_share_in_the_accounting_limit(reserve,
-                                                                                  found_by):
+@pytest.mark.parametrize(("reserve", "intervention", "found_by"),
+                         [(0.0, "release", "fall"), (0.05, "hold", "forks")])
+def test_fork_tipping_share_is_the_break_even_gross_share_in_the_accounting_limit(
+        reserve, intervention, found_by):
     # committed consumers rise by a quarter point a week from 19%; with no reserve the first
-    # week past break-even is the fall itself, with a small one the copies made then fall
-    # later although they win no one new, while the run itself falls only weeks afterwards
+    # week past break-even is the fall itself. With a small reserve and the push held at its
+    # level, the copies made just past break-even fall later, while the run falls only weeks
+    # afterwards; released, the copies would all recover (their consumers go back)
     step = 0.0025
     params = resolve_params("trust_market_forks", {
         **ACCOUNTING, "committed_share": 0.19, "factory_fixed_cost_share": 0.8,
-        "factory_cash_reserve_weeks": reserve, "fork_every": 1, "fork_count": 2,
-        "fork_ramp": step})
+        "factory_cash_reserve_weeks": reserve, "fork_every": 1, "fork_copies": 2,
+        "fork_ramp": step, "fork_intervention": intervention})
     _, out = MODELS["trust_market_forks"](params, 60, 4)
     break_even = economics.break_even_share(params["factory_fixed_cost_share"])
     expected = derived_gross_share(break_even, params)
-    assert out["tipping_by"] == found_by and out["fork_falls"] == 2
+    # copies stop once half of the 2 have fallen: the first copy decides
+    assert out["tipping_by"] == found_by
+    assert (out["fork_falls"], out["fork_runs"]) == ((1, 1) if found_by == "forks" else (2, 2))
     assert out["tipping_step"] < out["fall_step"] if found_by == "forks" else \
         out["tipping_step"] == out["fall_step"]
     gap = derived_gross_share(break_even + step, params) - expected
@@ -108,9 +116,22 @@ def test_fork_tipping_share_is_the_break_even_gross_share_in_the_accounting_limi
     assert out["share_before"] < out["tipping_share_gross"]
 
 
+def test_released_copies_recover_in_the_accounting_limit_with_a_reserve():
+    # no switching: released, the committed consumers go back to the factory, whose profit
+    # turns positive again before its reserve runs out, so only the fall itself is a point
+    params = resolve_params("trust_market_forks", {
+        **ACCOUNTING, "committed_share": 0.19, "factory_fixed_cost_share": 0.8,
+        "factory_cash_reserve_weeks": 0.05, "fork_every": 1, "fork_copies": 2,
+        "fork_ramp": 0.0025})
+    _, out = MODELS["trust_market_forks"](params, 60, 4)
+    assert out["tipping_by"] == "fall" and out["tipping_step"] == out["fall_step"]
+    checked = [c for c in json.loads(out["checkpoints"]) if c[2] is not None]
+    assert checked and all(c[2] == 0 for c in checked)  # no released copy fell
+
+
 def test_fork_runs_are_reproducible_from_the_seed():
     params = resolve_params("trust_market_forks", {"n_consumers": 300, "committed_share": 0.3,
-                                                   "fork_every": 13, "fork_count": 2,
+                                                   "fork_every": 13, "fork_copies": 2,
                                                    "factory_cash_reserve_weeks": 4.0})
     series_a, a = MODELS["trust_market_forks"](params, 104, 11)
     series_b, b = MODELS["trust_market_forks"](params, 104, 11)
@@ -161,8 +182,9 @@ def test_the_verdict_report_and_figures_come_from_the_stored_results(tmp_path):
     result = _verdict(tmp_path, "accounting", {**ACCOUNTING, "factory_fixed_cost_share": 0.8},
                       DOSE)
     lines = verdict_lines(result)
-    assert lines[0].startswith("VERDICT on the claim that the incumbent falls once the platform "
-                               "holds 20% of the gross (margin +-5 points): ")
+    assert lines[0].startswith("REGIME: THRESHOLD: ")
+    assert lines[1].startswith("VERDICT on the claim that the incumbent falls once the platform "
+                               "holds 20% of the gross (band 15% to 25%): ")
     assert any(line.startswith("- The horizon: ") for line in lines)
     assert "a fixed price; a cash reserve of 0 weeks" in lines[-1]
     assert "## The arms" in verdict_report(result)
@@ -176,3 +198,35 @@ def test_the_verdict_report_and_figures_come_from_the_stored_results(tmp_path):
     drawn = fork_fall(stored)
     shown = sum(len(c.lines[0].get_xdata()) for c in drawn.figure.axes[0].containers)
     assert shown == probed > 0 and drawn.n_runs == 2
+
+
+HEADLINE = "\n".join(["low = 0.0", "high = 0.6", "grid = 4", "replicates = 1", "batch = 4",
+                      "budget = 4"])
+
+
+@pytest.mark.parametrize(("fixed_cost_share", "verdict"), [(0.8, "supported"),
+                                                           (0.6, "excluded")])
+def test_the_headline_path_finds_the_break_even_in_the_accounting_limit(
+        tmp_path, fixed_cost_share, verdict):
+    # fixed price, no reserve, no switching: the factory falls the week it has lost its
+    # break-even share 1 - F/C0 of its volume; released copies recover, so each run's point
+    # of no return is its fall, and the verdict follows from the break-even's gross share
+    params = {**ACCOUNTING, "factory_fixed_cost_share": fixed_cost_share}
+    text = "\n".join(['name = "headline"', "steps = 90", "seed = 5", "[params]",
+                      *[f"{k} = {json.dumps(v)}" for k, v in params.items()],
+                      "[tipping]", HEADLINE, "[forks]", "every = 1", "copies = 2", "runs = 8",
+                      "ramp = 0.005", "committed_share = 0.1", 'interventions = ["release"]',
+                      "[verdict]", "boot = 100", "regime_runs = 2"])
+    path = tmp_path / "headline.toml"
+    path.write_text(text)
+    result = run_verdict(scenarios.load(path), tmp_path / "out", workers=1, progress=False)
+    assert result["regime"]["regime"] == "threshold"
+    assert result["regime"]["natural"]["falls"] == 0
+    assert result["regime"]["pushed"]["falls"] == 2
+    tip = result["tipping_share_gross"]
+    assert tip["runs"] == 8 and tip["reached"] == 8 and tip["by"] == ["fall"] * 8
+    resolved = resolve_params("trust_market", params)
+    expected = derived_gross_share(1 - fixed_cost_share, resolved)
+    assert tip["ci_low"] <= expected + 0.01 and expected - 0.01 <= tip["ci_high"]
+    assert abs(tip["estimate"] - expected) < 0.02
+    assert result["verdict"] == verdict

@@ -46,6 +46,14 @@ GRANOVETTER = (
     _p("threshold_mean",  0.25, -1, 2, "share", "Mean of the normally distributed thresholds.", "Granovetter 1978: 25 of 100"),
     _p("threshold_sd",    0.1,  0, 1, "share", "Standard deviation of the thresholds.", "Granovetter 1978"),
 )
+GRANOVETTER_REVERSIBLE = (
+    _p("n_agents",        20_000, 2, 10_000_000, "agents", "Population size (well mixed).", "numerical choice: large enough that the mean field holds to about 0.005"),
+    _p("threshold_mean",  0.40, -1, 2, "share", "Mean of the normally distributed thresholds.", "test design: boundary 0.366"),
+    _p("threshold_sd",    0.10, 0, 1, "share", "Standard deviation of the thresholds.", "test design: boundary 0.366"),
+    _p("revision_rate",   0.05, 0.001, 1, "share per step", "Share of the people not committed who revise each step.", "test design: a pushed run climbs through the boundary over several steps"),
+    _p("committed_share", 0.0,  0, 1, "share", "People who take part whatever happens (the push).", "test design"),
+    _p("full_share",      0.95, 0, 1, "share", "Participation that counts as the cascade (the event the fork experiment watches).", "test design"),
+)
 # fmt: on
 
 
@@ -59,10 +67,15 @@ class ReferenceModel:
     params: tuple[Param, ...]
     reporters: tuple[str, ...]
     outcome_types: dict[str, str]
+    share: str = ""  # the share the fork experiment reads, if the model can be forked
 
     def simulate(self, *args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """The module's ``simulate``, imported on first use (Mesa is slow to import)."""
         return importlib.import_module(self.module).simulate(*args, **kwargs)
+
+    def at_start(self, params: dict[str, Any], seed: Any) -> Any:
+        """The module's ``at_start``: the running model at step 0 (forkable models)."""
+        return importlib.import_module(self.module).at_start(params, seed)
 
     def resolve(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """Defaults updated by ``overrides``, every value checked against its declaration."""
@@ -88,4 +101,8 @@ REFERENCE_MODELS = (
                    {"adopted_final": "float64", "peak_time": "float64"}),
     ReferenceModel("granovetter", _PACKAGE + "granovetter", GRANOVETTER, ("participation",),
                    {"participation": "float64", "riot": "bool"}),
+    ReferenceModel("granovetter_reversible", _PACKAGE + "granovetter_reversible",
+                   GRANOVETTER_REVERSIBLE, ("participation",),
+                   {"participation": "float64", "cascade": "bool", "cascade_step": "int64"},
+                   share="the share taking part"),
 )

@@ -90,12 +90,14 @@ def platform_utility(candidate: np.ndarray, fav: np.ndarray, fav_good: np.ndarra
                      price: np.ndarray, platform_trust: np.ndarray, rating_weight: float,
                      trust_channels: bool, payment_guarantee: float, beta_quality: float,
                      beta_price: float, beta_risk: float, habit: float, last: np.ndarray,
-                     platform: int, utility: np.ndarray) -> None:
+                     platform: int, prior_mean: float, utility: np.ndarray) -> None:
     """Each consumer's utility of buying from its candidate vendor (M6): trust from the
     evidence it holds (its own with the favourite, the referral's) and, unless the
     candidate is a vendor it is tied to, the shown rating weighted by its trust in the
     platform (M8); minus price and the risk of loss the payment guarantee leaves; plus habit.
-    A consumer with no candidate sees rating 0 and price 1."""
+    The evidence updates a Beta prior of weight 2 and mean ``prior_mean`` (0.5: knowing
+    nothing of vendors; the vendors' mean quality when consumers know it). A consumer with
+    no candidate sees rating 0 and price 1."""
     keep = 1.0 - payment_guarantee
     listed = rating.size > 0
     for i in range(candidate.size):
@@ -108,7 +110,7 @@ def platform_utility(candidate: np.ndarray, fav: np.ndarray, fav_good: np.ndarra
         if not (tied[i] and is_fav) and c >= 0 and trust_channels:
             good = good + strength * shown
             bad = bad + strength * (1.0 - shown)
-        tau = _beta_mean(good, bad)
+        tau = (good + 2.0 * prior_mean) / (good + bad + 2.0)
         cost = price[c] if c >= 0 and listed else 1.0
         u = beta_quality * tau - beta_price * cost - beta_risk * ((1.0 - tau) * keep)
         utility[i] = u + (habit if last[i] == platform else 0.0)

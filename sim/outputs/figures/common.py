@@ -171,7 +171,8 @@ def letter(ax: Any, index: int, title: str) -> None:
 
 
 # ---------------------------------------------------------------------- the verdict's figures
-ARM_LABELS = {"no_switching": "No switching", "price_only": "Price only", "full": "Full model"}
+ARM_LABELS = {"no_switching": "No switching", "price_only": "Price only (quality known)",
+              "price_only_uninformed": "Price only (nothing known)", "full": "Full model"}
 
 
 def claim_band(ax: Any, claim: float, margin: float, vertical: bool = True) -> None:

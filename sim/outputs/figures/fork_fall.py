@@ -59,9 +59,10 @@ def fork_fall(result: Result) -> Plot:
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.04, 1.04)
     ax.legend(loc="lower right", fontsize="small")
-    caption = ("The fork experiment: at checkpoints of each run the market is copied and the "
-               "copies win no one new; dots are the share of copies that still fall (Wilson 95% "
-               "bars) against the platform's share of the gross then. The dotted line is one "
-               "half, the black line the median tipping share of the full model, the green "
+    caption = ("The fork experiment: at checkpoints of each run the market is copied and, in "
+               "the copies, the push is withdrawn (release); dots are the share of copies that "
+               "still fall (Wilson 95% bars) against the platform's share of the gross "
+               "then. The dotted line is one half, the black line the median tipping share "
+               "of the full model, the green "
                f"band the claim {100 * tip['claim']:.0f}% +- {100 * tip['margin']:.0f} points.")
     return Plot(fig, caption, n_runs)

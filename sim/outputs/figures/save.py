@@ -23,6 +23,7 @@ from sim.outputs.figures.fall_probability import fall_probability
 from sim.outputs.figures.fork_fall import fork_fall
 from sim.outputs.figures.network import network
 from sim.outputs.figures.phase_map import phase_map
+from sim.outputs.figures.predictive import predictive
 from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
 from sim.outputs.figures.survival import survival
@@ -86,6 +87,8 @@ FIGURES = [
          lambda r: "arms" in _tipping(r)),
     FigureDef("survival", "The fall in time", survival,
          lambda r: bool(_tipping(r).get("survival"))),
+    FigureDef("predictive", "The predictive reading", predictive,
+              lambda r: bool(_tipping(r).get("predictive"))),
     FigureDef("worlds_tipping", "The tipping share across worlds", tipping_across_worlds,
               lambda r: r.has("worlds.json")),
     FigureDef("worlds_verdicts", "The verdict across worlds", verdicts_across_worlds,

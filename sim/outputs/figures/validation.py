@@ -128,6 +128,27 @@ def granovetter_figure(check: dict[str, Any]) -> Figure:
     return figure
 
 
+def reversible_figure(check: dict[str, Any]) -> Figure:
+    """The mean-field map of reversible thresholds, its basin boundary, and the interval the
+    fork experiment found."""
+    from scipy import stats
+
+    data = check["figure"]
+    figure, ax = _axes()
+    r = np.linspace(0, 1, 201)
+    ax.plot(r, stats.norm.cdf((r - data["mean"]) / data["sd"]), color=GREY,
+            label="r' = Phi((r - mean) / sd)")
+    ax.plot(r, r, color=LIGHT, linewidth=0.8)
+    if data["ci_low"] is not None and data["ci_high"] is not None:
+        ax.axvspan(data["ci_low"], data["ci_high"], color=BLUE, alpha=0.3, linewidth=0,
+                   label="fork experiment (release)")
+    ax.axvline(data["boundary"], color=VERMILLION, linestyle="--", linewidth=0.8,
+               label=f"boundary {data['boundary']:.3f}")
+    ax.set(xlabel="Share taking part, r", ylabel="Share after revision, r'")
+    _legend(figure)
+    return figure
+
+
 def accounting_figure(check: dict[str, Any]) -> Figure:
     data = check["figure"]
     figure, ax = _axes()
@@ -172,6 +193,7 @@ def seamans_zhu_figure(check: dict[str, Any]) -> Figure:
 DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "tipping": tipping_figure, "watts": watts_figure, "bass": bass_figure,
     "granovetter": granovetter_figure, "accounting": accounting_figure,
+    "reversible": reversible_figure,
     "seamans_zhu": seamans_zhu_figure}
 
 

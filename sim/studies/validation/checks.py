@@ -33,10 +33,13 @@ class Measured:
     scenario: scenarios.Scenario
     tipping: dict[str, Any] | None = None
     runs: pd.DataFrame | None = None
+    forks: dict[str, Any] | None = None
     folder: Path | None = None
 
     @property
     def n_runs(self) -> int:
+        if self.forks:
+            return int(self.forks["interventions"]["release"]["summary"]["runs"])
         return int(self.tipping["n_runs"]) if self.tipping else len(self.runs)
 
 
@@ -247,6 +250,31 @@ def judge_granovetter(measured: dict[str, Measured]) -> tuple[list[Row], dict[st
 ACCOUNTING = "MODEL.md: the pure-accounting limit"
 
 
+def basin_boundary(mean: float, sd: float) -> float:
+    """The middle fixed point of r = Phi((r - mean) / sd): the boundary between the basins."""
+    return float(optimize.brentq(lambda r: stats.norm.cdf((r - mean) / sd) - r, mean - sd,
+                                 mean))
+
+
+def judge_reversible(measured: dict[str, Measured]) -> tuple[list[Row], dict[str, Any]]:
+    """The fork experiment with release must find the basin boundary: an interval that
+    holds it and a midpoint within 0.02 of it."""
+    m = measured["granovetter_reversible"]
+    p = m.scenario.params
+    boundary = basin_boundary(p["threshold_mean"], p["threshold_sd"])
+    tip = m.forks["tipping_share"]
+    low, high = tip["ci_low"], tip["ci_high"]
+    ok = low is not None and high is not None and low <= boundary <= high and abs(
+        (low + high) / 2 - boundary) <= 0.02
+    found = ("no point of no return in most runs" if tip["estimate"] is None else
+             interval(tip))
+    return [row("Reversible thresholds: the share from which participation goes to near "
+                "all once the push is withdrawn (fork experiment, release)", GRANOVETTER,
+                f"{boundary:.3f} inside the interval, midpoint within 0.02", found, ok)], {
+        "kind": "reversible", "boundary": boundary, "mean": p["threshold_mean"],
+        "sd": p["threshold_sd"], **tip}
+
+
 def judge_accounting(measured: dict[str, Measured]) -> tuple[list[Row], dict[str, Any]]:
     m = measured["accounting_limit"]
     estimates = sorted(m.tipping["estimates"],
@@ -318,6 +346,9 @@ CHECKS = (
           ("granovetter1978", "granovetter1978_critical"), judge_granovetter,
           {"granovetter1978": {"replicates": 4},
            "granovetter1978_critical": {"tipping": {**QUICK_TIPPING, "budget": 40}}}),
+    Check("granovetter_reversible", "The fork experiment on a known basin boundary",
+          GRANOVETTER, ("granovetter_reversible",), judge_reversible,
+          {"granovetter_reversible": {"params": {"n_agents": 10_000}}}),
     Check("accounting_limit", "The trust market's pure-accounting limit", ACCOUNTING,
           ("accounting_limit",), judge_accounting,
           {"accounting_limit": {"params": {"n_consumers": 500}, "tipping": {

@@ -7,5 +7,5 @@
 - :mod:`.arms`: the arms (no switching, price only, full) and their differences;
 - :mod:`.study`: the study run through the batch runner (:func:`run_verdict`).
 
-The fork experiment itself is a way of running the model: :mod:`sim.model.forks`.
+The fork experiment itself lives above the model: :mod:`sim.experiments.forks`.
 """

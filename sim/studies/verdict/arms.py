@@ -20,9 +20,12 @@ from scipy import optimize
 
 from sim.studies.verdict.decision import median_interval, penalized_loglik, percentile_interval
 
-ARMS = ("no_switching", "price_only", "full")
+ARMS = ("no_switching", "price_only_uninformed", "price_only", "full")
 DIFFERENCES = {  # name: (minuend, subtrahend, what it is)
-    "trust": ("full", "price_only", "the effect of trust"),
+    "trust": ("full", "price_only", "the effect of trust (consumers know the vendors' mean "
+              "quality as they know the factory's)"),
+    "trust_uninformed": ("full", "price_only_uninformed", "the effect of trust if consumers "
+                         "know nothing of vendors before their own evidence"),
     "switching": ("price_only", "no_switching", "the effect of switching on price and "
                   "quality alone"),
     "total": ("full", "no_switching", "switching and trust together"),
@@ -30,35 +33,54 @@ DIFFERENCES = {  # name: (minuend, subtrahend, what it is)
 
 
 def tipping_values(forks: pd.DataFrame) -> np.ndarray:
-    """Each fork run's tipping share of the gross, by replicate; +inf where the run never
-    reached a point of no return before the horizon (right-censored)."""
+    """Each fork run's tipping share of the gross (the upper end of its censoring
+    interval), by replicate; +inf where the run never reached a point of no return."""
     ordered = forks.sort_values("replicate")
     reached = ordered["tipping_reached"].fillna(False).to_numpy(bool)
     share = ordered["tipping_share_gross"].to_numpy(float)
     return np.where(reached, share, math.inf)
 
 
-def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
-    """The tipping share over runs: median, order-statistic interval and the values.
+def lower_ends(forks: pd.DataFrame) -> np.ndarray:
+    """Each run's lower end, by replicate: the share at its last checkpoint not past
+    (-inf, open, where its first checkpoint was already past), or the largest share its
+    platform held where it never reached a point (the point, if any, lies above)."""
+    ordered = forks.sort_values("replicate")
+    reached = ordered["tipping_reached"].fillna(False).to_numpy(bool)
+    before = ordered["share_before"].to_numpy(float)
+    held = ordered["share_max"].to_numpy(float)
+    return np.where(reached, np.where(np.isfinite(before), before, -math.inf), held)
 
-    A run that never reached the point is right-censored at the largest share its platform
-    held: for the interval's lower end it counts as that share (a point of no return, if
-    any, lies above it), for the median and the upper end as unbounded.
-    """
-    values = tipping_values(forks)
-    reached = np.isfinite(values)
-    held = forks.sort_values("replicate")["platform_share_max"].to_numpy(float)
-    median, _, high = median_interval(values, level)
-    _, low, _ = median_interval(np.where(reached, values, held), level)
-    return {"estimate": median, "ci_low": low, "ci_high": high, "runs": int(values.size),
+
+def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
+    """The tipping share over runs: the median of the runs' censoring midpoints, and an
+    interval that covers the censoring: the order-statistic interval's lower bound over the
+    runs' lower ends and its upper bound over their upper ends."""
+    upper, lower = tipping_values(forks), lower_ends(forks)
+    reached = np.isfinite(upper)
+    middle = np.where(np.isfinite(lower) & reached, (lower + upper) / 2, upper)
+    estimate, _, _ = median_interval(middle, level)
+    _, _, high = median_interval(upper, level)
+    _, low, _ = median_interval(lower, level)
+    ordered = forks.sort_values("replicate")
+    return {"estimate": estimate, "ci_low": low, "ci_high": high, "runs": int(upper.size),
             "reached": int(reached.sum()),
-            "values": [float(v) if math.isfinite(v) else None for v in values],
-            "share_before": forks.sort_values("replicate")["share_before"].tolist(),
-            "before_median": _nan_median(forks.loc[forks["tipping_reached"].fillna(False)
-                                                   .astype(bool), "share_before"]),
-            "by": forks.sort_values("replicate")["tipping_by"].fillna("none").tolist(),
-            "max_share_unreached": (float(held[~reached].max()) if (~reached).any()
-                                    else None)}
+            "values": [float(v) if math.isfinite(v) else None for v in upper],
+            "share_before": [float(v) if math.isfinite(v) else None for v in lower],
+            "by": ordered["tipping_by"].fillna("none").tolist(),
+            "max_share_unreached": (float(ordered["share_max"].to_numpy(float)[
+                ~reached].max()) if (~reached).any() else None)}
+
+
+def state_at_point(forks: pd.DataFrame) -> dict[str, Any]:
+    """The median state at the runs' points of no return (runs that reached one)."""
+    hit = forks[forks["tipping_reached"].fillna(False).astype(bool)]
+    keys = ("tipping_share_gross", "point_ever_used", "point_committed",
+            "point_factory_profit", "point_factory_cash", "point_factory_reserve")
+    out = {key.removeprefix("point_"): _nan_median(hit[key]) for key in keys if key in hit}
+    out["share_gross"] = out.pop("tipping_share_gross", None)
+    out["runs"] = len(hit)
+    return out
 
 
 def _nan_median(values: pd.Series) -> float | None:

@@ -1,12 +1,12 @@
 """The decision rule: a verdict that cannot overclaim, and the intervals it reads.
 
 :func:`decide` turns an interval into one of ``supported``, ``excluded`` or ``inconclusive``
-(MODEL.md, "Definitions"): supported only if the whole interval lies within ``claim +-
-margin``; excluded if the claim lies outside the interval; inconclusive otherwise, which
-includes a flat fit, an open side that still holds the claim, and an interval wider than
-twice the margin. :func:`median_interval` is the distribution-free interval for a median
-from order statistics (Conover 1999, section 3.2); :func:`is_flat` says when a fitted
-dose-response curve has no trend worth the name.
+(docs/verdict.md): supported only if the whole interval lies within the band ``claim +-
+margin``; excluded only if the whole interval lies outside the band; inconclusive otherwise,
+which includes a flat fit, an interval that overlaps the band's edge, an open side that
+reaches the band, and an interval wider than the band. :func:`median_interval` is the
+distribution-free interval for a median from order statistics (Conover 1999, section 3.2);
+:func:`is_flat` says when a fitted dose-response curve has no trend worth the name.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ def decide(ci_low: float | None, ci_high: float | None, claim: float, margin: fl
            flat: bool = False) -> str:
     """The verdict on ``claim`` from an interval (``None``: an open side).
 
-    The margin is the claim's tolerance, tested first: an interval inside ``claim +-
-    margin`` supports the claim even if it is so narrow that it misses the claim's exact
-    value (the equivalence-test reading; 20.2% +- 0.15 supports "20%" at a 5-point margin).
-    A flat fit has no critical value, so nothing about the claim follows from it.
+    The margin is symmetric: an interval inside ``claim +- margin`` supports the claim even
+    if it misses the claim's exact value (the equivalence-test reading; 20.2% +- 0.15
+    supports "20%" at a 5-point margin), and only an interval wholly outside that band
+    excludes it. A flat fit has no critical value, so nothing about the claim follows.
     """
     if flat:
         return "inconclusive"
@@ -35,7 +35,7 @@ def decide(ci_low: float | None, ci_high: float | None, claim: float, margin: fl
     high = math.inf if ci_high is None else ci_high
     if claim - margin <= low and high <= claim + margin:
         return "supported"
-    if not low <= claim <= high:
+    if high < claim - margin or low > claim + margin:
         return "excluded"
     return "inconclusive"
 

@@ -1,13 +1,17 @@
 """The verdict study: the essay's claim answered in its own terms.
 
-For each arm of the scenario's ``[arms]`` (same regime, same seeds), :func:`run_verdict`
-runs the ``[tipping]`` dose study (s* of the committed share, through the batch runner) and
-the fork experiment of ``[forks]`` (the tipping share of the gross, :mod:`sim.model.forks`),
-then writes ``DIR/tipping.json``: the verdict on the claim with its margin, the tipping
-share of the gross (median over runs, order-statistic interval), s* and the gross share it
-produced, the isotonic check of the logistic shape, s* at several horizons, survival curves
-per dose, and the differences between arms. Each arm's runs live in ``DIR/arms/NAME`` and
-``DIR/forks/NAME``; running again reuses every stored run.
+:func:`run_verdict` first places the world in its regime (:mod:`.regime`: the natural course
+and the largest push, ``DIR/regime/``). Then, for each arm of the scenario's ``[arms]``
+(same regime, same seeds), it runs the ``[tipping]`` dose study (s* of the committed share)
+and the fork experiment of ``[forks]`` with ``release`` (the tipping share of the gross,
+:mod:`sim.experiments.forks`); the main arm also runs the other interventions named there
+(``hold``, ``stall``). It writes ``DIR/tipping.json``: the regime, the tipping share by
+``release`` with the interval that covers the censoring and the state at the point, the
+variants, the verdict (only in a threshold world) with its margin, the essay's predictive
+reading (:mod:`.predictive`), s* and the gross share it produced, s* at several horizons,
+survival curves per dose, and the differences between arms. Runs live in
+``DIR/regime``, ``DIR/arms/NAME`` and ``DIR/forks/NAME[/INTERVENTION]``; running again
+reuses every stored run.
 """
 
 from __future__ import annotations
@@ -29,13 +33,16 @@ from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import resolve_params
 from sim.studies import tipping
+from sim.studies.fork_study import fork_table, run_fork_runs
 from sim.studies.verdict import arms as arm_stats
-from sim.studies.verdict import gross, horizons, shape
+from sim.studies.verdict import gross, horizons, predictive, shape
 from sim.studies.verdict.decision import decide, is_flat
+from sim.studies.verdict.regime import regime as classify_regime
 
 LOG = logging.getLogger(__name__)
 MODEL = "trust_market_forks"
-FORK_POINT = 1_000_000  # the point id of fork runs in the seed rule (dose runs use lattice ids)
+REGIME_POINT = 2_000_000  # the natural course; the largest push is REGIME_POINT + 1
+NO_THRESHOLD = "no threshold"
 REGIME = ("factory_pricing", "factory_cash_reserve_weeks", "factory_fixed_cost_share",
           "factory_reprice_every", "factory_cost_cut_rate", "platform_fee", "vendor_unit_cost",
           "habit", "n_consumers")
@@ -43,13 +50,9 @@ VERDICT_KEYS = {
     "margin": "a number in (0, 0.5]: how close to the claim an interval must lie",
     "horizons": "a non-empty list of whole numbers of weeks, 1 to steps",
     "boot": "a whole number of bootstrap resamples, 50 to 100000",
-}
-FORK_KEYS = {
-    "every": "a whole number of weeks between checkpoints, 1 to steps",
-    "copies": "a whole number of copies per checkpoint, 1 to 1000",
-    "runs": "a whole number of runs per arm, 1 to 100000",
-    "ramp": "a number in [0, 1]: committed share added at each checkpoint",
-    "committed_share": "a number in [0, 1]: the committed share the fork runs start from",
+    "regime_runs": "a whole number of natural-course and largest-push runs, 1 to 100000",
+    "largest_push": "a number in (0, 1]: the committed share of the largest push",
+    "windows": "a non-empty list of whole numbers of weeks, 1 to steps",
 }
 
 
@@ -66,6 +69,10 @@ class VerdictPlan:
     runs: int = 8
     ramp: float = 0.0
     committed_share: float | None = None  # None: the scenario's own
+    interventions: tuple[str, ...] = ("release", "hold", "stall")
+    regime_runs: int = 16
+    largest_push: float | None = None  # None: the dose study's highest dose
+    windows: tuple[int, ...] = predictive.WINDOWS
 
 
 def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
@@ -90,10 +97,11 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
             raise fail("tipping.margin", f"got {margin!r}, allowed: {VERDICT_KEYS['margin']}")
         values["margin"] = float(margin)
     own = dict(scenario.verdict or {})
+    own_keys = [k for k in VERDICT_KEYS if k != "margin"]
     for key in own:
-        if key not in ("horizons", "boot"):
-            raise fail(f"verdict.{key}", f"unknown key{suggest(key, ['horizons', 'boot'])}; "
-                       "allowed: horizons, boot")
+        if key not in own_keys:
+            raise fail(f"verdict.{key}", f"unknown key{suggest(key, own_keys)}; "
+                       "allowed: " + ", ".join(own_keys))
     if "horizons" in own:
         weeks = own["horizons"]
         if not isinstance(weeks, list) or not weeks or not all(
@@ -109,6 +117,24 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
         if isinstance(boot, bool) or not isinstance(boot, int) or not 50 <= boot <= 100_000:
             raise fail("verdict.boot", f"got {boot!r}, allowed: {VERDICT_KEYS['boot']}")
         values["boot"] = boot
+    if "regime_runs" in own:
+        n = own["regime_runs"]
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
+            raise fail("verdict.regime_runs", f"got {n!r}, allowed: {VERDICT_KEYS['regime_runs']}")
+        values["regime_runs"] = n
+    if "largest_push" in own:
+        x = own["largest_push"]
+        if isinstance(x, bool) or not isinstance(x, int | float) or not 0 < x <= 1:
+            raise fail("verdict.largest_push",
+                       f"got {x!r}, allowed: {VERDICT_KEYS['largest_push']}")
+        values["largest_push"] = float(x)
+    if "windows" in own:
+        weeks = own["windows"]
+        if not isinstance(weeks, list) or not weeks or not all(
+                isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= scenario.steps
+                for w in weeks):
+            raise fail("verdict.windows", f"got {weeks!r}, allowed: {VERDICT_KEYS['windows']}")
+        values["windows"] = tuple(sorted(set(weeks)))
     arms = []
     for name, overrides in (scenario.arms or {"full": {}}).items():
         if not isinstance(overrides, dict):
@@ -119,18 +145,7 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
             raise fail(f"arms.{name}", str(error)) from None
         arms.append((name, dict(overrides)))
     values["arms"] = tuple(arms)
-    forks = dict(scenario.forks or {})
-    for key, value in forks.items():
-        if key not in FORK_KEYS:
-            raise fail(f"forks.{key}", f"unknown key{suggest(key, list(FORK_KEYS))}; "
-                       "allowed: " + ", ".join(FORK_KEYS))
-        whole = key in ("every", "copies", "runs")
-        high = {"every": scenario.steps, "copies": 1000, "runs": 100_000}.get(key, 1)
-        ok = (isinstance(value, int) if whole else isinstance(value, int | float)) and not (
-            isinstance(value, bool)) and (1 if whole else 0) <= value <= high
-        if not ok:
-            raise fail(f"forks.{key}", f"got {value!r}, allowed: {FORK_KEYS[key]}")
-        values[key] = value if whole else float(value)
+    values.update(fork_table(scenario))
     return VerdictPlan(**values), raw
 
 
@@ -144,21 +159,33 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_forks(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], out: Path,
-              **batch: Any) -> pd.DataFrame:
-    """The fork runs of one arm (replicate r has the same seed in every arm)."""
-    start = {} if plan.committed_share is None else {"committed_share": plan.committed_share}
-    params = resolve_params(MODEL, {**scenario.params, **overrides, **start,
-                                    "fork_every": plan.every, "fork_count": plan.copies,
-                                    "fork_ramp": plan.ramp})
-    specs = [RunSpec(MODEL, FORK_POINT, r, params, seed_for(scenario.seed, FORK_POINT, r),
-                     scenario.steps, scenario.every) for r in range(plan.runs)]
-    manifest = results.manifest(scenario, params, {"root_seed": scenario.seed,
-                                                   "rule": SEED_RULE}, kind="forks",
-                                model=MODEL, steps=scenario.steps,
-                                forks=dataclasses.asdict(plan))
+              intervention: str = "release", **batch: Any) -> pd.DataFrame:
+    """The fork runs of one arm under ``intervention`` (replicate r has the same seed in
+    every arm and under every intervention)."""
+    return run_fork_runs(scenario, "trust_market", overrides, plan, intervention, out,
+                         **batch)
+
+
+def run_regime(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], largest: float,
+               out: Path, **batch: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The natural course (no push) and the largest push, ``plan.regime_runs`` runs each
+    of the plain model: (natural runs, pushed runs), with their series stored."""
+    specs = []
+    for k, share in enumerate((0.0, largest)):
+        params = resolve_params("trust_market", {**scenario.params, **overrides,
+                                                 "committed_share": share})
+        specs += [RunSpec("trust_market", REGIME_POINT + k, r, params,
+                          seed_for(scenario.seed, REGIME_POINT + k, r), scenario.steps,
+                          scenario.every) for r in range(plan.regime_runs)]
+    manifest = results.manifest(scenario, specs[0].params, {"root_seed": scenario.seed,
+                                                            "rule": SEED_RULE},
+                                kind="regime", model="trust_market", steps=scenario.steps,
+                                largest_push=largest)
     run_batch(specs, out, manifest, reporters=("platform_share",), **batch)
     stored = _ok(storage.load_runs(out))
-    return stored[stored["run_id"].isin({s.run_id for s in specs})].reset_index(drop=True)
+    stored = stored[stored["run_id"].isin({s.run_id for s in specs})]
+    return (stored[stored["point_id"] == REGIME_POINT].reset_index(drop=True),
+            stored[stored["point_id"] == REGIME_POINT + 1].reset_index(drop=True))
 
 
 def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFrame,
@@ -193,6 +220,7 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                   plan.margin, covariate["flat"])
     tip = arm_stats.tipping_summary(forks, level)
     tip["verdict"] = decide(tip["ci_low"], tip["ci_high"], claim, plan.margin)
+    tip["state_at_point"] = arm_stats.state_at_point(forks)
     by_h = horizons.by_horizon(runs, variable, plan.horizons, low, high, level)
     for row in by_h:
         row["gross_start"] = gross.translate(runs, variable, "share_start",
@@ -210,8 +238,8 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
 
 def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
                 progress: bool = True) -> dict[str, Any]:
-    """Run every arm's dose study and fork runs, and write ``out/tipping.json``; each step
-    is logged (INFO)."""
+    """Place the world in its regime, run every arm's dose study and fork runs, and write
+    ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
     out = Path(check_out(out, "verdict"))
@@ -219,44 +247,73 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
         scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
         kind="verdict", model=MODEL, steps=scenario.steps))
     batch = {"workers": workers, "dask": dask, "progress": progress}
+    main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
+    main_overrides = dict(plan.arms)[main]
+    tplan = tipping.plan_from(_arm_scenario(scenario, main_overrides, table))
+    largest = plan.largest_push if plan.largest_push is not None else tplan.high
+    LOG.info("Regime: %d runs of the natural course and %d at %.0f%% committed",
+             plan.regime_runs, plan.regime_runs, 100 * largest)
+    natural, pushed = run_regime(scenario, plan, main_overrides, largest, out / "regime",
+                                 **batch)
+    world = classify_regime(natural, pushed, largest, scenario.steps, tplan.level)
     arms: dict[str, dict[str, Any]] = {}
     dose: dict[str, dict[str, Any]] = {}
+    variants: dict[str, Any] = {}
     for name, overrides in plan.arms:
         arm = _arm_scenario(scenario, overrides, table)
-        tplan = tipping.plan_from(arm)
+        aplan = tipping.plan_from(arm)
         LOG.info("Arm %s (%s): dose study of %s, up to %d runs", name,
-                 overrides or "the full model", tplan.variable, tplan.budget)
+                 overrides or "the full model", aplan.variable, aplan.budget)
         dose[name] = tipping.run_study(arm, out / "arms" / name, **batch)
         runs = _ok(storage.load_runs(out / "arms" / name))
-        LOG.info("Arm %s: fork experiment, %d runs, %d copies per checkpoint every %d weeks",
-                 name, plan.runs, plan.copies, plan.every)
+        LOG.info("Arm %s: fork experiment (release), %d runs, %d copies per checkpoint "
+                 "every %d weeks", name, plan.runs, plan.copies, plan.every)
         forks = run_forks(scenario, plan, overrides, out / "forks" / name, **batch)
-        arms[name] = summarize_arm(dose[name], runs, forks, plan, tplan.claim, tplan.level,
+        arms[name] = summarize_arm(dose[name], runs, forks, plan, aplan.claim, aplan.level,
                                    scenario.seed)
-    tplan = tipping.plan_from(_arm_scenario(scenario, dict(plan.arms[-1][1]), table))
-    main = "full" if "full" in arms else plan.arms[-1][0]
+        if name == main:
+            for other in plan.interventions[1:]:
+                LOG.info("Arm %s: fork experiment (%s)", name, other)
+                more = run_forks(scenario, plan, overrides, out / "variants" / other,
+                                 other, **batch)
+                tip = arm_stats.tipping_summary(more, aplan.level)
+                tip["state_at_point"] = arm_stats.state_at_point(more)
+                variants[other] = tip
     diffs = arm_stats.differences(arms, plan.boot, scenario.seed, tplan.level)
     for value in arms.values():
         value.pop("_tipping_values")
         value.pop("_s_star_samples")
-    params = resolve_params(MODEL, {**scenario.params, **dict(plan.arms)[main]})
+    dose_runs = _ok(storage.load_runs(out / "arms" / main))
+    series = pd.concat([storage.load_series(out / "regime"),
+                        storage.load_series(out / "arms" / main)], ignore_index=True)
+    reading = predictive.reading(series, pd.concat([natural, pushed, dose_runs],
+                                                   ignore_index=True),
+                                 scenario.steps, plan.windows, tplan.claim, tplan.level)
+    params = resolve_params(MODEL, {**scenario.params, **main_overrides})
     head = arms[main]
+    tip = head["tipping_share_gross"]
+    threshold_world = world["regime"] == "threshold"
     top = {key: value for key, value in dose[main].items() if key not in ("estimates",)}
     result = {
         **top, "scenario": scenario.name, "margin": plan.margin, "main_arm": main,
-        "verdict": head["tipping_share_gross"]["verdict"],
+        "regime": world, "intervention": "release",
+        "verdict": tip["verdict"] if threshold_world else NO_THRESHOLD,
+        "verdict_if_threshold": tip["verdict"],
         "verdict_basis": "tipping_share_gross",
-        "tipping_share_gross": head["tipping_share_gross"],
+        "tipping_share_gross": tip, "state_at_point": tip["state_at_point"],
+        "variants": variants, "predictive": reading,
         "estimate_gross": head["gross_start"]["estimate"],
         "gross": {"start": head["gross_start"], "year1": head["gross_year1"],
                   "covariate_year1": head["gross_covariate"]},
-        "s_star_verdict": head["gross_start"]["verdict"],
+        "s_star_verdict": head["gross_start"]["verdict"] if threshold_world else NO_THRESHOLD,
         "shape": head["s_star"]["shape"], "flat": head["s_star"]["flat"],
         "horizons": head["horizons"], "survival": head["survival"],
         "arms": {**arms, "differences": diffs},
-        "regime": {"steps": scenario.steps, **{k: params[k] for k in REGIME}},
+        "regime_params": {"steps": scenario.steps, **{k: params[k] for k in REGIME}},
         "forks": dataclasses.asdict(plan) | {"arms": None},
-        "n_runs": sum(a["n_runs"] + a["n_fork_runs"] for a in arms.values()),
+        "n_runs": (sum(a["n_runs"] + a["n_fork_runs"] for a in arms.values())
+                   + len(natural) + len(pushed)
+                   + sum(len(v["values"]) for v in variants.values())),
         "seconds": time.perf_counter() - begin}
     result["forks"].pop("arms")
     results.write_json(out / "tipping.json", _clean(result))

@@ -22,7 +22,8 @@ def test_every_reference_model_is_registered_with_its_outcomes():
 @pytest.mark.parametrize(("body", "message"), [
     ('model = "naming_gme"', "t.toml: model: got 'naming_gme' (did you mean 'naming_game'?), "
      'allowed: one of "trust_market", "naming_game", "binary_agreement", "watts_threshold", '
-     '"bass", "granovetter", "sector_market", "trust_market_forks", "trust_market_probed"'),
+     '"bass", "granovetter", "granovetter_reversible", "sector_market", "trust_market_forks", '
+     '"granovetter_reversible_forks"'),
     ('model = "naming_game"\n[params]\nmemroy = 12',
      "t.toml: params: unknown parameter 'memroy' (did you mean 'memory'?)"),
     ('model = "watts_threshold"\n[params]\nthreshold = 1.5',
