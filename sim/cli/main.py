@@ -23,7 +23,8 @@ MAIN_OUT = ROOT / "results" / "essay_claim"
 COMMANDS = ["sim.cli.commands.run", "sim.cli.commands.viz", "sim.cli.commands.sweep",
             "sim.cli.commands.tipping", "sim.cli.commands.verdict",
             "sim.cli.commands.sensitivity", "sim.cli.commands.analyze", "sim.cli.commands.figures",
-            "sim.cli.commands.validate", "sim.cli.commands.cascade", "sim.cli.commands.worlds"]
+            "sim.cli.commands.validate", "sim.cli.commands.cascade", "sim.cli.commands.worlds",
+            "sim.cli.commands.forks"]
 WORLDS_RESULT = ROOT / "results" / "worlds" / "worlds.json"  # `python run.py` ends with it
 
 

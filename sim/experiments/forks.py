@@ -17,9 +17,9 @@ copy, an intervention is applied before the copy runs on to the horizon:
 
 The point of no return is the first checkpoint from which at least half of the copies still
 fall by the horizon; the first checkpoint is tried first (in a world where the fall is
-inevitable from the start, one probe answers), then the others by bisection (a fall once
-inevitable is taken to stay so). The point is interval-censored: it lies after the last checkpoint found
-not past and at or before the first found past, so a run reports both shares
+inevitable from the start, one probe answers), then the others by bisection (a fall
+once inevitable is taken to stay so). The point is interval-censored: it lies after the
+last checkpoint found not past and at or before the first found past, so a run reports both shares
 (``share_before``, ``tipping_share_gross``). A run whose incumbent falls before any
 checkpoint is past has its point at the fall. A run whose first checkpoint is already past
 has no lower end (``share_before`` is open): the fall was inevitable from the start.
@@ -39,13 +39,15 @@ import functools
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sim.model import registry
 from sim.model.parameters import Param, ParameterError, suggest
+
+if TYPE_CHECKING:  # pandas loads with the first run, not with the command line
+    import pandas as pd
 
 INTERVENTIONS = ("release", "hold", "stall", "none")
 START_WEEKS = 13  # "at the start": the mean share over the first quarter

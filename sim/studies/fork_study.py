@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.experiments import forks, results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.destination import check_out
 from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import suggest
 from sim.model.registry import forkable, reporters, resolve_params
@@ -99,10 +100,14 @@ def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
         raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
                             "these can: " + ", ".join(sorted(forkable())))
     plan = SimpleNamespace(**fork_table(scenario))
+    out = Path(check_out(out, "fork_study"))
+    results.write_json(out / "manifest.json", results.manifest(
+        scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind="fork_study", model=forks.model_name(scenario.model), steps=scenario.steps))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     by = {}
     for intervention in plan.interventions:
-        folder = Path(out) / "runs" / intervention
+        folder = out / "runs" / intervention
         runs = run_fork_runs(scenario, scenario.model, {}, plan, intervention, folder, **batch)
         tip = tipping_summary(runs)
         by[intervention] = {"tipping_share": {k: tip[k] for k in ("estimate", "ci_low",
@@ -114,5 +119,5 @@ def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
               "tipping_share": head["tipping_share"], "interventions": by,
               "forks": {k: getattr(plan, k) for k in DEFAULTS},
               "seconds": time.perf_counter() - begin}
-    results.write_json(Path(out) / "forks.json", result)
+    results.write_json(out / "forks.json", result)
     return result

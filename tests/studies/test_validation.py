@@ -17,8 +17,8 @@ from sim.studies.validation.checks import (
 )
 from sim.studies.validation.runner import markdown, quick_scenario
 
-ROWS = 18  # centola 1, xie 2 (quick: two populations), watts 4, bass 2, granovetter 3,
-# accounting 3, seamans-zhu 3
+ROWS = 19  # centola 1, xie 2 (quick: two populations), watts 4, bass 2, granovetter 3,
+# reversible thresholds 1, accounting 3, seamans-zhu 3
 
 
 @pytest.mark.slow

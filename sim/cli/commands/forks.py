@@ -1,0 +1,55 @@
+"""``run.py forks SCENARIO``: the fork experiment alone, on any scenario whose model can be
+forked and that has a ``[forks]`` table.
+
+Writes DIR/{manifest.json,forks.json,runs/INTERVENTION/}: the tipping share (estimate and
+interval) in the model's declared share, for each intervention named (``release`` first).
+Running the same command again reuses the stored runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("forks", help="the fork experiment alone: a scenario's tipping "
+                              "share by release (and hold, stall, none)")
+    p.add_argument("scenario", help="scenario TOML file with a [forks] table, of a model "
+                   "that can be forked")
+    add_batch_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.experiments import scenarios
+    from sim.experiments.scenarios import ScenarioError
+    from sim.model.registry import forkable
+    from sim.outputs.verdict_report import span
+    from sim.studies.fork_study import fork_table, run_fork_study
+
+    scenario = scenarios.load(args.scenario)
+    if scenario.model not in forkable():
+        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
+                            "these can: " + ", ".join(sorted(forkable())))
+    if scenario.forks is None:
+        raise ScenarioError(f"{scenario.path}: forks: missing; the fork experiment needs a "
+                            "[forks] table (every, copies, runs, ramp, committed_share, "
+                            "interventions)")
+    plan = fork_table(scenario)
+    out = out_folder(args, ROOT / "results" / f"{scenario.name}-forks", "fork_study")
+    print(f"Fork experiment {scenario.name}: {plan['runs']} runs, checkpoints every "
+          f"{plan['every']} steps, up to {plan['copies']} copies each, "
+          f"{', '.join(plan['interventions'])} -> {out}/", flush=True)
+    with batch_guard(args):
+        result = run_fork_study(scenario, out, workers=args.workers, dask=args.dask,
+                                progress=not args.no_progress)
+    print()
+    for name, found in result["interventions"].items():
+        tip = found["tipping_share"]
+        value = "not reached" if tip["estimate"] is None else f"{100 * tip['estimate']:.1f}%"
+        print(f"Tipping share by {name} ({result['share']}): {value} "
+              f"(95% interval {span(tip)})")
+    print(f"\n{result['seconds']:.0f} s. Results in {out}/ (forks.json, runs/)")
+    return 0
