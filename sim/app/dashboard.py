@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, break_even_share
 from sim.outputs.palette import BLACK, CHOICE_COLORS, GREEN, GREY
 

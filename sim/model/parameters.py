@@ -177,7 +177,8 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     params = dict(DEFAULTS)
     for name, value in (overrides or {}).items():
         params[name] = check_name(name).check(value)
-    from sim.model.constraints import check  # rules between parameters (imports this module)
+    # rules between parameters (that module imports this one)
+    from sim.model.parameter_constraints import check
     return check(params)
 
 

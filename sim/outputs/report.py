@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.outputs.words import percent
 
 QUESTION = (

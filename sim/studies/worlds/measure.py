@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.experiments.batch import seed_for
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.proportions import wilson
 from sim.model.registry import MODELS, resolve_params
 from sim.studies.verdict.decision import decide, median_interval
