@@ -38,7 +38,8 @@ BREAK_EVEN_REGIME = "fixed price, no reserve, no switching"
 
 def in_break_even_regime(p: dict) -> bool:
     """Whether 1 - F/C0 is the fall's threshold here: a fixed price, no cash reserve and no
-    switching (MODEL.md); elsewhere the app draws no break-even line."""
+    switching (docs/sources.md, the pure-accounting limit); elsewhere the app draws no
+    break-even line."""
     return (p["factory_pricing"] == "fixed" and p["factory_cash_reserve_weeks"] == 0
             and not p["consumer_switching"])
 

@@ -1,7 +1,7 @@
 """The decision rule: a verdict that cannot overclaim, and the intervals it reads.
 
 :func:`decide` turns an interval into one of ``supported``, ``excluded`` or ``inconclusive``
-(MODEL.md, "Definitions"): supported only if the whole interval lies within ``claim +-
+(docs/sources.md, "The verdict"): supported only if the whole interval lies within ``claim +-
 margin``; excluded if the claim lies outside the interval; inconclusive otherwise, which
 includes a flat fit, an open side that still holds the claim, and an interval wider than
 twice the margin. :func:`median_interval` is the distribution-free interval for a median

@@ -11,7 +11,7 @@ spec per run) and :func:`measure_world` (the runs one after another) give the sa
   of no return counts as beyond every share, so a median or bound that falls on one is open;
 * the chance of a fall once the platform holds the claim's share of the gross: the copies
   that fell out of those made, pooled over runs, with its Wilson interval;
-* the verdict (MODEL.md, "Definitions"): supported if the interval lies within claim +-
+* the verdict (docs/sources.md, "The verdict"): supported if the interval lies within claim +-
   margin, else excluded if the claim lies outside it, else inconclusive.
 
 The interval of a median, the Wilson interval and the decision rule are the verdict's
