@@ -6,7 +6,7 @@ from __future__ import annotations
 import solara
 from mesa.visualization.utils import update_counter
 
-from sim.app import noreturn
+from sim.app import point_of_no_return
 from sim.app.dashboard import FALLEN_COLOR
 from sim.app.params import APP_CONSUMERS, help_table
 from sim.app.view import MarketView
@@ -74,7 +74,7 @@ def Share(model: MarketView) -> None:
     measured = solara.use_reactive(0)  # bumped once the point is measured: redraw
 
     def find() -> None:
-        model.no_return = noreturn.measure(model.seed, model.p)
+        model.no_return = point_of_no_return.measure(model.seed, model.p)
         model.dashboard.mark_no_return(model.no_return)
         measured.set(measured.value + 1)
 

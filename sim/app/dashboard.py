@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, break_even_share
 from sim.outputs.palette import BLACK, CHOICE_COLORS, GREEN, GREY
 
@@ -38,7 +38,8 @@ BREAK_EVEN_REGIME = "fixed price, no reserve, no switching"
 
 def in_break_even_regime(p: dict) -> bool:
     """Whether 1 - F/C0 is the fall's threshold here: a fixed price, no cash reserve and no
-    switching (MODEL.md); elsewhere the app draws no break-even line."""
+    switching (docs/sources.md, the pure-accounting limit); elsewhere the app draws no
+    break-even line."""
     return (p["factory_pricing"] == "fixed" and p["factory_cash_reserve_weeks"] == 0
             and not p["consumer_switching"])
 

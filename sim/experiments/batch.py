@@ -154,7 +154,8 @@ class _Buffer:
         self.since = time.monotonic()
 
 
-PRELOAD = ("sim.experiments.batch", "mesa", "sim.experiments.warm")  # by the forkserver, once
+# imported by the forkserver, once
+PRELOAD = ("sim.experiments.batch", "mesa", "sim.experiments.kernel_preload")
 
 
 @contextmanager

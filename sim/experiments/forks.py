@@ -45,6 +45,8 @@ import numpy as np
 
 from sim.model import registry
 from sim.model.parameters import Param, ParameterError, suggest
+from sim.model.proportions import wilson
+from sim.model.series import every_kth_week
 
 if TYPE_CHECKING:  # pandas loads with the first run, not with the command line
     import pandas as pd
@@ -87,14 +89,6 @@ OUTCOME_TYPES = {
     "checkpoints": "string",         # JSON [[week, share, falls, copies], ...]
 }
 _STATE = ("ever_used", "committed", "factory_profit", "factory_cash", "factory_reserve")
-
-
-def wilson(falls: int, runs: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of ``falls`` out of ``runs``."""
-    from scipy import stats
-
-    ci = stats.binomtest(falls, runs).proportion_ci(level, method="wilson")
-    return float(ci.low), float(ci.high)
 
 
 def resolve(model: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -283,9 +277,7 @@ def simulate_forked(model: str, params: dict[str, Any], steps: int, seed: int,
     run = run_pushed(market, course)
     series = market.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     series.insert(0, "step", np.arange(1, len(series) + 1))
-    if every > 1:
-        keep = (series["step"] % every == 0) | (series["step"] == len(series))
-        series = series[keep].reset_index(drop=True)
+    series = every_kth_week(series, every)
     outcomes = {**market.outcomes(),
                 **measure(run, course, params["fork_intervention"], seed,
                           params["fork_copies"])}

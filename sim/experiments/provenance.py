@@ -7,8 +7,11 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("trust-tipping", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow",
-            "matplotlib", "SALib", "ewstools", "dask", "distributed", "ema-workbench")
+# Every package whose version can change a number in a result: numba and llvmlite compile
+# the model's weekly rules, so results depend on them to the last bit.
+PACKAGES = ("trust-tipping", "mesa", "numpy", "numba", "llvmlite", "scipy", "networkx",
+            "pandas", "pyarrow", "matplotlib", "SALib", "ewstools", "dask", "distributed",
+            "ema-workbench")
 ROOT = Path(__file__).resolve().parents[2]
 
 

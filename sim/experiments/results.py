@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.experiments.atomic import write_atomic, write_text
@@ -30,6 +32,20 @@ def manifest(scenario: Any, params: dict[str, Any], seeds: Any, kind: str = "run
                  params=params, seeds=seeds, **extra)
 
 
+def json_ready(value: Any) -> Any:
+    """``value`` with numpy scalars as Python numbers and NaN or infinities as None, through
+    dicts, lists and tuples: what JSON can hold without loss of meaning."""
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _json_default(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
@@ -39,6 +55,11 @@ def _json_default(value: Any) -> Any:
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented JSON, atomically (numpy scalars as plain numbers)."""
     write_text(path, json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def write_report(out: Path | str, text: str, name: str = "report.md") -> Path:
+    """Write a study's report ``text`` to ``out/name``, atomically; return its path."""
+    return write_text(Path(out) / name, text)
 
 
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:

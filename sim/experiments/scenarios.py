@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiments import sector_tables
-from sim.experiments.fields import (
+from sim.experiments.scenario_tables import (
     RANGE,
     Field,
     check_table,
@@ -31,7 +31,7 @@ from sim.experiments.fields import (
     parameter,
     parameter_value,
 )
-from sim.experiments.fields import ScenarioError as ScenarioError  # raised by parse, load
+from sim.experiments.scenario_tables import ScenarioError as ScenarioError  # raised by parse, load
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import MODELS, reporters, resolve_params
 

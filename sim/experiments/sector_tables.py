@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.fields import fail, parameter_value
+from sim.experiments.scenario_tables import fail, parameter_value
 from sim.model.parameters import ParameterError
 from sim.model.registry import resolve_params
 

@@ -31,7 +31,7 @@ class Param:
     description: str = ""
     source: str = ""
     group: str = ""
-    plausible: tuple[float, float] | None = None  # the range a world may take (issue 14)
+    plausible: tuple[float, float] | None = None  # the range a world may take (docs/worlds.md)
     plausible_source: str = ""  # where that range comes from, or "assumption: why"
 
     @property
@@ -116,7 +116,7 @@ _DECLARED = [
     _p("consumer_switching", True,   description="If false only committed consumers use the platform (the pure-accounting limit).", source="test design", group="interventions"),
     _p("trust_channels",     True,   description="If false every trust channel is off: no referrals, no direct ties to vendors, no ratings, no endorsement gate; consumers judge vendors by price and their own experience alone (the price-and-quality arm of the verdict).", source="test design (what trust does: docs/verdict.md)", group="interventions"),
     _p("vendor_quality_known", False, description="If true consumers know the vendors' mean quality as they know the factory's: it is their prior for a vendor they have no evidence on (else 0.5). The verdict's price-and-quality arm with symmetric information.", source="test design (what trust does: docs/verdict.md)", group="interventions"),
-    _p("platform_open_to_new", True, description="If false a consumer who has never used the platform cannot start; those who have may stay (the forks of the irreversibility test).", source="test design (MODEL.md: the tipping share)", group="interventions"),
+    _p("platform_open_to_new", True, description="If false a consumer who has never used the platform cannot start; those who have may stay (the forks of the irreversibility test).", source="test design (docs/sources.md: the tipping share)", group="interventions"),
     # --- platform vendors (M7) -------------------------------------------------------------
     _p("initial_vendors",    20,     0, 100_000, "vendors", "Vendors on the platform at week 0.", "assumption", group="vendors"),
     _p("vendor_capacity",    12.0,   1, 1000, "units per week", "Mean weekly capacity of a vendor (Poisson, at least 1).", "small sellers", group="vendors"),
@@ -179,7 +179,8 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     params = dict(DEFAULTS)
     for name, value in (overrides or {}).items():
         params[name] = check_name(name).check(value)
-    from sim.model.constraints import check  # rules between parameters (imports this module)
+    # rules between parameters (that module imports this one)
+    from sim.model.parameter_constraints import check
     return check(params)
 
 

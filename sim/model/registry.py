@@ -4,7 +4,7 @@ A model is a function ``simulate(params, steps, seed, every) -> (series, outcome
 series a DataFrame with a ``step`` column, one row per kept step, the outcomes a dict) and a
 function ``resolve(overrides) -> params`` that fills in defaults and checks values, raising
 :class:`sim.model.parameters.ParameterError` (or its subclass
-:class:`sim.model.constraints.ConstraintError` for a combination, carrying the values). A
+:class:`sim.model.parameter_constraints.ConstraintError` for a combination, carrying the values). A
 model may also declare comparators: values that follow from a point's parameters alone, which
 studies report beside their estimates (the trust market's break-even share). Reference models
 join through :func:`register`.
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.model import parameters
-from sim.model.constraints import ConstraintError
 from sim.model.measures import MODEL_REPORTERS, OUTCOME_TYPES
+from sim.model.parameter_constraints import ConstraintError
 from sim.model.reference.declarations import REFERENCE_MODELS
 from sim.model.rules import economics
 from sim.model.sectors import measures as sector_measures
@@ -84,7 +84,7 @@ def resolve_params(model: str, overrides: dict[str, Any]) -> dict[str, Any]:
 def resolve_value(model: str, name: str, value: Any) -> Any:
     """``value`` checked as parameter ``name`` of ``model`` on its own, with the other
     parameters at their defaults. Rules between parameters wait until the whole point is
-    known: a :class:`sim.model.constraints.ConstraintError` here still gives the value."""
+    known: a :class:`sim.model.parameter_constraints.ConstraintError` here still gives the value."""
     try:
         return resolve_params(model, {name: value})[name]
     except ConstraintError as error:

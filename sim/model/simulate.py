@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.market import TrustMarket
+from sim.model.series import every_kth_week
 
 
 def simulate(params: dict[str, Any], steps: int, seed: int | np.random.SeedSequence,
@@ -22,7 +23,5 @@ def simulate(params: dict[str, Any], steps: int, seed: int | np.random.SeedSeque
     model.run_for(steps)
     series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     series.insert(0, "step", np.arange(1, len(series) + 1))
-    if every > 1:
-        keep = (series["step"] % every == 0) | (series["step"] == steps)
-        series = series[keep].reset_index(drop=True)
+    series = every_kth_week(series, every)
     return series, model.outcomes()

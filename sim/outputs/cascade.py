@@ -7,6 +7,7 @@ colour per sector, points at the mean with 95% bootstrap intervals over runs.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from sim.outputs.figures import writer
 from sim.outputs.palette import SECTOR_COLORS, STYLE
+from sim.outputs.words import percent
 from sim.studies.bootstrap import bootstrap_difference
 
 COLOURS = SECTOR_COLORS
-
-
-def pct(value: float) -> str:
-    return "—" if value is None or np.isnan(value) else f"{value:.1%}"
 
 
 def figure(summary: pd.DataFrame, title: str) -> Figure:
@@ -65,15 +64,16 @@ def figure(summary: pd.DataFrame, title: str) -> Figure:
 
 
 def save_figure(fig: Figure, out: Path, caption: str) -> list[Path]:
-    """Write the figure as PDF and PNG (300 dpi) with a caption file."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for fmt in ("pdf", "png"):
-        path = out / f"cascade.{fmt}"
-        fig.savefig(path, dpi=300)
-        paths.append(path)
-    (out / "cascade.txt").write_text(caption + "\n", encoding="utf-8")
-    return paths
+    """Write the figure as out/cascade.{pdf,svg,png,txt} with the provenance of the stored
+    tables in the folder above ``out``."""
+    folder = Path(out).parent
+    manifest = (json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                if (folder / "manifest.json").is_file() else {})
+    source = writer.provenance(manifest.get("scenario", {}).get("name") or folder.name, folder,
+                               manifest.get("study", {}).get("n_runs"),
+                               manifest.get("code_version", ""))
+    return writer.write_figure(fig, out, "cascade", "The cascade across sectors", caption,
+                               source)
 
 
 def answer(runs: pd.DataFrame, seed: int, resamples: int) -> list[str]:
@@ -93,14 +93,16 @@ def answer(runs: pd.DataFrame, seed: int, resamples: int) -> list[str]:
                 lines.append(f"- {sector}, spillover {spill:g}: no fall within the horizon.")
             elif base.size:
                 d, lo, hi = bootstrap_difference(now, base, rng, resamples)
-                lines.append(f"- {sector}, spillover {spill:g}: tipping share {pct(now.mean())} "
-                             f"against {pct(base.mean())} at spillover 0: a change of "
+                lines.append(f"- {sector}, spillover {spill:g}: tipping share "
+                             f"{percent(now.mean())} against {percent(base.mean())} at "
+                             "spillover 0: a change of "
                              f"{d:+.1%} (95% interval {lo:+.1%} to {hi:+.1%}).")
             else:
-                lines.append(f"- {sector}, spillover {spill:g}: tipping share {pct(now.mean())} "
-                             f"({now.size} falls); at spillover 0 no fall in {len(never)} runs "
+                lines.append(f"- {sector}, spillover {spill:g}: tipping share "
+                             f"{percent(now.mean())} ({now.size} falls); at spillover 0 no "
+                             f"fall in {len(never)} runs "
                              f"(its tipping share there lies above the largest platform share "
-                             f"reached, {pct(never['share_max'].max())}).")
+                             f"reached, {percent(never['share_max'].max())}).")
     return lines
 
 
@@ -123,11 +125,11 @@ def report(runs: pd.DataFrame, summary: pd.DataFrame, meta: dict[str, Any]) -> s
              "|---|---|---|---|---|---|---|"]
     for row in summary.itertuples():
         lines.append(f"| {row.spillover:g} | {row.sector} | {row.fallen_before} | {row.runs} | "
-                     f"{row.falls} | {pct(row.tipping_share)} | {pct(row.low)} to "
-                     f"{pct(row.high)} |")
+                     f"{row.falls} | {percent(row.tipping_share)} | {percent(row.low)} to "
+                     f"{percent(row.high)} |")
     lines += ["", "Share at lasting loss (the week after the incumbent's last non-negative "
               "operating profit), for comparison: " + ", ".join(
-                  f"{sector} at spillover {spill:g}: {pct(g['share_at_loss'].mean())}"
+                  f"{sector} at spillover {spill:g}: {percent(g['share_at_loss'].mean())}"
                   for (spill, sector), g in runs[runs["fell"]].groupby(
                       ["spillover", "sector"], sort=False)) + ".", ""]
     return "\n".join(lines)

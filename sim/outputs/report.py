@@ -4,11 +4,10 @@ from a study's stored results (``tipping.json``, ``analysis.json``, ``sensitivit
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
-from sim.experiments.atomic import write_text
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
+from sim.outputs.words import percent
 
 QUESTION = (
     f"Essay 004 claims that an incumbent mass producer falls once a trust platform takes "
@@ -19,27 +18,22 @@ QUESTION = (
     "of contribution. With trust dynamics, where does it tip?")
 
 
-def pct(value: float | None, digits: int = 1) -> str:
-    """``0.123`` as ``12.3%``; None as ``unbounded``."""
-    return "unbounded" if value is None else f"{100 * value:.{digits}f}%"
-
-
 def interval(e: dict[str, Any]) -> str:
     """The confidence interval of an estimate in words."""
-    return f"{pct(e['ci_low'])} to {pct(e['ci_high'])}"
+    return f"{percent(e['ci_low'])} to {percent(e['ci_high'])}"
 
 
 def verdict(e: dict[str, Any], steps: int) -> str:
     """The plain-language verdict on one tipping estimate."""
     level = f"{100 * e['level']:.0f}%"
-    claim = pct(e["claim"], 0)
+    claim = percent(e["claim"], 0)
     event = ("the incumbent falls" if e["outcome"] == "incumbent_fell"
              else f"`{e['outcome']}` is true")
     variable = ("a committed share (of consumers buying only on the platform)"
                 if e["variable"] == "committed_share" else f"`{e['variable']}`")
     if e["transition"] == "flat":
         text = (f"The chance that {event} within {steps} weeks shows no trend between "
-                f"{pct(e['low'])} and {pct(e['high'])} ({e['n_runs']} runs): no critical "
+                f"{percent(e['low'])} and {percent(e['high'])} ({e['n_runs']} runs): no critical "
                 "value can be placed. ")
     elif e["estimate"] is None:
         never = e["transition"] == "above"
@@ -47,18 +41,18 @@ def verdict(e: dict[str, Any], steps: int) -> str:
         seen = ("none of them" if never else "all of them") if events in (0, e["n_runs"]) else (
             f"{events}, and the fitted chance stays {'below' if never else 'above'} one half "
             "throughout")
-        text = (f"In {e['n_runs']} runs from {pct(e['low'])} to {pct(e['high'])}, {event} "
+        text = (f"In {e['n_runs']} runs from {percent(e['low'])} to {percent(e['high'])}, {event} "
                 f"within {steps} weeks in {seen}: s* is "
                 f"{'above' if never else 'below'} the range studied. ")
     else:
         text = (f"Within {steps} weeks {event} with probability one half at {variable} of "
-                f"s* = {pct(e['estimate'])} ({level} interval {interval(e)}, {e['n_runs']} "
+                f"s* = {percent(e['estimate'])} ({level} interval {interval(e)}, {e['n_runs']} "
                 f"runs); the chance rises from 10% to 90% over {100 * e['width']:.1f} points. ")
     text += (f"Verdict on the claimed {claim} (margin +-{100 * e.get('margin', 0.05):.0f} "
              f"points): {e.get('verdict', 'inconclusive')}. ")
     be = e.get("break_even_share")
     if be is not None:
-        text += f"The break-even share for the same cost structure is {pct(be)}"
+        text += f"The break-even share for the same cost structure is {percent(be)}"
         if e["estimate"] is not None:
             gap = e["estimate"] - be
             text += (f"; s* is {abs(100 * gap):.1f} points "
@@ -69,7 +63,7 @@ def verdict(e: dict[str, Any], steps: int) -> str:
 
 def _design_table(e: dict[str, Any]) -> list[str]:
     rows = ["| value | runs | falls | share fallen |", "|---:|---:|---:|---:|"]
-    rows += [f"| {pct(d['x'], 2)} | {d['runs']} | {d['events']} | "
+    rows += [f"| {percent(d['x'], 2)} | {d['runs']} | {d['events']} | "
              f"{d['events'] / d['runs']:.2f} |" for d in e["design"]]
     return rows
 
@@ -77,13 +71,13 @@ def _design_table(e: dict[str, Any]) -> list[str]:
 def _points_table(result: dict[str, Any]) -> list[str]:
     names = result["varied"]
     head = [*names, "s*", "interval", "width", "break-even", "s* - break-even",
-            f"verdict on {pct(result['claim'], 0)}", "runs"]
+            f"verdict on {percent(result['claim'], 0)}", "runs"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for e in result["estimates"]:
         be, est = e.get("break_even_share"), e["estimate"]
         gap = "" if be is None or est is None else f"{round(100 * (est - be), 1) + 0:+.1f} pts"
         cells = [f"{e['params'][n]:g}" for n in names] + [
-            pct(est), interval(e), pct(e["width"]), pct(be), gap,
+            percent(est), interval(e), percent(e["width"]), percent(be), gap,
             e.get("verdict", "inconclusive"), str(e["n_runs"])]
         rows.append("| " + " | ".join(cells) + " |")
     return rows
@@ -94,7 +88,7 @@ def phase_answer(result: dict[str, Any]) -> list[str]:
     varied parameters."""
     estimates = result["estimates"]
     holds = [e["params"] for e in estimates if e.get("verdict") == "supported"]
-    claim = pct(result["claim"], 0)
+    claim = percent(result["claim"], 0)
     lines = [f"{claim} is supported at {len(holds)} of {len(estimates)} points"
              + (": " + "; ".join(", ".join(f"{k} = {v:g}" for k, v in p.items())
                                  for p in holds) if holds else "") + "."]
@@ -141,11 +135,6 @@ def tipping_report(result: dict[str, Any], description: str = "") -> str:
               "`tipping.json`, runs in `runs/` and `series/` "
               "(`sim.experiments.storage.load_runs`).", ""]
     return "\n".join(lines)
-
-
-def write_report(out: Path | str, text: str) -> Path:
-    """Write ``text`` to ``out/report.md``; return its path."""
-    return write_text(Path(out) / "report.md", text)
 
 
 def sensitivity_report(result: dict[str, Any], description: str = "") -> str:
@@ -199,9 +188,10 @@ def sensitivity_verdict(result: dict[str, Any]) -> list[str]:
     if "sobol" in result:
         ranked = sorted(result["sobol"]["indices"].items(), key=lambda kv: -kv[1]["ST"])
         name, v = ranked[0]
-        lines.append(f"Sobol: {name} accounts for {pct(v['S1'], 0)} of the variance alone "
-                     f"(±{pct(v['S1_conf'], 0)}) and {pct(v['ST'], 0)} with its interactions "
-                     f"(±{pct(v['ST_conf'], 0)}).")
+        lines.append(f"Sobol: {name} accounts for {percent(v['S1'], 0)} of the variance alone "
+                     f"(±{percent(v['S1_conf'], 0)}) and {percent(v['ST'], 0)} with its "
+                     "interactions "
+                     f"(±{percent(v['ST_conf'], 0)}).")
     return lines
 
 
@@ -211,8 +201,8 @@ def analysis_verdict(result: dict[str, Any]) -> str:
     text = f"The incumbent fell in {result['n_fell']} of {result['n_runs']} free runs. "
     if pnr["n"]:
         text += (f"Point of no return (platform share when the factory last made no loss): "
-                 f"median {pct(pnr['median'])}, 80% of runs between {pct(pnr['q10'])} and "
-                 f"{pct(pnr['q90'])}. ")
+                 f"median {percent(pnr['median'])}, 80% of runs between {percent(pnr['q10'])} and "
+                 f"{percent(pnr['q90'])}. ")
     aucs = {k: v["auc"] for k, v in ews.get("indicators", {}).items()
             if not math.isnan(v["auc"])}
     if aucs:
@@ -226,8 +216,8 @@ def analysis_verdict(result: dict[str, Any]) -> str:
              + (f"it fell on the way {fell['leg']} at {fell['level']:g}; "
                 if fell else "the factory survived the ramp; ")
              + ("the market returned." if hy["returned"] else
-                f"the market did not return (platform share {pct(hy['share_up_at_bottom'])} "
-                f"before the ramp, {pct(hy['share_down_at_bottom'])} after)."))
+                f"the market did not return (platform share {percent(hy['share_up_at_bottom'])} "
+                f"before the ramp, {percent(hy['share_down_at_bottom'])} after)."))
     return text
 
 
@@ -260,8 +250,8 @@ def analysis_report(result: dict[str, Any], description: str = "") -> str:
         lines += ["Point of no return (platform share of the gross):", "",
                   "| runs | mean | 10% | 25% | median | 75% | 90% |",
                   "|---:|---:|---:|---:|---:|---:|---:|",
-                  f"| {pnr['n']} | {pct(pnr['mean'])} | {pct(pnr['q10'])} | {pct(pnr['q25'])} "
-                  f"| {pct(pnr['median'])} | {pct(pnr['q75'])} | {pct(pnr['q90'])} |", ""]
+                  f"| {pnr['n']} | " + " | ".join(percent(pnr[k]) for k in (
+                      "mean", "q10", "q25", "median", "q75", "q90")) + " |", ""]
     if ews.get("indicators"):
         lines += [f"Early warnings ({ews['n_fell']} runs that fell, {ews['n_survived']} that "
                   "did not):", "", "| indicator | mean tau, fell | mean tau, survived | AUC |",
@@ -270,7 +260,7 @@ def analysis_report(result: dict[str, Any], description: str = "") -> str:
                   f"| {v['auc']:.2f} |" for k, v in ews["indicators"].items()]
         lines.append("")
     lines += [f"Hysteresis: largest gap in platform share between the way up and the way "
-              f"down at the same level: {pct(hy['max_gap'])}"
+              f"down at the same level: {percent(hy['max_gap'])}"
               + (f" (at {hy['level_at_max_gap']:g})" if hy["level_at_max_gap"] is not None
                  else "") + ". Table in `hysteresis.parquet`.", "",
               "## Verdict", "", analysis_verdict(result), ""]

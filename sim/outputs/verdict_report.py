@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.outputs.report import QUESTION, pct
+from sim.outputs.report import QUESTION
+from sim.outputs.words import OPEN, percent
 
 ARM_NAMES = {"no_switching": "no switching (only committed consumers use the platform)",
              "price_only": "price and quality alone, vendors' mean quality known (every "
@@ -31,10 +32,10 @@ def span(e: dict[str, Any] | None, key_low: str = "ci_low", key_high: str = "ci_
     if low is None and high is None:
         return "open on both sides"
     if low is None:
-        return f"up to {pct(high)}, open below"
+        return f"up to {percent(high)}, open below"
     if high is None:
-        return f"from {pct(low)}, open above"
-    return f"{pct(low)} to {pct(high)}"
+        return f"from {percent(low)}, open above"
+    return f"{percent(low)} to {percent(high)}"
 
 
 S_STAR_NONE = {
@@ -53,7 +54,7 @@ def unreached(arms: dict[str, Any], d: dict[str, Any]) -> str:
         if t["estimate"] is None:
             seen = t.get("max_share_unreached")
             return (f"not measurable: in the {name.replace('_', '-')} arm most runs never "
-                    "reached a point of no return" + (f" (its platform held up to {pct(seen)} "
+                    "reached a point of no return" + (f" (its platform held up to {percent(seen)} "
                                                       "of the gross)" if seen else ""))
     return "not measurable"
 
@@ -64,22 +65,21 @@ def points(e: dict[str, Any] | None) -> str:
             "ci_high") is None:
         return "not measurable (no run reached the point in one of the arms)"
 
-    def pp(v: float | None, open_word: str) -> str:
-        return open_word if v is None else f"{100 * v:+.1f}"
+    def pp(v: float | None) -> str:
+        return OPEN if v is None else f"{100 * v:+.1f}"
 
-    est = "unbounded" if e.get("estimate") is None else f"{100 * e['estimate']:+.1f} points"
-    return (f"{est} (95% interval {pp(e.get('ci_low'), 'open')} to "
-            f"{pp(e.get('ci_high'), 'open')})")
+    est = OPEN if e.get("estimate") is None else f"{100 * e['estimate']:+.1f} points"
+    return f"{est} (95% interval {pp(e.get('ci_low'))} to {pp(e.get('ci_high'))})"
 
 
 def tipping_words(t: dict[str, Any]) -> str:
     """The tipping share of the gross over runs."""
     if t["estimate"] is None:
         seen = t.get("max_share_unreached")
-        beyond = f" (the platform reached up to {pct(seen)} without it)" if seen else ""
+        beyond = f" (the platform reached up to {percent(seen)} without it)" if seen else ""
         return (f"not reached in at least half of {t['runs']} runs within the horizon"
                 f"{beyond}; interval {span(t)}")
-    return (f"{pct(t['estimate'])} of the gross (95% interval {span(t)}, covering each "
+    return (f"{percent(t['estimate'])} of the gross (95% interval {span(t)}, covering each "
             f"run's last checkpoint not past and first past; {t['reached']} of {t['runs']} "
             "runs reached it)")
 
@@ -90,10 +90,10 @@ def state_words(state: dict[str, Any] | None) -> str:
         return "no run reached it"
     cash, reserve = state.get("factory_cash"), state.get("factory_reserve")
     money = (f"; the factory earned {state['factory_profit']:+.0f} a week with its cash at "
-             f"{pct(cash / reserve, 0)} of its reserve" if cash is not None and reserve
+             f"{percent(cash / reserve, 0)} of its reserve" if cash is not None and reserve
              else "")
-    return (f"{pct(state.get('ever_used'), 0)} of consumers had used the platform, "
-            f"{pct(state.get('committed'), 0)} were committed{money}")
+    return (f"{percent(state.get('ever_used'), 0)} of consumers had used the platform, "
+            f"{percent(state.get('committed'), 0)} were committed{money}")
 
 
 def regime_lines(result: dict[str, Any]) -> list[str]:
@@ -108,7 +108,7 @@ def regime_lines(result: dict[str, Any]) -> list[str]:
     return [f"REGIME: {r['regime'].upper()}: {r['words']}. The incumbent fell in "
             f"{nat['falls']} of {nat['runs']} runs of the natural course (no push; "
             f"{span(nat)}){when}, and in {push['falls']} of {push['runs']} runs at "
-            f"{pct(push['committed_share'], 0)} committed ({span(push)}), within "
+            f"{percent(push['committed_share'], 0)} committed ({span(push)}), within "
             f"{r['horizon']} weeks."]
 
 
@@ -120,17 +120,17 @@ def predictive_lines(result: dict[str, Any]) -> list[str]:
     parts = []
     for window, c in p["curves"].items():
         at = p["at_claim"].get(window) or {}
-        chance = (f"{pct(at['p'], 0)} ({at['falls']} of {at['runs']} runs, {span(at)})"
+        chance = (f"{percent(at['p'], 0)} ({at['falls']} of {at['runs']} runs, {span(at)})"
                   if at.get("p") is not None else "not measured (no run held that share)")
         cross = c["crossing"]
         where = ("it is at least one half at every share studied: no threshold"
                  if c["high_at_every_share"] else
-                 f"it first reaches one half at {pct(cross['estimate'], 0)} of the gross "
+                 f"it first reaches one half at {percent(cross['estimate'], 0)} of the gross "
                  f"(interval {span(cross)})" if cross["estimate"] is not None else
                  "it never reaches one half")
         parts.append(f"within {int(window) // 52} years: {chance}; {where}")
     return [f"- The predictive reading (P(fall | the platform first held "
-            f"{pct(result['claim'], 0)} of the gross), from natural and pushed runs): "
+            f"{percent(result['claim'], 0)} of the gross), from natural and pushed runs): "
             + "; ".join(parts) + "."]
 
 
@@ -145,8 +145,8 @@ def _horizon_line(rows: list[dict[str, Any]]) -> str:
             parts.append(f"{when}: {what}")
         else:
             gross = row.get("gross_start")
-            parts.append(f"{when}: s* = {pct(row['estimate'])} committed"
-                         + (f" ({pct(gross)} of the gross)" if gross is not None else ""))
+            parts.append(f"{when}: s* = {percent(row['estimate'])} committed"
+                         + (f" ({percent(gross)} of the gross)" if gross is not None else ""))
     return "; ".join(parts)
 
 
@@ -169,12 +169,13 @@ def conditions(result: dict[str, Any]) -> str:
                else "a fixed price")
     return (f"{pricing}; a cash reserve of {r['factory_cash_reserve_weeks']:g} weeks of fixed "
             f"cost (profits beyond it paid out); fixed cost "
-            f"{pct(r['factory_fixed_cost_share'], 0)} of the contribution at the start; "
+            f"{percent(r['factory_fixed_cost_share'], 0)} of the contribution at the start; "
             f"fixed costs cut by at most "
             f"{100 * r['factory_cost_cut_rate']:.1f}% a week; habit {r['habit']:g}; platform fee "
-            f"{pct(r['platform_fee'], 0)}; {r['n_consumers']} consumers; a horizon of "
+            f"{percent(r['platform_fee'], 0)}; {r['n_consumers']} consumers; a horizon of "
             f"{r['steps']} weeks; every other parameter at its default. The break-even share "
-            f"1 - F/C0 = {pct(1 - r['factory_fixed_cost_share'], 0)} belongs to the fixed-price, "
+            f"1 - F/C0 = {percent(1 - r['factory_fixed_cost_share'], 0)} belongs to the "
+            "fixed-price, "
             "no-reserve, no-switching regime only and is not this study's comparator.")
 
 
@@ -190,15 +191,15 @@ def verdict_lines(result: dict[str, Any]) -> list[str]:
     if result["verdict"] == "no threshold":
         lines.append(
             f"VERDICT on the claim that the incumbent falls once the platform holds "
-            f"{pct(claim, 0)} of the gross: NO THRESHOLD: the fall is inevitable from the "
+            f"{percent(claim, 0)} of the gross: NO THRESHOLD: the fall is inevitable from the "
             "start in this world, so no share of the gross can be a threshold for it (had it "
             f"been a threshold world, the interval below would read "
             f"{result['verdict_if_threshold']} at +-{100 * margin:.0f} points).")
     else:
         lines.append(
             f"VERDICT on the claim that the incumbent falls once the platform holds "
-            f"{pct(claim, 0)} of the gross (band {pct(claim - margin, 0)} to "
-            f"{pct(claim + margin, 0)}): {VERDICT_WORDS[result['verdict']]}.")
+            f"{percent(claim, 0)} of the gross (band {percent(claim - margin, 0)} to "
+            f"{percent(claim + margin, 0)}): {VERDICT_WORDS[result['verdict']]}.")
     forks = result["forks"]
     lines.append(
         f"- The tipping share of the gross by release ({INTERVENTION_WORDS['release']}; "
@@ -214,10 +215,10 @@ def verdict_lines(result: dict[str, Any]) -> list[str]:
     else:
         lines.append(
             f"- The committed share at which the fall within {result['steps']} weeks has "
-            f"probability one half: s* = {pct(s['estimate'])} of consumers (interval "
+            f"probability one half: s* = {percent(s['estimate'])} of consumers (interval "
             f"{span({'ci_low': s['ci_used'][0], 'ci_high': s['ci_used'][1]})}), which is "
-            f"{pct(g['estimate'])} of the gross at the start ({span(g)}): "
-            f"{g['verdict']} on {pct(claim, 0)}.")
+            f"{percent(g['estimate'])} of the gross at the start ({span(g)}): "
+            f"{g['verdict']} on {percent(claim, 0)}.")
     shape = result["shape"]
     lines.append("- The logistic shape " + (
         "agrees with the isotonic (shape-free) estimate." if shape["agree"] else
@@ -255,8 +256,8 @@ def arms_table(result: dict[str, Any]) -> list[str]:
         if name == "differences":
             continue
         t, s, g = arm["tipping_share_gross"], arm["s_star"], arm["gross_start"]
-        rows.append(f"| {ARM_NAMES.get(name, name)} | {pct(t['estimate'])} ({span(t)}) | "
-                    f"{t['verdict']} | {pct(s.get('estimate'))} | {pct(g.get('estimate'))} "
+        rows.append(f"| {ARM_NAMES.get(name, name)} | {percent(t['estimate'])} ({span(t)}) | "
+                    f"{t['verdict']} | {percent(s.get('estimate'))} | {percent(g.get('estimate'))} "
                     f"({span(g)}) | {g['verdict']} |")
     return rows
 

@@ -9,19 +9,16 @@ from typing import Any
 
 import pandas as pd
 
-from sim.experiments.atomic import write_text
+from sim.experiments import results
+from sim.outputs.words import OPEN, percent
 
 FIGURE_NAMES = ("worlds_tipping", "worlds_verdicts", "worlds_sensitivity", "worlds_boxes")
 
 
-def _pct(value: float | None) -> str:
-    return "open" if value is None else f"{value:.0%}"
-
-
 def _share(entry: dict[str, Any], level: float) -> str:
     noun = "world" if entry["worlds"] == 1 else "worlds"
-    return (f"{_pct(entry['share'])} ({entry['worlds']} {noun}; {level:.0%} interval "
-            f"{_pct(entry['ci_low'])}-{_pct(entry['ci_high'])})")
+    return (f"{percent(entry['share'], 0)} ({entry['worlds']} {noun}; {level:.0%} interval "
+            f"{percent(entry['ci_low'], 0)}-{percent(entry['ci_high'], 0)})")
 
 
 def paragraph(result: dict[str, Any]) -> str:
@@ -31,7 +28,8 @@ def paragraph(result: dict[str, Any]) -> str:
     v, d = result["verdicts"], result["tipping_share_gross"]
     n = result["worlds"]
     median = (f"its median across the {d['reached']} worlds that reached one is "
-              f"{_pct(d.get('q50'))} (middle half {_pct(d.get('q25'))}-{_pct(d.get('q75'))})"
+              f"{percent(d.get('q50'), 0)} (middle half {percent(d.get('q25'), 0)}-"
+              f"{percent(d.get('q75'), 0)})"
               if d["reached"] else "no world reached one")
     lines = [f"Across {n} worlds drawn over the plausible ranges of "
              f"{len(result['plan']['ranges'])} parameters, the claim that the incumbent's fall "
@@ -40,12 +38,12 @@ def paragraph(result: dict[str, Any]) -> str:
              f"{_share(v['excluded'], level)} and inconclusive in "
              f"{_share(v['inconclusive'], level)}.",
              f"The tipping share of the gross is at most {claim:.0%} in "
-             f"{_pct(d['at_most_claim'])} of the worlds; {median}; in {d['open']} worlds "
+             f"{percent(d['at_most_claim'], 0)} of the worlds; {median}; in {d['open']} worlds "
              "at least half the runs met no point of no return within the horizon (open)."]
     fall = result["p_fall_at_claim"]
     if fall["mean"] is not None:
         lines.append(f"Once the platform holds {claim:.0%} of the gross and wins no one new, "
-                     f"the incumbent still falls with a chance of {_pct(fall['mean'])} on "
+                     f"the incumbent still falls with a chance of {percent(fall['mean'], 0)} on "
                      f"average over {fall['worlds']} worlds.")
     s = result["sensitivity"]
     if s.get("ranking"):
@@ -70,7 +68,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _interval(low: Any, high: Any) -> str:
-    return f"{_pct(low)}-{_pct(high)}"
+    return f"{percent(low, 0)}-{percent(high, 0)}"
 
 
 def world_rows(table: pd.DataFrame) -> list[str]:
@@ -80,12 +78,12 @@ def world_rows(table: pd.DataFrame) -> list[str]:
              "interval", "runs reached"]]
     for _, w in table.iterrows():
         known = pd.notna(w["p_fall_at_claim"])
-        rows.append([str(w["world"]), _pct(None if pd.isna(w["tipping_share_gross"])
-                                           else w["tipping_share_gross"]),
+        rows.append([str(w["world"]), percent(None if pd.isna(w["tipping_share_gross"])
+                                           else w["tipping_share_gross"], 0),
                      _interval(None if pd.isna(w["ci_low"]) else w["ci_low"],
                                None if pd.isna(w["ci_high"]) else w["ci_high"]),
-                     str(w["verdict"]), _pct(w["p_fall_at_claim"]) if known else "-",
-                     _interval(w["p_fall_ci_low"], w["p_fall_ci_high"]) if known else "-",
+                     str(w["verdict"]), percent(w["p_fall_at_claim"], 0) if known else OPEN,
+                     _interval(w["p_fall_ci_low"], w["p_fall_ci_high"]) if known else OPEN,
                      f"{w['runs_reached']} of {w['runs']}"])
     return _table(rows)
 
@@ -101,8 +99,8 @@ def report(result: dict[str, Any], description: str = "",
              "## Answer", "", paragraph(result), "",
              "## Verdicts across worlds", "",
              *_table([["verdict", "worlds", "share", f"{level} Wilson interval"]] + [
-                 [k, str(v["worlds"]), _pct(v["share"]),
-                  f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
+                 [k, str(v["worlds"]), percent(v["share"], 0),
+                  f"{percent(v['ci_low'], 0)}-{percent(v['ci_high'], 0)}"]
                  for k, v in result["verdicts"].items()]),
              "", "![verdicts](figures/worlds_verdicts.png)", "",
              "## The tipping share of the gross across worlds", ""]
@@ -110,7 +108,7 @@ def report(result: dict[str, Any], description: str = "",
     lines += _table([["worlds", "reached", "open", "at most the claim", "5%", "25%", "50%",
                       "75%", "95%"],
                      [str(d["worlds"]), str(d["reached"]), str(d["open"]),
-                      _pct(d["at_most_claim"])] + [_pct(d.get(q)) for q in
+                      percent(d["at_most_claim"], 0)] + [percent(d.get(q), 0) for q in
                                                   ("q05", "q25", "q50", "q75", "q95")]])
     lines += ["", "![distribution](figures/worlds_tipping.png)", "",
               "## Global sensitivity of the tipping share", ""]
@@ -120,7 +118,7 @@ def report(result: dict[str, Any], description: str = "",
                   "reached a tipping share (the worlds themselves are the sample).", ""]
         keys = list(next(iter(s["indices"].values())))
         lines += _table([["parameter", *keys]] + [
-            [name, *(("-" if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
+            [name, *((OPEN if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
                      for k in keys)] for name in s["ranking"]])
         lines += ["", "![sensitivity](figures/worlds_sensitivity.png)"]
     else:
@@ -159,4 +157,4 @@ def write(out: Path | str, result: dict[str, Any], description: str = "") -> Pat
     out = Path(out)
     make_figures(out, names=list(FIGURE_NAMES))
     table = pd.read_parquet(out / result["table"])
-    return write_text(out / "report.md", report(result, description, table))
+    return results.write_report(out, report(result, description, table))

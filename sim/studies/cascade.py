@@ -6,7 +6,7 @@ A ``sector_market`` scenario with a ``[cascade]`` table; its points (usually
 the whole market every ``interval`` weeks. For each sector whose incumbent fell, its point
 of no return is the earliest checkpoint from which that incumbent still falls within the
 horizon when the market is forked there and the sector is closed to newcomers
-(``platform_open_to_new`` off in that sector: MODEL.md's tipping share, with ``forks`` forks
+(``platform_open_to_new`` off in that sector: docs/sources.md's tipping share, with ``forks`` forks
 per checkpoint and "falls in at least half"). The earliest such checkpoint is found by
 bisection, which assumes that a fall once inevitable stays so. The sector's tipping share is
 the platform's share of its gross that week; ``fallen_before`` counts the other incumbents

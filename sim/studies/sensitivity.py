@@ -23,7 +23,7 @@ from SALib.sample import sobol as sobol_sample
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
-from sim.experiments.fields import (
+from sim.experiments.scenario_tables import (
     RANGE,
     Field,
     check_table,

@@ -468,7 +468,7 @@ def test_sliders_that_break_a_rule_between_parameters_fall_back_to_the_defaults_
 
 
 def test_the_point_of_no_return_of_the_app_run_is_measured_and_drawn():
-    from sim.app.noreturn import measure
+    from sim.app.point_of_no_return import measure
 
     model = MarketView(seed=APP_SEED, n_consumers=300)
     found = measure(model.seed, model.p)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from sim.cli import main as cli_main
-from sim.experiments.results import write_json
+from sim.experiments.results import json_ready, write_json
 from sim.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def test_the_main_study_ends_with_the_worlds_paragraph_only_when_stored(tmp_path
     table, plan = _synthetic()
     result = {"scenario": "synthetic", "table": "worlds.parquet", "worlds": len(table),
               "plan": study.plan_json(plan), **study.answer(table, plan, seed=0)}
-    write_json(path, study.clean(result))
+    write_json(path, json_ready(result))
     cli_main.worlds_paragraph(path)
     out = capsys.readouterr().out
     supported = result["verdicts"]["supported"]

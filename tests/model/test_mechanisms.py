@@ -1,4 +1,4 @@
-"""Behaviour tests: each mechanism of MODEL.md shown by what it predicts in whole runs.
+"""Behaviour tests: each mechanism of the ODD (docs/ODD.md) shown by what it predicts in whole runs.
 
 Each test builds a market where the mechanism should (or should not) act and measures the
 result; none re-derives the formula that implements it.

@@ -62,4 +62,4 @@ def test_report_says_where_a_sector_never_fell_and_tables_every_group():
     assert "| 1 | food | 1 | 3 | 3 | 10.0% | 10.0% to 10.0% |" in text
     assert ("- spillover 1: 3 of 6 points of no return came before any other incumbent had "
             "fallen.") in text
-    assert "| 0 | food | any | 3 | 0 | — | — to — |" in text
+    assert "| 0 | food | any | 3 | 0 | open | open to open |" in text

@@ -98,7 +98,7 @@ def test_cli_cascade_writes_runs_report_and_figure_and_redraws_without_rerunning
     report = (out / "report.md").read_text()
     assert "4 runs" not in report and "2 runs (1 per spillover) of 40 weeks" in report
     assert {p.name for p in (out / "figures").iterdir()} == {"cascade.pdf", "cascade.png",
-                                                              "cascade.txt"}
+                                                              "cascade.svg", "cascade.txt"}
     capsys.readouterr()
     path.write_text(TINY.replace('description = "d"', 'description = "another"'))
     assert main(["cascade", str(path), "--workers", "1", "--out", str(out)]) == 0

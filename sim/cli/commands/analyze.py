@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     results.write_json(out / "analysis.json", result)
     results.write_parquet(out / "ews.parquet", ews)
     results.write_parquet(out / "hysteresis.parquet", ramp)
-    path = report.write_report(out, report.analysis_report(result, scenario.description))
+    path = results.write_report(out, report.analysis_report(result, scenario.description))
     print(report.analysis_verdict(result))
     print(f"Results in {out}/ (analysis.json, ews.parquet, hysteresis.parquet, runs/, "
           f"series/); report: {path}")

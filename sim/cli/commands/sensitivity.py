@@ -18,7 +18,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import scenarios
+    from sim.experiments import results, scenarios
     from sim.outputs import report
     from sim.studies import sensitivity
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     with batch_guard(args):
         result = sensitivity.run_study(scenario, out, workers=args.workers, dask=args.dask,
                                        progress=not args.no_progress)
-    path = report.write_report(out, report.sensitivity_report(result, scenario.description))
+    path = results.write_report(out, report.sensitivity_report(result, scenario.description))
     print("\n".join(report.sensitivity_verdict(result)))
     print(f"{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
           f"(sensitivity.json, report.md, runs/, series/); report: {path}")

@@ -19,7 +19,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import scenarios
+    from sim.experiments import results, scenarios
     from sim.experiments.snapshots import record_for
     from sim.outputs import report
     from sim.studies import tipping
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         result = tipping.run_study(scenario, out, workers=args.workers, dask=args.dask,
                                    progress=not args.no_progress)
     record_for(scenario, out)  # [snapshots]
-    path = report.write_report(out, report.tipping_report(result, scenario.description))
+    path = results.write_report(out, report.tipping_report(result, scenario.description))
     print()
     if result["varied"]:
         print("\n".join(report.phase_answer(result)))

@@ -21,9 +21,8 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import scenarios
+    from sim.experiments import results, scenarios
     from sim.experiments.snapshots import record_for
-    from sim.outputs import report
     from sim.outputs.verdict_report import verdict_lines, verdict_report
     from sim.studies.verdict.study import plan_from, run_verdict
 
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         result = run_verdict(scenario, out, workers=args.workers, dask=args.dask,
                              progress=not args.no_progress)
     record_for(scenario, out)  # [snapshots]
-    path = report.write_report(out, verdict_report(result, scenario.description))
+    path = results.write_report(out, verdict_report(result, scenario.description))
     print()
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "

@@ -8,6 +8,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.model.series import every_kth_week
+
 
 def run(model: mesa.Model, steps: int, every: int = 1) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Step ``model`` up to ``steps`` times, stopping early once it sets ``running`` false
@@ -17,9 +19,7 @@ def run(model: mesa.Model, steps: int, every: int = 1) -> tuple[pd.DataFrame, di
         model.step()
     series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     series.insert(0, "step", np.arange(1, len(series) + 1))
-    if every > 1:
-        keep = (series["step"] % every == 0) | (series["step"] == len(series))
-        series = series[keep].reset_index(drop=True)
+    series = every_kth_week(series, every)
     return series, model.outcomes()
 
 

@@ -4,7 +4,7 @@ Each asked consumer pledges with chance ``propensity * trust`` where ``trust`` i
 places in the founder (the tie's current trust). A campaign succeeds when its pledges reach
 the target; the pledged money finances the shop. Asking the inner circle, whose ties are
 trusted, succeeds far more often than the general ask to weak ties (the Indiegogo
-observation of essay 004). Plain functions, no Mesa.
+observation of essay 004, quoted in docs/sources.md). Plain functions, no Mesa.
 """
 
 from __future__ import annotations

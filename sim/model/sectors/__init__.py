@@ -1,1 +1,1 @@
-"""Several sectors in one market (issue 16): presets, parameters, the model, its measures."""
+"""Several sectors in one market (docs/sectors.md): presets, parameters, the model, its measures."""

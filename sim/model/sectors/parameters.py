@@ -86,7 +86,7 @@ def check(name: str, value: Any) -> Any:
 
 def resolve(overrides_: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults updated by checked ``overrides_``; each present sector's parameters are held
-    to the single-sector rules between parameters (:mod:`sim.model.constraints`)."""
+    to the single-sector rules between parameters (:mod:`sim.model.parameter_constraints`)."""
     params = defaults()
     for name, value in (overrides_ or {}).items():
         params[name] = check(name, value)

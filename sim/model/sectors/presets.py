@@ -1,4 +1,4 @@
-"""The four sectors of essay 004, each a set of overrides of the single-sector defaults.
+"""The four sectors of essay 004 (docs/sources.md, "The sectors"), each a set of overrides of the single-sector defaults.
 
 Every value names its source, or says ``assumption`` where there is none. A sector's
 parameters are the defaults of :mod:`sim.model.parameters` updated by its preset; a scenario

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.model.sectors.market import SectorMarket
 from sim.model.sectors.measures import OUTCOME_TYPES_SECTORS
+from sim.model.series import every_kth_week
 
 
 def series_of(model: SectorMarket) -> pd.DataFrame:
@@ -37,7 +38,5 @@ def simulate(params: dict[str, Any], steps: int, seed: int | np.random.SeedSeque
     model = SectorMarket(rng=np.random.default_rng(seed), **params)
     model.run_for(steps)
     series = series_of(model)
-    if every > 1:
-        keep = (series["step"] % every == 0) | (series["step"] == steps)
-        series = series[keep].reset_index(drop=True)
+    series = every_kth_week(series, every)
     return series, {**dict.fromkeys(OUTCOME_TYPES_SECTORS), **model.outcomes()}

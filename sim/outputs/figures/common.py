@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.experiments import storage
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS
 from sim.outputs.palette import GREEN, STYLE
 

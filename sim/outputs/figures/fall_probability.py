@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.markers import CARETLEFT, CARETRIGHT
-from scipy import special, stats
+from scipy import special
 
+from sim.model.proportions import wilson
 from sim.outputs.figures.common import (
     SINGLE,
     Plot,
@@ -29,13 +30,6 @@ from sim.outputs.palette import (
 from sim.studies.tipping.fit import wald_band
 
 
-def wilson(events: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson score intervals of ``events`` out of ``runs``."""
-    bounds = [stats.binomtest(int(k), int(n)).proportion_ci(0.95, method="wilson")
-              for k, n in zip(events, runs, strict=True)]
-    return np.array([b.low for b in bounds]), np.array([b.high for b in bounds])
-
-
 @styled
 def fall_probability(result: Result) -> Plot:
     """Figure 2: observed chance of the outcome at each value of the variable (95% Wilson
@@ -46,7 +40,7 @@ def fall_probability(result: Result) -> Plot:
     x_seen, runs, k = (np.array([d[key] for d in tip["design"]], float)
                        for key in ("x", "runs", "events"))
     p = k / runs
-    low, high = wilson(k, runs)
+    low, high = np.array([wilson(e, n) for e, n in zip(k, runs, strict=True)]).T
     fig = Figure(figsize=(SINGLE, 3.1))
     ax = fig.subplots()
     x = np.linspace(tip["low"], tip["high"], 400)

@@ -7,9 +7,9 @@ import json
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from scipy import stats
 
 from sim.experiments import storage
+from sim.model.proportions import wilson
 from sim.outputs.figures.common import (
     ARM_LABELS,
     SINGLE,
@@ -39,11 +39,11 @@ def fork_fall(result: Result) -> Plot:
             for _, share, falls, made in json.loads(text) if text else []:
                 if falls is None:
                     continue
-                ci = stats.binomtest(int(falls), int(made)).proportion_ci(0.95, "wilson")
+                low, high = wilson(falls, made)
                 shares.append(share)
                 props.append(falls / made)
-                lows.append(falls / made - ci.low)
-                highs.append(ci.high - falls / made)
+                lows.append(falls / made - low)
+                highs.append(high - falls / made)
         if shares:
             ax.errorbar(shares, props, yerr=[lows, highs], fmt="o", ms=3, lw=0.6,
                         color=ARM_COLORS.get(name, BLACK), label=ARM_LABELS.get(name, name),

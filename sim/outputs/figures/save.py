@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-import matplotlib.style
 import pandas as pd
 
-from sim.experiments.atomic import write_atomic, write_text
-from sim.experiments.provenance import code_version
+from sim.outputs.figures import writer
 from sim.outputs.figures.arms import arms
-from sim.outputs.figures.common import FORMATS, STYLE, Plot, Result, count, varying
+from sim.outputs.figures.common import Plot, Result, varying
 from sim.outputs.figures.death_spiral import SPIRAL, death_spiral
 from sim.outputs.figures.early_warning import early_warning
 from sim.outputs.figures.fall_probability import fall_probability
@@ -102,37 +99,16 @@ FIGURES = [
 
 def provenance(result: Result, plot: Plot) -> str:
     """Where a figure's data come from, in one sentence."""
-    made_by = plot.made_by or result.manifest.get("code_version", "unknown")
-    return (f"Data: scenario '{result.scenario}' ({result.path}), "
-            f"{count(plot.n_runs, 'run')}, results made by code version {made_by}; "
-            f"figure drawn by trust-tipping {code_version()}.")
+    return writer.provenance(result.scenario, result.path, plot.n_runs,
+                             plot.made_by or result.manifest.get("code_version", "unknown"))
 
 
 def save(plot: Plot, result: Result, figure: FigureDef, out: Path | None = None) -> list[Path]:
-    """Write ``plot`` as out/NAME.{pdf,svg,png,txt} (default out: DIR/figures); the caption
-    and provenance go in the .txt file and in each file's metadata."""
-    out = Path(out or result.path / "figures")
-    out.mkdir(parents=True, exist_ok=True)
-    source = provenance(result, plot)
-    creator = (f"trust-tipping {code_version()} (sim.outputs.figures), "
-               f"matplotlib {matplotlib.__version__}")
-    keywords = f"scenario={result.scenario}; runs={plot.n_runs}"
-    metadata = {
-        "pdf": {"Title": figure.title, "Subject": f"{plot.caption} {source}",
-                "Keywords": keywords, "Creator": creator, "CreationDate": None},
-        "svg": {"Title": figure.title, "Description": f"{plot.caption} {source}",
-                "Keywords": keywords, "Creator": creator, "Date": None},
-        "png": {"Title": figure.title, "Description": plot.caption, "Source": source,
-                "Software": creator},
-    }
-    with matplotlib.style.context(STYLE):
-        paths = [write_atomic(out / f"{figure.name}.{fmt}",
-                              lambda tmp, fmt=fmt: plot.figure.savefig(
-                                  tmp, format=fmt, metadata=metadata[fmt]))
-                 for fmt in FORMATS]
-    text = f"{figure.title}. {plot.caption}\n\n{source}\n"
-    paths.append(write_text(out / f"{figure.name}.txt", text))
-    return paths
+    """Write ``plot`` as out/NAME.{pdf,svg,png,txt} (default out: DIR/figures) by
+    :func:`~sim.outputs.figures.writer.write_figure`, with its data's provenance."""
+    return writer.write_figure(plot.figure, out or result.path / "figures", figure.name,
+                               figure.title, plot.caption, provenance(result, plot),
+                               f"scenario={result.scenario}; runs={plot.n_runs}")
 
 
 def applicable(result: Result) -> list[FigureDef]:

@@ -14,15 +14,13 @@ import matplotlib.style
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.experiments.atomic import write_atomic
-from sim.experiments.provenance import code_version
-from sim.outputs.figures.common import SINGLE
+from sim.outputs.figures import writer
+from sim.outputs.figures.common import FORMATS, SINGLE
 from sim.outputs.palette import BLACK, BLUE, GREEN, GREY, LIGHT, STYLE, VERMILLION
 from sim.studies.tipping.fit import wald_band
 
 LOG = logging.getLogger(__name__)
 COLOURS = (BLUE, VERMILLION, GREEN, BLACK)
-FORMATS = ("png", "pdf")
 
 
 def _axes(height: float = 3.0, rows: int = 1) -> tuple[Figure, Any]:
@@ -197,27 +195,19 @@ DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
     "seamans_zhu": seamans_zhu_figure}
 
 
-def _write(figure: Figure, path: Path, metadata: dict[str, str]) -> Path:
-    """Save ``figure`` to ``path`` (its suffix the format) whole or not at all."""
-    return write_atomic(path, lambda tmp: figure.savefig(tmp, format=path.suffix[1:],
-                                                         metadata=metadata))
-
-
 def save_figures(folder: Path | str) -> list[Path]:
     """Draw one figure per check of ``folder/validation.json`` into ``folder/figures`` (one
     INFO line each)."""
     folder = Path(folder)
     table = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
-    out = folder / "figures"
-    out.mkdir(parents=True, exist_ok=True)
+    source = writer.provenance("validation", folder, None, table.get("code_version", ""))
     paths = []
     for check in table["checks"]:
         with matplotlib.style.context(STYLE):
             figure = DRAW[check["figure"]["kind"]](check)
             figure.suptitle(f"{check['title']}\n{check['source']}", fontsize=7)
-            creator = f"trust-tipping {code_version()} (sim.outputs.figures.validation)"
-            paths += [_write(figure, out / f"{check['name']}.{fmt}", {
-                "Title": check["title"], "Creator" if fmt == "pdf" else "Software": creator})
-                for fmt in FORMATS]
+        paths += writer.write_figure(figure, folder / "figures", check["name"], check["title"],
+                                     f"The measured value against {check['source']}.", source,
+                                     f"check={check['name']}")
         LOG.info("  figures/%s.{%s}", check["name"], ",".join(FORMATS))
     return paths

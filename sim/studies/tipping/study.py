@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
-from sim.experiments.fields import (
+from sim.experiments.scenario_tables import (
     Field,
     check_table,
     choice,
@@ -30,7 +30,7 @@ from sim.experiments.fields import (
     parameter,
     parameter_value,
 )
-from sim.model.claim import CLAIM_SHARE
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.parameters import ParameterError
 from sim.model.registry import comparators, outcome_types, resolve_params
 from sim.studies.tipping.design import Design

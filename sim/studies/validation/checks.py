@@ -247,7 +247,7 @@ def judge_granovetter(measured: dict[str, Measured]) -> tuple[list[Row], dict[st
 
 
 # ---------------------------------------------------------------- the trust market
-ACCOUNTING = "MODEL.md: the pure-accounting limit"
+ACCOUNTING = "the pure-accounting limit (docs/sources.md)"
 
 
 def basin_boundary(mean: float, sd: float) -> float:
@@ -293,7 +293,7 @@ def judge_accounting(measured: dict[str, Measured]) -> tuple[list[Row], dict[str
 
 
 SEAMANS = "Seamans & Zhu 2014, Management Science 60:476"
-# (measure, label, the published change, the expected sign); MODEL.md's calibration points
+# (measure, label, the published change, the expected sign); calibration points (docs/sources.md)
 SEAMANS_EFFECTS = (("factory_price_contested", "contested price (classified rates)", -0.207, -1),
                    ("factory_price", "the other price (subscriptions)", 0.033, 1),
                    ("factory_volume", "volume (circulation)", -0.044, -1))

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments import batch, results, scenarios, storage
-from sim.experiments.atomic import write_text
 from sim.experiments.destination import check_out
+from sim.experiments.provenance import code_version
 from sim.studies import tipping
 from sim.studies.fork_study import run_fork_study
 from sim.studies.validation.checks import CHECKS, SCENARIOS, Check, Measured
@@ -100,10 +100,11 @@ def validate(out: Path, quick: bool = False, workers: int | None = None,
         LOG.info("== %s (%s)", check.title, check.source)
         done.append(run_check(check, out, quick, workers, progress))
     rows = [row for check in done for row in check["rows"]]
-    table = {"quick": quick, "passed": all(r["passed"] is not False for r in rows),
+    table = {"quick": quick, "code_version": code_version(),
+             "passed": all(r["passed"] is not False for r in rows),
              "seconds": time.perf_counter() - start, "rows": rows, "checks": done}
     results.write_json(out / "validation.json", table)
-    write_text(out / "validation.md", markdown(table))
+    results.write_report(out, markdown(table), "validation.md")
     return table
 
 

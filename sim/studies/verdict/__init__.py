@@ -1,4 +1,4 @@
-"""The verdict on the essay's claim, in its own terms (MODEL.md, "Definitions").
+"""The verdict on the essay's claim, in its own terms (docs/sources.md, "Definitions").
 
 - :mod:`.decision`: the three-valued decision rule and the intervals it reads;
 - :mod:`.shape`: the isotonic check of the logistic shape;

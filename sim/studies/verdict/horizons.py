@@ -1,19 +1,22 @@
 """The horizon: the fall as a time to event, censored at the horizon.
 
 :func:`kaplan_meier` is the product-limit estimate of the chance that the incumbent still
-stands after each week (Kaplan & Meier 1958), with Greenwood's variance. :func:`by_horizon`
-refits the dose-response curve with the outcome "fell by week h" for several horizons ``h``
-from the same runs (no reruns), so that s* is read as what it is: a property of the horizon.
+stands after each week (Kaplan & Meier 1958), with a 95% interval from Greenwood's variance,
+both by scipy. :func:`by_horizon` refits the dose-response curve with the outcome "fell by
+week h" for several horizons ``h`` from the same runs (no reruns), so that s* is read as what
+it is: a property of the horizon.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from sim.studies.tipping import fit_dose_response
 from sim.studies.tipping.fit import beyond_range
@@ -22,21 +25,23 @@ from sim.studies.verdict.decision import is_flat
 
 def kaplan_meier(fall_step: Sequence[float], horizon: int) -> dict[str, list[float]]:
     """Survival curve of runs that fell at ``fall_step`` (NaN: still standing at
-    ``horizon``, censored there): weeks, survival and Greenwood's standard error."""
+    ``horizon``, censored there): the weeks with a fall, the survival after each and its
+    95% interval from Greenwood's variance (:func:`scipy.stats.ecdf` on censored data)."""
     t = np.asarray(fall_step, float)
     fell = np.isfinite(t) & (t <= horizon)
-    times = np.unique(t[fell])
-    weeks, surv, se = [0.0], [1.0], [0.0]
-    s, green = 1.0, 0.0
-    for week in times:
-        at_risk = int(np.sum(~fell | (t >= week)))
-        d = int(np.sum(fell & (t == week)))
-        s *= 1.0 - d / at_risk
-        green += d / (at_risk * (at_risk - d)) if at_risk > d else 0.0
-        weeks.append(float(week))
-        surv.append(s)
-        se.append(s * math.sqrt(green) if at_risk > d else 0.0)
-    return {"week": weeks, "survival": surv, "se": se}
+    weeks = np.unique(t[fell])
+    if not weeks.size:
+        return {"week": [0.0], "survival": [1.0], "low": [1.0], "high": [1.0]}
+    data = stats.CensoredData(uncensored=t[fell], right=np.full(int((~fell).sum()), horizon))
+    curve = stats.ecdf(data).sf
+    with warnings.catch_warnings():  # undefined where every run left falls: survival is 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = curve.confidence_interval(0.95)
+    surv = curve.evaluate(weeks)
+    low = np.where(np.isnan(band.low.evaluate(weeks)), surv, band.low.evaluate(weeks))
+    high = np.where(np.isnan(band.high.evaluate(weeks)), surv, band.high.evaluate(weeks))
+    return {"week": [0.0, *weeks.tolist()], "survival": [1.0, *surv.tolist()],
+            "low": [1.0, *low.tolist()], "high": [1.0, *high.tolist()]}
 
 
 def survival_by_dose(runs: pd.DataFrame, variable: str, horizon: int) -> list[dict[str, Any]]:

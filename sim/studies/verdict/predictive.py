@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.forks import wilson
+from sim.model.proportions import wilson
 
 SHARES = tuple(round(0.01 * k, 2) for k in range(1, 61))  # 1% to 60% of the gross
 WINDOWS = (104, 260)  # two and five years
@@ -65,7 +65,7 @@ def curve(series: pd.DataFrame, runs: pd.DataFrame, horizon: int, window: int,
         fell = held & np.isfinite(fall) & (fall - first <= window)
         stood = held & ~fell & (horizon - first >= window)
         n, k = int((fell | stood).sum()), int(fell.sum())
-        low, high = wilson(k, n, level) if n else (None, None)
+        low, high = wilson(k, n, level)
         rows.append({"share": x, "runs": n, "falls": k, "p": k / n if n else None,
                      "ci_low": low, "ci_high": high})
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.forks import wilson
+from sim.model.proportions import wilson
 from sim.studies.verdict.horizons import kaplan_meier
 
 REGIMES = ("platform-dominant", "threshold", "incumbent-stable")
@@ -33,7 +33,7 @@ WORDS = {
 def counts(runs: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
     """Falls out of runs, their share and its Wilson interval."""
     falls, n = int(runs["incumbent_fell"].fillna(False).astype(bool).sum()), len(runs)
-    low, high = wilson(falls, n, level) if n else (None, None)
+    low, high = wilson(falls, n, level)
     return {"falls": falls, "runs": n, "share": falls / n if n else None, "ci_low": low,
             "ci_high": high}
 
@@ -48,20 +48,19 @@ def classify(natural: dict[str, Any], pushed: dict[str, Any]) -> str:
 
 
 def when(runs: pd.DataFrame, horizon: int) -> dict[str, Any]:
-    """When the natural course's incumbent falls: the median fall week with the weeks at
-    which the Kaplan-Meier curve's pointwise 95% band crosses one half (None: not within
-    the horizon), and the curve."""
+    """When the natural course's incumbent falls: the Kaplan-Meier median fall week with the
+    weeks at which the ends of its pointwise 95% band (Greenwood) cross one half (None: not
+    within the horizon), and the curve."""
     curve = kaplan_meier(pd.to_numeric(runs["fall_step"], errors="coerce").astype(float)
                          .to_numpy(na_value=np.nan), horizon)
-    weeks, surv, se = (np.asarray(curve[k], float) for k in ("week", "survival", "se"))
+    weeks = np.asarray(curve["week"], float)
 
-    def first_below(values: np.ndarray) -> float | None:
-        below = np.flatnonzero(values <= 0.5)
+    def first_below(key: str) -> float | None:
+        below = np.flatnonzero(np.asarray(curve[key], float) <= 0.5)
         return float(weeks[below[0]]) if below.size else None
 
-    return {"median_fall_week": first_below(surv),
-            "ci_low": first_below(surv + 1.96 * se), "ci_high": first_below(surv - 1.96 * se),
-            "survival": curve}
+    return {"median_fall_week": first_below("survival"), "ci_low": first_below("low"),
+            "ci_high": first_below("high"), "survival": curve}
 
 
 def regime(natural: pd.DataFrame, pushed: pd.DataFrame, largest_push: float, horizon: int,

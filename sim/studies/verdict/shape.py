@@ -1,7 +1,8 @@
 """Is the logistic shape right? A non-parametric check of the one-half crossing.
 
 The isotonic (monotone) regression of the observed fall frequencies on the dose, by the
-pool-adjacent-violators algorithm (Ayer et al. 1955; Barlow et al. 1972), makes no
+pool-adjacent-violators algorithm (Ayer et al. 1955; Barlow et al. 1972; scipy's
+``isotonic_regression``), makes no
 assumption about the curve's shape. Its one-half crossing is read by linear interpolation
 between fitted values; its interval comes from a bootstrap of the runs (each design point's
 runs resampled). :func:`compare` sets it beside the logistic fit: when the two intervals do
@@ -15,22 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from scipy.optimize import isotonic_regression
 
 from sim.studies.verdict.decision import percentile_interval
 
 
 def isotonic(y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Non-decreasing least-squares fit to ``y`` with weights ``w`` (pool adjacent
-    violators)."""
-    blocks: list[list[float]] = []  # [mean, weight, count]
-    for value, weight in zip(np.asarray(y, float), np.asarray(w, float), strict=True):
-        blocks.append([value, weight, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            v2, w2, c2 = blocks.pop()
-            v1, w1, c1 = blocks.pop()
-            total = w1 + w2
-            blocks.append([(v1 * w1 + v2 * w2) / total if total else v1, total, c1 + c2])
-    return np.concatenate([np.full(int(c), v) for v, _, c in blocks])
+    violators, :func:`scipy.optimize.isotonic_regression`)."""
+    return isotonic_regression(np.asarray(y, float), weights=np.asarray(w, float)).x
 
 
 def crossing(x: np.ndarray, fitted: np.ndarray, target: float = 0.5) -> float:

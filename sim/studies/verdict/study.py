@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments import results, storage
@@ -316,18 +314,6 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
                    + sum(len(v["values"]) for v in variants.values())),
         "seconds": time.perf_counter() - begin}
     result["forks"].pop("arms")
-    results.write_json(out / "tipping.json", _clean(result))
-    return _clean(result)
-
-
-def _clean(value: Any) -> Any:
-    """JSON-ready: numpy scalars to Python, NaN and infinities to None."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    result = results.json_ready(result)
+    results.write_json(out / "tipping.json", result)
+    return result

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.model.proportions import wilson
 from sim.studies.verdict.decision import VERDICTS
-from sim.studies.worlds.measure import wilson_or_none
 
 
 def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
@@ -20,7 +20,7 @@ def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[s
     out = {}
     for verdict in VERDICTS:
         k = int((verdicts == verdict).sum())
-        low, high = wilson_or_none(k, n, level)
+        low, high = wilson(k, n, level)
         out[verdict] = {"worlds": k, "share": k / n if n else None,
                         "ci_low": low, "ci_high": high}
     return out

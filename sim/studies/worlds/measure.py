@@ -11,11 +11,11 @@ spec per run) and :func:`measure_world` (the runs one after another) give the sa
   of no return counts as beyond every share, so a median or bound that falls on one is open;
 * the chance of a fall once the platform holds the claim's share of the gross: the copies
   that fell out of those made, pooled over runs, with its Wilson interval;
-* the verdict (MODEL.md, "Definitions"): supported if the interval lies within claim +-
+* the verdict (docs/sources.md, "The verdict"): supported if the interval lies within claim +-
   margin, else excluded if the claim lies outside it, else inconclusive.
 
 The interval of a median, the Wilson interval and the decision rule are the verdict's
-(:mod:`sim.studies.verdict.decision`, :func:`sim.model.forks.wilson`).
+(:mod:`sim.studies.verdict.decision`, :func:`sim.model.proportions.wilson`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.experiments.batch import seed_for
-from sim.model.claim import CLAIM_SHARE
-from sim.model.forks import wilson
+from sim.model.essay_claim import CLAIM_SHARE
+from sim.model.proportions import wilson
 from sim.model.registry import MODELS, resolve_params
 from sim.studies.verdict.decision import decide, median_interval
 
@@ -56,11 +56,6 @@ class Budget:
                 "probe_ramp": self.ramp, "probe_share": self.claim}
 
 
-def wilson_or_none(k: int, n: int, level: float) -> tuple[float | None, float | None]:
-    """:func:`sim.model.forks.wilson`, or open on both sides when nothing was counted."""
-    return wilson(k, n, level) if n else (None, None)
-
-
 def summarize(outcomes: Sequence[dict[str, Any]], budget: Budget) -> dict[str, Any]:
     """A world's answer from its runs' outcomes (see the module docstring)."""
     shares = [o["tipping_share_gross"] if o.get("tipping_reached") else math.inf
@@ -69,7 +64,7 @@ def summarize(outcomes: Sequence[dict[str, Any]], budget: Budget) -> dict[str, A
     probed = [o for o in outcomes if o.get("probe_copies_made")]
     falls = int(sum(o["probe_falls"] for o in probed))
     made = int(sum(o["probe_copies_made"] for o in probed))
-    p_low, p_high = wilson_or_none(falls, made, budget.level)
+    p_low, p_high = wilson(falls, made, budget.level)
     return {"tipping_share_gross": median, "ci_low": low, "ci_high": high,
             "verdict": decide(low, high, budget.claim, budget.margin),
             "runs": len(outcomes),

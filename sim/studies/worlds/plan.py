@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.fields import Field, check_table, fail
+from sim.experiments.scenario_tables import Field, check_table, fail
 from sim.experiments.scenarios import Sample
 from sim.model.parameters import PARAMETERS, suggest
 from sim.studies.worlds.measure import Budget, world_params

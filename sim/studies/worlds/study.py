@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments import results, storage
@@ -118,7 +117,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
               "n_failed": int((runs["status"] != "ok").sum()),
               "errors": report.errors, **answer(table, plan, scenario.seed),
               "seconds": time.perf_counter() - start}
-    result = clean(result)
+    result = results.json_ready(result)
     results.write_json(out / "worlds.json", result)
     return result
 
@@ -127,16 +126,3 @@ def plan_json(plan: WorldsPlan) -> dict[str, Any]:
     data = dataclasses.asdict(plan)
     data["ranges"] = {k: list(v) for k, v in plan.ranges.items()}
     return data
-
-
-def clean(value: Any) -> Any:
-    """JSON-ready: numpy scalars to Python, NaN and infinities to None."""
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

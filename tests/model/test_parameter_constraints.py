@@ -3,8 +3,8 @@ the defaults pass them all, and the combinations that broke the model are refuse
 
 import pytest
 
-from sim.model import constraints
-from sim.model.constraints import RULES, ConstraintError
+from sim.model import parameter_constraints
+from sim.model.parameter_constraints import RULES, ConstraintError
 from sim.model.parameters import DEFAULTS, PARAMETERS, ParameterError, resolve
 from sim.model.registry import resolve_value
 
@@ -24,7 +24,7 @@ BROKEN = [
 
 
 def test_defaults_pass_every_rule():
-    assert constraints.check(dict(DEFAULTS)) == DEFAULTS
+    assert parameter_constraints.check(dict(DEFAULTS)) == DEFAULTS
 
 
 def test_every_rule_names_declared_parameters():

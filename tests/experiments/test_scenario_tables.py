@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.experiments.fields import RANGE, Field, ScenarioError, check_table, check_value
+from sim.experiments.scenario_tables import RANGE, Field, ScenarioError, check_table, check_value
 
 FIELDS = {"grid": Field("a whole number, 3 to 101", int, 3, 101),
           "level": Field("a number in [0.5, 0.999]", float, 0.5, 0.999),
