@@ -50,8 +50,8 @@ def main() -> None:
         if key == "fell":
             print(f"  incumbent fell: {int(values.sum())} of {values.size} runs")
         elif finite.size:
-            print(f"  {key}: median {np.median(finite):.3g}, range {finite.min():.3g} to "
-                  f"{finite.max():.3g} ({finite.size} runs)")
+            print(f"  {key}: median {np.median(finite):.3g}, mean {finite.mean():.3g}, range "
+                  f"{finite.min():.3g} to {finite.max():.3g} ({finite.size} runs)")
 
 
 if __name__ == "__main__":

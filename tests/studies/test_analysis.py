@@ -111,7 +111,9 @@ def test_hysteresis_ramp_goes_up_and_back_down_in_one_run():
     assert list(ramp["leg"]) == ["up", "up", "up", "down", "down"]
     assert list(ramp["level"]) == [0.0, 0.1, 0.2, 0.1, 0.0]
     assert list(ramp["week"]) == [4, 8, 12, 16, 20]
-    assert ramp["platform_share"].iloc[2] >= 0.19  # the committed fifth buys on the platform
+    # the committed fifth buys on the platform: a fifth of the gross, give or take the draws
+    # of 300 consumers' needs over 4 weeks
+    assert ramp["platform_share"].iloc[2] == pytest.approx(0.2, abs=0.02)
 
 
 def test_hysteresis_summary_of_a_market_that_does_not_return():
