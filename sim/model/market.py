@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from sim.model import vendors
-from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, VendorArrays
+from sim.model.agents import Consumer, Factory, Platform, VendorArrays
 from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
 from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
 from sim.model.parameters import resolve
@@ -23,6 +23,7 @@ from sim.model.rules import economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
+from sim.model.rules.records import ConsumerArrays
 
 
 def at(values: np.ndarray, index: np.ndarray, fill: float = 0.0) -> np.ndarray:
@@ -159,7 +160,7 @@ class TrustMarket(Controls, mesa.Model):
         p, c, f = self.p, self.consumers, self.factory
         n = p["n_consumers"]
         c.fav[~self._vendor_active(c.fav)] = -1
-        c.tied &= c.fav >= 0
+        np.logical_and(c.tied, c.fav >= 0, out=c.tied)
         # the candidate vendor: favourite, referred, or one found on the listing
         use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
         weekly.pick_candidates(c.fav, c.fav_good, c.fav_bad, referral.vendor, referral.good,
@@ -194,7 +195,7 @@ class TrustMarket(Controls, mesa.Model):
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
         choice[c.committed] = PLATFORM
         choice[~need] = NOTHING
-        c.choice = choice.astype(np.int8)
+        c.choice[:] = choice
         vendor = np.where((choice == PLATFORM) & (candidate >= 0), candidate, -1)
         acted = use_ref & (vendor == referral.vendor) & (vendor >= 0)
         return vendor, Referral(np.where(acted, vendor, -1), referral.good, referral.bad,
@@ -221,8 +222,8 @@ class TrustMarket(Controls, mesa.Model):
         weekly.settle_sales(vendor, served, self.rng.random(n), v.quality, v.price, good, spent,
                             sales, good_sales, sold_for)
         c.choice[wants & ~served] = NOTHING
-        c.last = np.where(c.choice != NOTHING, c.choice, c.last).astype(np.int8)
-        c.bought_from = vendor
+        np.copyto(c.last, c.choice, where=c.choice != NOTHING)
+        c.bought_from[:] = vendor
         v.sales = sales
         v.idle = np.where(sales > 0, 0, v.idle + 1)
         v.good += good_sales
