@@ -2,10 +2,10 @@
 
 Each kernel reads every stored tie of the rows it serves once, in storage order, as a sparse
 mat-vec does, without a branch on the values (the only branch, a new best in the row, is
-rarely taken, so it is cheap); a tie's trust is ``max(stored * scale, floor)`` (floor 0: none) as in
-:class:`sim.model.rules.network.Layer`, computed in the same floating-point order as the
-array version, so results are bit for bit those of numpy. Ties in a row's score go to the
-first column in storage order. Compiled code is cached on disk (``cache=True``).
+rarely taken, so it is cheap); a tie's trust is ``max(stored * scale, floor)`` (floor 0:
+none) as in :class:`sim.model.rules.network.Layer`. A layer comes as a
+:class:`~sim.model.rules.records.TieLayer` record. Ties in a row's score go to the first
+column in storage order. Compiled code is cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
@@ -13,70 +13,67 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True)
-def _trust(stored: np.ndarray, scale: float, floor: float, k: int) -> float:
-    value = stored[k] * scale
-    return floor if value < floor else value
+from sim.model.rules.records import TieLayer
 
 
 @njit(cache=True)
-def row_argmax(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
-               floor: float, values: np.ndarray, best: np.ndarray, arg: np.ndarray,
-               rows: np.ndarray) -> None:
-    """For each row i with ``rows[i]``, the best positive ``trust[i, j] * values[j]`` and
-    its column j.
-
-    Writes into ``best`` (0 where none is positive) and ``arg`` (-1 where none).
-    """
-    for i in range(indptr.size - 1):
-        if not rows[i]:
-            continue
-        top, where = 0.0, -1
-        for k in range(indptr[i], indptr[i + 1]):
-            score = _trust(stored, scale, floor, k) * values[indices[k]]
-            if score > top:
-                top, where = score, indices[k]
-        best[i], arg[i] = top, where
+def tie_trust(layer: TieLayer, k: int) -> float:
+    """The current trust of the layer's stored tie ``k``: ``max(stored * scale, floor)``."""
+    value = layer.stored[k] * layer.scale
+    return layer.floor if value < layer.floor else value
 
 
 @njit(cache=True)
-def improve_below(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray,
-                  values: np.ndarray, cap: float, weight: np.ndarray,
-                  via: np.ndarray, rows: np.ndarray) -> None:
-    """Rows i with ``rows[i]`` and ``weight < cap`` take their best
-    ``stored[i, j] * values[j]`` if higher."""
-    for i in range(indptr.size - 1):
-        if not (rows[i] and weight[i] < cap):
-            continue
-        top, where = 0.0, -1
-        for k in range(indptr[i], indptr[i + 1]):
-            score = stored[k] * values[indices[k]]
-            if score > top:
-                top, where = score, indices[k]
-        if top > weight[i]:
-            weight[i], via[i] = top, where
+def best_tie(layer: TieLayer, i: int, values: np.ndarray, factor: float) -> tuple[float, int]:
+    """Row i's best positive ``trust[i, j] * (values[j] * factor)`` and its column j
+    (0 and -1 where none is positive; ties go to the first column in storage order)."""
+    top, where = 0.0, -1
+    for k in range(layer.indptr[i], layer.indptr[i + 1]):
+        score = tie_trust(layer, k) * (values[layer.indices[k]] * factor)
+        if score > top:
+            top, where = score, layer.indices[k]
+    return top, where
 
 
 @njit(cache=True)
-def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: float,
-          floor: float, peak: float, hops: int, hop_discount: float, weight: np.ndarray,
-          source: np.ndarray, via: np.ndarray, last_rows: np.ndarray) -> None:
+def best_ties(layer: TieLayer, values: np.ndarray, rows: np.ndarray, best: np.ndarray,
+              arg: np.ndarray) -> None:
+    """For each row i with ``rows[i]``, its best tie (:func:`best_tie`) into ``best[i]``
+    and ``arg[i]``."""
+    for i in range(layer.indptr.size - 1):
+        if rows[i]:
+            best[i], arg[i] = best_tie(layer, i, values, 1.0)
+
+
+@njit(cache=True)
+def improve_below(layer: TieLayer, values: np.ndarray, cap: float, rows: np.ndarray,
+                  weight: np.ndarray, via: np.ndarray) -> None:
+    """Rows i with ``rows[i]`` and ``weight < cap`` take their best tie if it is higher."""
+    for i in range(layer.indptr.size - 1):
+        if rows[i] and weight[i] < cap:
+            top, where = best_tie(layer, i, values, 1.0)
+            if top > weight[i]:
+                weight[i], via[i] = top, where
+
+
+@njit(cache=True)
+def relay(layer: TieLayer, hops: int, hop_discount: float, last_rows: np.ndarray,
+          weight: np.ndarray, source: np.ndarray, via: np.ndarray) -> None:
     """``hops`` rounds of relaying over one layer, all rows at once in each round but the
     last, where only the rows with ``last_rows[i]`` relay.
 
     In a round, row i finds its best ``trust[i, j] * (weight[j] * hop_discount)`` from the
     previous round; it takes it if it beats its own weight and did not start at i itself.
-    ``peak`` bounds the stored entries from above: no score can beat
+    The layer's ``peak`` bounds the stored entries from above: no score can beat
     ``max(peak * scale, floor) * (max(weight) * hop_discount)``, so a row whose weight is
     already that high is skipped (exactly: rounding is monotone). Works in place, with one
     spare pair of arrays.
     """
-    n = indptr.size - 1
+    n = layer.indptr.size - 1
     old_weight = np.empty(n)
     old_source = np.empty(n, dtype=source.dtype)
-    top_trust = peak * scale
-    top_trust = floor if top_trust < floor else top_trust
+    top_trust = layer.peak * layer.scale
+    top_trust = layer.floor if top_trust < layer.floor else top_trust
     for r in range(hops):
         old_weight[:] = weight
         old_source[:] = source
@@ -85,12 +82,7 @@ def relay(indptr: np.ndarray, indices: np.ndarray, stored: np.ndarray, scale: fl
         for i in range(n):
             if (last and not last_rows[i]) or old_weight[i] >= cap:
                 continue
-            top, where = 0.0, -1
-            for k in range(indptr[i], indptr[i + 1]):
-                j = indices[k]
-                score = _trust(stored, scale, floor, k) * (old_weight[j] * hop_discount)
-                if score > top:
-                    top, where = score, j
+            top, where = best_tie(layer, i, old_weight, hop_discount)
             if top > old_weight[i] and old_source[where] != i:
                 weight[i], source[i], via[i] = top, old_source[where], where
 

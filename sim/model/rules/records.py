@@ -49,3 +49,108 @@ class ConsumerArrays(NamedTuple):
                    tied=falses(), helped=zeros(), thanked=zeros(), blamed=zeros(),
                    owns=nobody(), choice=np.zeros(n, np.int8), last=np.full(n, 1, np.int8),
                    bought_from=nobody(), last_bad=falses())
+
+
+class Referral(NamedTuple):
+    """Per consumer: the referred vendor (-1 none), its discounted evidence, the tie it came
+    through and the consumer who first recommended it."""
+
+    vendor: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    via: np.ndarray
+    source: np.ndarray
+
+
+class Recommendation(NamedTuple):
+    """Per consumer: the vendor it would recommend (-1 none), its evidence about it, and how
+    strongly it speaks this week (the recommendation's trust; 0: silent)."""
+
+    vendor: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    strength: np.ndarray
+
+
+class Listing(NamedTuple):
+    """The vendors as the week's buyers see them: open or not, price, quality, shown rating."""
+
+    active: np.ndarray
+    price: np.ndarray
+    quality: np.ndarray
+    rating: np.ndarray
+
+
+class Sales(NamedTuple):
+    """Per consumer, this week: the vendor it bought from (-1 none), whether it was served,
+    whether the purchase went well, and what it spent."""
+
+    vendor: np.ndarray
+    served: np.ndarray
+    good: np.ndarray
+    spent: np.ndarray
+
+
+class VendorBooks(NamedTuple):
+    """Per vendor, this week: units sold, those that went well, and revenue."""
+
+    sales: np.ndarray
+    good_sales: np.ndarray
+    revenue: np.ndarray
+
+
+class TieLayer(NamedTuple):
+    """One layer of ties as CSR arrays: a tie's trust is ``max(stored * scale, floor)``;
+    ``peak`` bounds the stored entries from above."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    stored: np.ndarray
+    scale: float
+    floor: float
+    peak: float
+
+    @classmethod
+    def of(cls, layer: object) -> TieLayer:
+        """The record of a :class:`~sim.model.rules.network.Layer` as it stands (its arrays
+        shared, not copied)."""
+        stored = layer.stored
+        return cls(indptr=stored.indptr, indices=stored.indices, stored=stored.data,
+                   scale=float(layer.scale), floor=float(layer.floor), peak=float(layer.peak))
+
+
+class Talk(NamedTuple):
+    """Why and how consumers refer (M2, M12): the parameters of the same names."""
+
+    founder_vouch: float
+    referral_withhold: float
+    referral_reciprocity: float
+    referral_status: float
+    referral_reputation_cost: float
+
+
+class Tastes(NamedTuple):
+    """How consumers weigh an offer (M6, M8): the parameters of the same names."""
+
+    beta_quality: float
+    beta_price: float
+    beta_risk: float
+    habit: float
+    rating_weight: float
+    payment_guarantee: float
+    trust_channels: bool
+
+
+class Learning(NamedTuple):
+    """How consumers learn from their purchases (M3-M5): the parameters of the same names."""
+
+    tie_threshold: float
+    trust_channels: bool
+    evidence_decay: float
+
+
+def from_params(record: type, p: dict) -> NamedTuple:
+    """A parameter record (``Talk``, ``Tastes``, ``Learning``) read from the parameters ``p``
+    by its field names, each as a float or a bool, so that numba compiles one version."""
+    return record(**{name: (bool if kind == "bool" else float)(p[name])
+                     for name, kind in record.__annotations__.items()})
