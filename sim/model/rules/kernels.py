@@ -13,17 +13,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.model.rules.records import TieLayer
+from sim.model.rules.records import TieLayer, rule
 
 
-@njit(cache=True)
+@rule
 def tie_trust(layer: TieLayer, k: int) -> float:
     """The current trust of the layer's stored tie ``k``: ``max(stored * scale, floor)``."""
     value = layer.stored[k] * layer.scale
     return layer.floor if value < layer.floor else value
 
 
-@njit(cache=True)
+@rule
 def best_tie(layer: TieLayer, i: int, values: np.ndarray, factor: float) -> tuple[float, int]:
     """Row i's best positive ``trust[i, j] * (values[j] * factor)`` and its column j
     (0 and -1 where none is positive; ties go to the first column in storage order)."""
@@ -35,7 +35,7 @@ def best_tie(layer: TieLayer, i: int, values: np.ndarray, factor: float) -> tupl
     return top, where
 
 
-@njit(cache=True)
+@rule
 def best_ties(layer: TieLayer, values: np.ndarray, rows: np.ndarray, best: np.ndarray,
               arg: np.ndarray) -> None:
     """For each row i with ``rows[i]``, its best tie (:func:`best_tie`) into ``best[i]``
@@ -45,7 +45,7 @@ def best_ties(layer: TieLayer, values: np.ndarray, rows: np.ndarray, best: np.nd
             best[i], arg[i] = best_tie(layer, i, values, 1.0)
 
 
-@njit(cache=True)
+@rule
 def improve_below(layer: TieLayer, values: np.ndarray, cap: float, rows: np.ndarray,
                   weight: np.ndarray, via: np.ndarray) -> None:
     """Rows i with ``rows[i]`` and ``weight < cap`` take their best tie if it is higher."""
@@ -56,9 +56,10 @@ def improve_below(layer: TieLayer, values: np.ndarray, cap: float, rows: np.ndar
                 weight[i], via[i] = top, where
 
 
-@njit(cache=True)
+@rule
 def relay(layer: TieLayer, hops: int, hop_discount: float, last_rows: np.ndarray,
-          weight: np.ndarray, source: np.ndarray, via: np.ndarray) -> None:
+          weight: np.ndarray, source: np.ndarray, via: np.ndarray, old_weight: np.ndarray,
+          old_source: np.ndarray) -> None:
     """``hops`` rounds of relaying over one layer, all rows at once in each round but the
     last, where only the rows with ``last_rows[i]`` relay.
 
@@ -67,17 +68,17 @@ def relay(layer: TieLayer, hops: int, hop_discount: float, last_rows: np.ndarray
     The layer's ``peak`` bounds the stored entries from above: no score can beat
     ``max(peak * scale, floor) * (max(weight) * hop_discount)``, so a row whose weight is
     already that high is skipped (exactly: rounding is monotone). Works in place, with one
-    spare pair of arrays.
+    spare pair of arrays (``old_weight``, ``old_source``).
     """
     n = layer.indptr.size - 1
-    old_weight = np.empty(n)
-    old_source = np.empty(n, dtype=source.dtype)
     top_trust = layer.peak * layer.scale
     top_trust = layer.floor if top_trust < layer.floor else top_trust
     for r in range(hops):
-        old_weight[:] = weight
-        old_source[:] = source
-        cap = top_trust * (old_weight.max() * hop_discount) if n else 0.0
+        heaviest = 0.0  # the largest weight (weights are never negative)
+        for j in range(n):
+            old_weight[j], old_source[j] = weight[j], source[j]
+            heaviest = weight[j] if weight[j] > heaviest else heaviest
+        cap = top_trust * (heaviest * hop_discount) if n else 0.0
         last = r == hops - 1
         for i in range(n):
             if (last and not last_rows[i]) or old_weight[i] >= cap:

@@ -5,11 +5,24 @@ swapped argument is a wrong field name, not a silent mix-up. Arrays are shared w
 model's state, never copied: a rule that writes a field writes the model's array.
 """
 
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
+
+
+def rule(function: Callable) -> Callable:
+    """Compile a rule over records (numba, cached on disk) without reference counting.
+
+    A rule only borrows the arrays of the records it is given, never makes one; counted,
+    every call for one consumer would count a reference to each array of its records (16
+    for the consumers), which costs many times the rule itself.
+    """
+    return njit(cache=True, _nrt=False)(function)
 
 
 class ConsumerArrays(NamedTuple):

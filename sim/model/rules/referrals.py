@@ -17,12 +17,11 @@ others acted on with a good outcome, ``blamed`` its own referrals that went wron
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from sim.model.rules.records import ConsumerArrays, Talk
+from sim.model.rules.records import ConsumerArrays, Talk, rule
 
 
-@njit(cache=True)
+@rule
 def willingness(i: int, c: ConsumerArrays, talk: Talk) -> float:
     """Consumer i's chance to pass on its referral this week."""
     chance = (1.0 - talk.referral_withhold + talk.referral_reciprocity * c.helped[i]

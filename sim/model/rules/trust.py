@@ -104,5 +104,6 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
                               weak.peak * weak.scale * strength.max(initial=0.0), first,
                               weight, via)
     np.copyto(source, via)
-    kernels.relay(strong, hops - 1, hop_discount, asking, weight, source, via)
+    kernels.relay(strong, hops - 1, hop_discount, asking, weight, source, via, np.empty(n),
+                  np.empty(n, dtype=np.int64))
     return weight, source, via

@@ -27,19 +27,20 @@ from sim.model.rules.records import (
     Talk,
     Tastes,
     VendorBooks,
+    rule,
 )
 from sim.model.rules.referrals import willingness
 from sim.model.rules.trust import beta_mean, decayed, discount, mediated_evidence, observe
 
 
 # ------------------------------------------------------------------ M2 asking the network
-@njit(cache=True)
+@rule
 def is_open(vendor: int, active: np.ndarray) -> bool:
     """Whether ``vendor`` (-1: none) is a vendor still trading."""
     return vendor >= 0 and active.size > 0 and active[vendor]
 
 
-@njit(cache=True)
+@rule
 def recommendation(i: int, c: ConsumerArrays, active: np.ndarray, talk: Talk
                    ) -> tuple[int, float, float]:
     """What consumer i would recommend, with its evidence (M2): the favourite it is
@@ -52,7 +53,7 @@ def recommendation(i: int, c: ConsumerArrays, active: np.ndarray, talk: Talk
     return -1, 0.0, 0.0
 
 
-@njit(cache=True)
+@rule
 def recommend(c: ConsumerArrays, active: np.ndarray, talk: Talk, uniforms: np.ndarray,
               out: Recommendation) -> int:
     """What each consumer would recommend and how strongly it speaks this week (M2, M12):
@@ -70,7 +71,7 @@ def recommend(c: ConsumerArrays, active: np.ndarray, talk: Talk, uniforms: np.nd
     return speaking
 
 
-@njit(cache=True)
+@rule
 def take_referrals(weight: np.ndarray, said: Recommendation, looking: np.ndarray,
                    out: Referral) -> None:
     """The referral each consumer takes: the best it reached (``weight``, from
@@ -91,7 +92,7 @@ def take_referrals(weight: np.ndarray, said: Recommendation, looking: np.ndarray
 
 
 # ------------------------------------------------------------------ M6 choice
-@njit(cache=True)
+@rule
 def candidate(i: int, c: ConsumerArrays, referral: Referral) -> tuple[bool, int]:
     """The vendor consumer i considers and whether it follows its referral to it: the
     referred one where there is a referral and no favourite, or the referral is trusted
@@ -104,7 +105,7 @@ def candidate(i: int, c: ConsumerArrays, referral: Referral) -> tuple[bool, int]
     return referred, (referral.vendor[i] if referred else c.fav[i])
 
 
-@njit(cache=True)
+@rule
 def pick_candidates(c: ConsumerArrays, referral: Referral, use_ref: np.ndarray,
                     vendor: np.ndarray) -> None:
     """:func:`candidate` for every consumer, into ``use_ref`` and ``vendor``."""
@@ -112,7 +113,7 @@ def pick_candidates(c: ConsumerArrays, referral: Referral, use_ref: np.ndarray,
         use_ref[i], vendor[i] = candidate(i, c, referral)
 
 
-@njit(cache=True)
+@rule
 def platform_utility(i: int, c: ConsumerArrays, referral: Referral, use_ref: bool,
                      vendor: int, listing: Listing, platform_trust: float, tastes: Tastes
                      ) -> float:
@@ -136,7 +137,7 @@ def platform_utility(i: int, c: ConsumerArrays, referral: Referral, use_ref: boo
     return u + (tastes.habit if c.last[i] == PLATFORM else 0.0)
 
 
-@njit(cache=True)
+@rule
 def platform_utilities(c: ConsumerArrays, referral: Referral, use_ref: np.ndarray,
                        vendor: np.ndarray, listing: Listing, platform_trust: np.ndarray,
                        tastes: Tastes, utility: np.ndarray) -> None:
@@ -146,7 +147,7 @@ def platform_utilities(c: ConsumerArrays, referral: Referral, use_ref: np.ndarra
                                       platform_trust[i], tastes)
 
 
-@njit(cache=True)
+@rule
 def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.ndarray,
                     platform_open: np.ndarray, out: np.ndarray) -> None:
     """Row i of ``out``: the utilities of (nothing, factory, platform) less the row's
@@ -161,7 +162,7 @@ def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.nd
         out[i, 2] = b - top
 
 
-@njit(cache=True)
+@rule
 def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndarray) -> None:
     """Choice i in (0, 1, 2) drawn with chances proportional to row i of ``weights``: the
     first k with ``uniforms[i]`` below the cumulative chance of k."""
@@ -207,7 +208,7 @@ def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.nd
     return out
 
 
-@njit(cache=True)
+@rule
 def settle_sales(sales: Sales, listing: Listing, uniforms: np.ndarray,
                  books: VendorBooks) -> None:
     """Book the platform's sales of the week: a served buyer's purchase goes well with its
@@ -227,7 +228,7 @@ def settle_sales(sales: Sales, listing: Listing, uniforms: np.ndarray,
 
 
 # ------------------------------------------------------------------ M3-M5 learning
-@njit(cache=True)
+@rule
 def learn(i: int, c: ConsumerArrays, sales: Sales, learning: Learning) -> None:
     """Consumer i's evidence after the week's sales (M3-M5), in place.
 
@@ -263,7 +264,7 @@ def learn(i: int, c: ConsumerArrays, sales: Sales, learning: Learning) -> None:
         c.fav_bad[i] = decayed(c.fav_bad[i], keep, 0.0)
 
 
-@njit(cache=True)
+@rule
 def learn_from_sales(c: ConsumerArrays, sales: Sales, learning: Learning) -> None:
     """:func:`learn` for every consumer."""
     for i in range(c.fav.size):
