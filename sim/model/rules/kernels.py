@@ -48,12 +48,19 @@ def best_ties(layer: TieLayer, values: np.ndarray, rows: np.ndarray, best: np.nd
 @rule
 def improve_below(layer: TieLayer, values: np.ndarray, cap: float, rows: np.ndarray,
                   weight: np.ndarray, via: np.ndarray) -> None:
-    """Rows i with ``rows[i]`` and ``weight < cap`` take their best tie if it is higher."""
+    """Rows i with ``rows[i]`` and ``weight < cap`` take their best positive
+    ``stored[i, j] * values[j]`` if it is higher (the layer's scale folded into ``values``,
+    no floor: the weak layer's first hand)."""
     for i in range(layer.indptr.size - 1):
-        if rows[i] and weight[i] < cap:
-            top, where = best_tie(layer, i, values, 1.0)
-            if top > weight[i]:
-                weight[i], via[i] = top, where
+        if not (rows[i] and weight[i] < cap):
+            continue
+        top, where = 0.0, -1
+        for k in range(layer.indptr[i], layer.indptr[i + 1]):
+            score = layer.stored[k] * values[layer.indices[k]]
+            if score > top:
+                top, where = score, layer.indices[k]
+        if top > weight[i]:
+            weight[i], via[i] = top, where
 
 
 @rule

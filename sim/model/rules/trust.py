@@ -78,8 +78,9 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     tie it arrived through (-1 where none).
 
     A weak tie can only win where no strong tie scores as much as the best weak tie could
-    (the weak layer's ``peak`` bounds it), so the weak layer is read only for those rows;
-    its trust is scaled into the values (``stored * (strength * scale)``, no floor). A
+    (the weak layer's ``peak`` bounds it), so the weak layer is read only for those rows,
+    with its scale folded into the values (``stored * (strength * scale)``; weak ties have
+    no floor). A
     consumer never takes its own recommendation back from a tie (where that is a row's best
     relayed path, the row keeps what it had). Each hop is one compiled pass over the strong
     ties.
@@ -100,7 +101,7 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     first = asking if hops == 1 else every  # the rows the first hop computes
     kernels.best_ties(strong, strength, first, weight, via)
     if weak.stored.size:
-        kernels.improve_below(weak._replace(scale=1.0, floor=0.0), strength * weak.scale,
+        kernels.improve_below(weak, strength * weak.scale,
                               weak.peak * weak.scale * strength.max(initial=0.0), first,
                               weight, via)
     np.copyto(source, via)
