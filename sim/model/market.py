@@ -17,7 +17,11 @@ import numpy as np
 from sim.model import vendors
 from sim.model.agents import Consumer, Factory, Platform, VendorArrays
 from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
-from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
+from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
+    MODEL_REPORTERS,
+    OUTCOMES,
+    Week,
+)
 from sim.model.parameters import resolve
 from sim.model.rules import economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
@@ -89,7 +93,7 @@ class TrustMarket(Controls, mesa.Model):
             c.fav[early] = self.rng.choice(np.flatnonzero(self.vendors.active), size=early.size)
             c.fav_good[early] = p["tie_threshold"]
             c.tied[early] = p["trust_channels"]
-        self.week: dict[str, float] = {"platform_share": 0.0, "gross": 0.0, "unserved": 0}
+        self.week = Week(platform_share=0.0, gross=0.0, unserved=0)
         self._contested = np.zeros(n, bool)
         self._refresh_platform_trust()
         self._share_history: list[float] = []
@@ -220,13 +224,13 @@ class TrustMarket(Controls, mesa.Model):
         v.cash += np.where(v.active, economics.vendor_profit(
             vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
         contested = int((factory_buyers & self._contested).sum())
-        self.week = {"platform_sales": paid, "vendor_revenue": vendor_revenue.sum(),
-                     "fees": fees.sum(), "unserved": int(left.sum() - (served & left).sum()),
-                     "factory_contested": contested,
-                     "factory_captive": int(factory_buyers.sum()) - contested,
-                     "factory_revenue": float(spent[factory_buyers].sum()),
-                     "consumer_spending": spent.sum(),
-                     "referrals_made": self.week.get("referrals_made", 0)}
+        self.week = Week(platform_sales=paid, vendor_revenue=vendor_revenue.sum(),
+                         fees=fees.sum(), unserved=int(left.sum() - (served & left).sum()),
+                         factory_contested=contested,
+                         factory_captive=int(factory_buyers.sum()) - contested,
+                         factory_revenue=float(spent[factory_buyers].sum()),
+                         consumer_spending=spent.sum(),
+                         referrals_made=self.week.get("referrals_made", 0))
         self.platform.record(int(good.sum()), int((served & ~good).sum()), n, paid,
                              self.week["fees"])
         self._book_gross()
