@@ -1,11 +1,11 @@
-"""The tie network (M1) and the compiled referral kernels (M2) against plain references."""
+"""The tie network (M1) and the compiled referral paths (M2) against their Python source."""
 
 import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.model.rules import kernels, network, trust
+from sim.model.rules import graph_kernels, network, trust
 from sim.model.rules.records import TieLayer
 
 
@@ -63,7 +63,7 @@ def test_symmetric_csr_equals_scipy():
     rng = np.random.default_rng(5)
     a, b = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
     keep = a != b
-    lo, hi = kernels.sorted_pairs(np.minimum(a, b)[keep], np.maximum(a, b)[keep], 300)
+    lo, hi = graph_kernels.sorted_pairs(np.minimum(a, b)[keep], np.maximum(a, b)[keep], 300)
     assert np.all((lo[1:] > lo[:-1]) | ((lo[1:] == lo[:-1]) & (hi[1:] > hi[:-1])))
     ours = network._symmetric(lo, hi, 300)
     ref = sp.coo_matrix((np.ones(2 * lo.size), (np.r_[lo, hi], np.r_[hi, lo])),

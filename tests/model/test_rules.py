@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.model.rules import economics, kernels, platform, referrals, trust, weekly
+from sim.model.rules import economics, platform, referral_paths, referrals, trust, weekly
 from sim.model.rules.records import ConsumerArrays, Talk, TieLayer
 
 
@@ -96,7 +96,7 @@ def test_best_ties_match_brute_force():
     dense = (rng.random((30, 30)) < 0.2) * rng.random((30, 30))
     values = np.where(rng.random(30) < 0.5, rng.random(30), 0.0)
     best, arg = np.zeros(30), np.full(30, -1)
-    kernels.best_ties(_layer(dense), values, np.ones(30, bool), best, arg)
+    referral_paths.best_ties(_layer(dense), values, np.ones(30, bool), best, arg)
     scores = dense * values[None, :]
     np.testing.assert_allclose(best, scores.max(axis=1))
     has = scores.max(axis=1) > 0

@@ -6,7 +6,7 @@ another source is discounted by the trust placed in that source before it is add
 
 The scalar rules here are compiled (numba) and called by the week's loops over consumers
 (``sim.model.rules.weekly``); ``beta_mean`` also takes arrays. Referral propagation over the
-tie layers (M2) runs here, on the compiled row kernels of ``sim.model.rules.kernels``.
+tie layers (M2) runs here, on the compiled row loops of ``sim.model.rules.referral_paths``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.model.rules import kernels
+from sim.model.rules import referral_paths
 from sim.model.rules.records import TieLayer
 
 PRIOR = 1.0  # Beta(1, 1) prior: no evidence means trust 0.5
@@ -99,12 +99,12 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     every = np.ones(n, dtype=bool)
     asking = every if asking is None else np.asarray(asking, dtype=bool)
     first = asking if hops == 1 else every  # the rows the first hop computes
-    kernels.best_ties(strong, strength, first, weight, via)
+    referral_paths.best_ties(strong, strength, first, weight, via)
     if weak.stored.size:
-        kernels.improve_below(weak, strength * weak.scale,
+        referral_paths.improve_below(weak, strength * weak.scale,
                               weak.peak * weak.scale * strength.max(initial=0.0), first,
                               weight, via)
     np.copyto(source, via)
-    kernels.relay(strong, hops - 1, hop_discount, asking, weight, source, via, np.empty(n),
+    referral_paths.relay(strong, hops - 1, hop_discount, asking, weight, source, via, np.empty(n),
                   np.empty(n, dtype=np.int64))
     return weight, source, via
