@@ -152,8 +152,7 @@ class TrustMarket(Controls, mesa.Model):
         """
         p, c, f = self.p, self.consumers, self.factory
         n = p["n_consumers"]
-        c.fav[~self._vendor_active(c.fav)] = -1
-        np.logical_and(c.tied, c.fav >= 0, out=c.tied)
+        weekly.forget_closed(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
         use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
         weekly.pick_candidates(c, referral, use_ref, candidate)
@@ -295,11 +294,6 @@ class TrustMarket(Controls, mesa.Model):
         v = self.vendors
         return Listing(active=v.active, price=v.price, quality=v.quality,
                        rating=shown_rating(v.good, v.bad, self.p["rating_inflation"]))
-
-    def _vendor_active(self, index: np.ndarray) -> np.ndarray:
-        if len(self.vendors) == 0:
-            return np.zeros(index.shape, bool)
-        return (index >= 0) & self.vendors.active[np.maximum(index, 0)]
 
     def _refresh_platform_trust(self) -> None:
         """Each consumer's trust in the platform: own evidence on the institutional prior."""

@@ -151,7 +151,8 @@ def _listing(rng, n_vendors):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_choosing_compiled_equals_its_python_source(seed, same_bits):
-    """Candidates, platform utilities and the logit draw, with no vendor listed at seed 0,
+    """Favourites that closed forgotten, candidates, platform utilities and the logit draw,
+    with no vendor listed at seed 0,
     trust channels off at odd seeds, and the factory closed at every third seed."""
     n, n_vendors = 3000, (40 if seed else 0)
     tastes = Tastes(beta_quality=3.0, beta_price=2.0, beta_risk=1.5, habit=0.7,
@@ -162,11 +163,13 @@ def test_choosing_compiled_equals_its_python_source(seed, same_bits):
         c = _consumers(rng, n, max(n_vendors, 1))
         referral = Referral(np.where(rng.random(n) < 0.4, rng.integers(0, 40, n), -1),
                             rng.random(n) * 3, rng.random(n), np.full(n, -1), np.full(n, -1))
+        listing = _listing(rng, n_vendors)
+        weekly.forget_closed(c, listing.active)
         use_ref, vendor = np.empty(n, bool), np.empty(n, np.int64)
         weekly.pick_candidates(c, referral, use_ref, vendor)
         utility = np.empty(n)
-        weekly.platform_utilities(c, referral, use_ref, vendor, _listing(rng, n_vendors),
-                                  rng.random(n), tastes, utility)
+        weekly.platform_utilities(c, referral, use_ref, vendor, listing, rng.random(n), tastes,
+                                  utility)
         u_factory = np.where(rng.random(n) < 0.1, -np.inf, rng.normal(0, 2, n))
         weights = np.empty((n, 3))
         weekly.logit_exponents(u_factory, bool(seed % 3), utility, rng.random(n) < 0.7,
@@ -174,9 +177,10 @@ def test_choosing_compiled_equals_its_python_source(seed, same_bits):
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, rng.random(n), choice)
-        return use_ref, vendor, utility, weights, choice
+        return c.fav, c.tied, use_ref, vendor, utility, weights, choice
 
-    use_ref, vendor, utility, _, choice = same_bits(run)
+    fav, tied, use_ref, vendor, utility, _, choice = same_bits(run)
+    assert (fav == -1).sum() > (0.4 * n if seed else n - 1) and not tied[fav < 0].any()
     assert use_ref.any() and (vendor < 0).any() and np.isfinite(utility).all()
     assert set(np.unique(choice)) == ({0, 2} if seed % 3 == 0 else {0, 1, 2})
 

@@ -93,6 +93,14 @@ def take_referrals(weight: np.ndarray, said: Recommendation, looking: np.ndarray
 
 # ------------------------------------------------------------------ M6 choice
 @rule
+def forget_closed(c: ConsumerArrays, active: np.ndarray) -> None:
+    """A consumer whose favourite vendor has closed has no favourite, and no tie (M4)."""
+    for i in range(c.fav.size):
+        if not is_open(c.fav[i], active):
+            c.fav[i], c.tied[i] = -1, False
+
+
+@rule
 def candidate(i: int, c: ConsumerArrays, referral: Referral) -> tuple[bool, int]:
     """The vendor consumer i considers and whether it follows its referral to it: the
     referred one where there is a referral and no favourite, or the referral is trusted
