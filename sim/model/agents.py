@@ -91,36 +91,6 @@ class Vendor(mesa.Agent):
 
 
 @dataclass
-class ConsumerArrays:
-    """Per-consumer state, one row per consumer."""
-
-    committed: np.ndarray
-    ever_used: np.ndarray
-    platform_good: np.ndarray  # own evidence about the platform (decays, M5)
-    platform_bad: np.ndarray
-    fav: np.ndarray  # favourite vendor, -1 none
-    fav_good: np.ndarray  # direct evidence about the favourite vendor
-    fav_bad: np.ndarray
-    tied: np.ndarray  # mediated trust became a direct tie (M4)
-    helped: np.ndarray  # referrals it acted on that went well (decaying, M12)
-    thanked: np.ndarray  # its own referrals acted on with a good outcome (M12)
-    blamed: np.ndarray  # its own referrals that went wrong (M12)
-    owns: np.ndarray  # vendor this consumer runs, -1 none (M7)
-    choice: np.ndarray  # 0 nothing, 1 factory, 2 platform, this week
-    last: np.ndarray  # where it last bought (0: never bought)
-    bought_from: np.ndarray  # vendor bought from this week, -1 none
-    last_bad: np.ndarray  # its last platform purchase went wrong (it looks around, M2)
-
-    @classmethod
-    def empty(cls, n: int) -> ConsumerArrays:
-        zeros, falses, minus = (lambda: np.zeros(n)), (lambda: np.zeros(n, bool)), (
-            lambda: np.full(n, -1, np.int64))
-        return cls(falses(), falses(), zeros(), zeros(), minus(), zeros(), zeros(), falses(),
-                   zeros(), zeros(), zeros(), minus(), np.zeros(n, np.int8),
-                   np.full(n, 1, np.int8), minus(), falses())
-
-
-@dataclass
 class VendorArrays:
     """Per-vendor state; rows are appended on entry and never reused."""
 

@@ -9,38 +9,37 @@ Each rule runs over all consumers at once on the model's arrays (numpy, scipy.sp
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import mesa
 import numpy as np
 
 from sim.model import vendors
-from sim.model.agents import Consumer, ConsumerArrays, Factory, Platform, VendorArrays
+from sim.model.agents import Consumer, Factory, Platform, VendorArrays
 from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
-from sim.model.measures import MODEL_REPORTERS, OUTCOMES  # noqa: F401 (per-week measures, M11)
+from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
+    MODEL_REPORTERS,
+    OUTCOMES,
+    Week,
+)
 from sim.model.parameters import resolve
 from sim.model.rules import economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
-
-
-def at(values: np.ndarray, index: np.ndarray, fill: float = 0.0) -> np.ndarray:
-    """``values[index]`` where ``index >= 0``, ``fill`` elsewhere (also with no vendors)."""
-    if values.size == 0:
-        return np.full(index.shape, fill)
-    return np.where(index >= 0, values[np.maximum(index, 0)], fill)
-
-
-class Referral(NamedTuple):
-    """Per consumer: the referred vendor (-1 none), its discounted evidence, the tie it came
-    through and the consumer who first recommended it."""
-
-    vendor: np.ndarray
-    good: np.ndarray
-    bad: np.ndarray
-    via: np.ndarray
-    source: np.ndarray
+from sim.model.rules.records import (
+    ConsumerArrays,
+    Learning,
+    Listing,
+    Recommendation,
+    Referral,
+    Sales,
+    Talk,
+    Tastes,
+    TieLayer,
+    VendorBooks,
+    from_params,
+)
 
 
 class TrustMarket(Controls, mesa.Model):
@@ -95,7 +94,7 @@ class TrustMarket(Controls, mesa.Model):
             c.fav[early] = self.rng.choice(np.flatnonzero(self.vendors.active), size=early.size)
             c.fav_good[early] = p["tie_threshold"]
             c.tied[early] = p["trust_channels"]
-        self.week: dict[str, float] = {"platform_share": 0.0, "gross": 0.0, "unserved": 0}
+        self.week = Week(platform_share=0.0, gross=0.0, unserved=0)
         self._contested = np.zeros(n, bool)
         self._refresh_platform_trust()
         self._share_history: list[float] = []
@@ -107,8 +106,8 @@ class TrustMarket(Controls, mesa.Model):
         need = self.draw_needs()
         referral = self.ask_network()
         vendor, acted = self.choose(need, referral)
-        served, good = self.trade(vendor)
-        self.update_trust(vendor, served, good, acted)
+        sales = self.trade(vendor)
+        self.update_trust(sales, acted)
         self.account()
         self.enter_and_exit()
         self._share_history.append(self.week["platform_share"])
@@ -132,24 +131,19 @@ class TrustMarket(Controls, mesa.Model):
         if not p["trust_channels"]:
             self.week["referrals_made"] = 0
             return Referral(none, np.zeros(n), np.zeros(n), none, none)
-        rec_vendor, rec_good, rec_bad = np.empty(n, np.int64), np.empty(n), np.empty(n)
-        strength = np.empty(n)
-        self.week["referrals_made"] = weekly.recommendations(
-            c.fav, c.fav_good, c.fav_bad, c.owns, self.vendors.active, p["founder_vouch"],
-            p["referral_withhold"], c.helped, c.thanked, c.blamed, p["referral_reciprocity"],
-            p["referral_status"], p["referral_reputation_cost"], self.rng.random(n),
-            rec_vendor, rec_good, rec_bad, strength)
+        said = Recommendation(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
+                              strength=np.empty(n))
+        self.week["referrals_made"] = weekly.recommend(c, self.vendors.active,
+                                                       from_params(Talk, p),
+                                                       self.rng.random(n), said)
         looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
-        strong, weak = self.ties.strong, self.ties.weak
         weight, source, via = trust.propagate_referrals(
-            strong.stored, weak.stored, strength, p["referral_hops"], p["hop_discount"],
-            strong_scale=strong.scale, strong_floor=strong.floor,
-            weak_scale=weak.scale, weak_peak=weak.peak, asking=looking,
-            strong_peak=strong.peak)
-        vendor, good, bad = np.empty(n, np.int64), np.empty(n), np.empty(n)
-        weekly.take_referrals(weight, source, via, strength, rec_vendor, rec_good, rec_bad,
-                              looking, vendor, good, bad)
-        return Referral(vendor, good, bad, via, source)
+            TieLayer.of(self.ties.strong), TieLayer.of(self.ties.weak), said.strength,
+            p["referral_hops"], p["hop_discount"], asking=looking)
+        referral = Referral(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
+                            via=via, source=source)
+        weekly.take_referrals(weight, said, looking, referral)
+        return referral
 
     def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, Referral]:
         """Each consumer with a need picks nothing, the factory or a platform vendor (M6).
@@ -159,23 +153,17 @@ class TrustMarket(Controls, mesa.Model):
         """
         p, c, f = self.p, self.consumers, self.factory
         n = p["n_consumers"]
-        c.fav[~self._vendor_active(c.fav)] = -1
-        c.tied &= c.fav >= 0
+        weekly.forget_closed(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
         use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
-        weekly.pick_candidates(c.fav, c.fav_good, c.fav_bad, referral.vendor, referral.good,
-                               referral.bad, use_ref, candidate)
+        weekly.pick_candidates(c, referral, use_ref, candidate)
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
             candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
-        rating = shown_rating(self.vendors.good, self.vendors.bad, p["rating_inflation"])
         u_platform = np.empty(n)
-        weekly.platform_utility(
-            candidate, c.fav, c.fav_good, c.fav_bad, use_ref, referral.good, referral.bad,
-            c.tied, rating, self.vendors.price, self.platform_trust, p["rating_weight"],
-            p["trust_channels"], p["payment_guarantee"], p["beta_quality"], p["beta_price"],
-            p["beta_risk"], p["habit"], c.last, PLATFORM, self._vendor_prior_mean(), u_platform)
+        weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
+                                  self.platform_trust, from_params(Tastes, p), u_platform)
         used = self.platform_use()
         if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
             seen_good, seen_bad = self.platform_evidence()
@@ -198,17 +186,17 @@ class TrustMarket(Controls, mesa.Model):
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
         choice[c.committed] = PLATFORM
         choice[~need] = NOTHING
-        c.choice = choice.astype(np.int8)
+        c.choice[:] = choice
         vendor = np.where((choice == PLATFORM) & (candidate >= 0), candidate, -1)
         acted = use_ref & (vendor == referral.vendor) & (vendor >= 0)
         return vendor, Referral(np.where(acted, vendor, -1), referral.good, referral.bad,
                                 np.where(acted, referral.via, -1),
                                 np.where(acted, referral.source, -1))
 
-    def trade(self, vendor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def trade(self, vendor: np.ndarray) -> Sales:
         """Platform buyers are served up to each vendor's capacity; the rest try one more
         vendor with room, then go without. Vendors and the platform book the week. Returns
-        who was served and whose sale went well."""
+        each consumer's sale: from whom, served or not, gone well or not, what it spent."""
         p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
         wants = (c.choice == PLATFORM)
         served = economics.allocate_capacity(vendor, v.capacity, self.rng.random(n))
@@ -219,14 +207,14 @@ class TrustMarket(Controls, mesa.Model):
             retry = np.where(left, vendor, -1)
             second = economics.allocate_capacity(retry, room, self.rng.random(n))
             served |= second
-        good, spent = np.empty(n, bool), np.empty(n)
-        sales, good_sales = np.zeros(len(v), np.int64), np.zeros(len(v), np.int64)
-        sold_for = np.zeros(len(v))
-        weekly.settle_sales(vendor, served, self.rng.random(n), v.quality, v.price, good, spent,
-                            sales, good_sales, sold_for)
+        week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
+        books = VendorBooks(sales=np.zeros(len(v), np.int64),
+                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
+        weekly.settle_sales(week, self._listing(), self.rng.random(n), books)
+        good, spent, sales, good_sales, sold_for = week.good, week.spent, *books
         c.choice[wants & ~served] = NOTHING
-        c.last = np.where(c.choice != NOTHING, c.choice, c.last).astype(np.int8)
-        c.bought_from = vendor
+        np.copyto(c.last, c.choice, where=c.choice != NOTHING)
+        c.bought_from[:] = vendor
         v.sales = sales
         v.idle = np.where(sales > 0, 0, v.idle + 1)
         v.good += good_sales
@@ -239,27 +227,25 @@ class TrustMarket(Controls, mesa.Model):
         v.cash += np.where(v.active, economics.vendor_profit(
             vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
         contested = int((factory_buyers & self._contested).sum())
-        self.week = {"platform_sales": paid, "vendor_revenue": vendor_revenue.sum(),
-                     "fees": fees.sum(), "unserved": int(left.sum() - (served & left).sum()),
-                     "factory_contested": contested,
-                     "factory_captive": int(factory_buyers.sum()) - contested,
-                     "factory_revenue": float(spent[factory_buyers].sum()),
-                     "consumer_spending": spent.sum(),
-                     "referrals_made": self.week.get("referrals_made", 0)}
+        self.week = Week(platform_sales=paid, vendor_revenue=vendor_revenue.sum(),
+                         fees=fees.sum(), unserved=int(left.sum() - (served & left).sum()),
+                         factory_contested=contested,
+                         factory_captive=int(factory_buyers.sum()) - contested,
+                         factory_revenue=float(spent[factory_buyers].sum()),
+                         consumer_spending=spent.sum(),
+                         referrals_made=self.week.get("referrals_made", 0))
         self.platform.record(int(good.sum()), int((served & ~good).sum()), n, paid,
                              self.week["fees"])
         self._book_gross()
-        return served, good
+        return week
 
-    def update_trust(self, vendor: np.ndarray, served: np.ndarray, good: np.ndarray,
-                     acted: Referral) -> None:
+    def update_trust(self, sales: Sales, acted: Referral) -> None:
         """Evidence from this week's sales; ties form (M4), unused trust decays (M5), and
         referrers gain or lose their will to refer (M12)."""
         p, c = self.p, self.consumers
         rate = p["evidence_decay"]
-        weekly.learn_from_sales(vendor, served, good, c.platform_good, c.platform_bad,
-                                c.last_bad, c.ever_used, c.fav, c.fav_good, c.fav_bad, c.tied,
-                                p["tie_threshold"], p["trust_channels"], rate)
+        weekly.learn_from_sales(c, sales, from_params(Learning, p))
+        served, good = sales.served, sales.good
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
         followed = served & (acted.via >= 0)
@@ -307,6 +293,13 @@ class TrustMarket(Controls, mesa.Model):
         w["gross"] = w["platform_sales"] + w["factory_revenue"]
         w["platform_share"] = w["platform_sales"] / w["gross"] if w["gross"] > 0 else 0.0
 
+    def _listing(self) -> Listing:
+        """The vendors as this week's buyers see them."""
+        v = self.vendors
+        return Listing(active=v.active, price=v.price, quality=v.quality,
+                       rating=shown_rating(v.good, v.bad, self.p["rating_inflation"]),
+                       prior_mean=self._vendor_prior_mean())
+
     def _vendor_prior_mean(self) -> float:
         """What a consumer expects of a vendor before any evidence: the active vendors'
         mean quality if consumers know it (``vendor_quality_known``), else 0.5."""
@@ -314,11 +307,6 @@ class TrustMarket(Controls, mesa.Model):
         if self.p["vendor_quality_known"] and len(v) and v.active.any():
             return float(v.quality[v.active].mean())
         return 0.5
-
-    def _vendor_active(self, index: np.ndarray) -> np.ndarray:
-        if len(self.vendors) == 0:
-            return np.zeros(index.shape, bool)
-        return (index >= 0) & self.vendors.active[np.maximum(index, 0)]
 
     def _refresh_platform_trust(self) -> None:
         """Each consumer's trust in the platform: own evidence on the institutional prior."""

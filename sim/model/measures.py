@@ -6,6 +6,31 @@ them without importing Mesa.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+
+class Week(TypedDict, total=False):
+    """The week's figures (``TrustMarket.week``), each filled by name by the rule that
+    computes it and read by the reporters below."""
+
+    referrals_made: int  # consumers who passed on a referral (ask_network)
+    platform_sales: float  # what buyers paid platform vendors, pledges included (trade)
+    vendor_revenue: float  # the vendors' share of it after the fee
+    fees: float  # the platform's fees
+    unserved: int  # platform buyers no vendor could serve
+    factory_contested: int  # factory buyers the platform can reach
+    factory_captive: int  # factory buyers it cannot
+    factory_revenue: float
+    consumer_spending: float  # everything consumers paid
+    gross: float  # platform sales plus factory revenue
+    platform_share: float  # platform sales over gross
+    vendor_exits_rating: int  # vendors gone this week, by the first rule they met (M7)
+    vendor_exits_loss: int
+    vendor_exits_idle: int
+    vendor_entries: int  # successful campaigns (enter_and_exit)
+    campaigns: int
+    campaign_success_share: float  # NaN with no campaign
+
 # One column per week in the DataCollector (and in every stored series), read off the model.
 MODEL_REPORTERS = {
     "platform_share": lambda m: m.week["platform_share"],

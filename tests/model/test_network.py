@@ -1,11 +1,12 @@
-"""The tie network (M1) and the compiled referral kernels (M2) against plain references."""
+"""The tie network (M1) and the compiled referral paths (M2) against their Python source."""
 
 import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.model.rules import kernels, network, trust
+from sim.model.rules import graph_kernels, network, trust
+from sim.model.rules.records import TieLayer
 
 
 def _ties(n=2000, mean=12.0, model="dunbar_layers", clustering=0.5, cap=30, seed=0,
@@ -114,7 +115,7 @@ def test_symmetric_csr_equals_scipy():
     rng = np.random.default_rng(5)
     a, b = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
     keep = a != b
-    lo, hi = kernels.sorted_pairs(np.minimum(a, b)[keep], np.maximum(a, b)[keep], 300)
+    lo, hi = graph_kernels.sorted_pairs(np.minimum(a, b)[keep], np.maximum(a, b)[keep], 300)
     assert np.all((lo[1:] > lo[:-1]) | ((lo[1:] == lo[:-1]) & (hi[1:] > hi[:-1])))
     ours = network._symmetric(lo, hi, 300)
     ref = sp.coo_matrix((np.ones(2 * lo.size), (np.r_[lo, hi], np.r_[hi, lo])),
@@ -124,45 +125,40 @@ def test_symmetric_csr_equals_scipy():
     np.testing.assert_array_equal(ours.indices, ref.indices)
 
 
-def _reference_argmax(matrix, values):
-    """The former numpy formulation: gather, maximum.reduceat, first column of the max."""
-    n = matrix.shape[0]
-    best, arg = np.zeros(n), np.full(n, -1)
-    scores = matrix.data * values[matrix.indices]
-    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    for i in range(n):
-        s = scores[rows == i]
-        if s.size and s.max() > 0:
-            best[i] = s.max()
-            arg[i] = matrix.indices[matrix.indptr[i] + int(np.argmax(s))]
-    return best, arg
+def _uneven(ties, rng, scale, floor):
+    """The layers' records with uneven stored trust (as after weeks of use and decay), the
+    given strong ``scale`` and ``floor`` and a weak scale of one half."""
+    for layer in (ties.strong, ties.weak):
+        layer.stored.data[:] = rng.choice([0.2, 0.5, 1.0, 1.7], size=layer.stored.nnz)
+        layer.peak = float(layer.stored.data.max())
+    strong = TieLayer.of(ties.strong)._replace(scale=scale, floor=floor)
+    return strong, TieLayer.of(ties.weak)._replace(scale=0.5)
 
 
-def _reference_referrals(strong, weak, strength, hops, discount):
-    n = strong.shape[0]
-    weight, via = _reference_argmax(strong, strength)
-    weak_best, weak_via = _reference_argmax(weak, strength)
-    better = weak_best > weight
-    weight[better], via[better] = weak_best[better], weak_via[better]
-    source = via.copy()
-    for _ in range(hops - 1):
-        relayed, arg = _reference_argmax(strong, weight * discount)
-        ok = (relayed > weight) & (source[np.maximum(arg, 0)] != np.arange(n))
-        weight[ok], source[ok], via[ok] = relayed[ok], source[arg[ok]], arg[ok]
-    return weight, source, via
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_compiled_referrals_equal_the_numpy_reference_bit_for_bit(seed):
+@pytest.mark.parametrize("seed, scale, floor, loose", [
+    (0, 1.0, 0.0, 1.0), (1, 0.37, 0.8, 1.0), (2, 0.6, 0.3, 2.5), (3, 1.9, 0.0, 1.3)])
+def test_compiled_referrals_equal_their_python_source_at_any_scale_floor_and_peak(
+        seed, scale, floor, loose, same_bits):
+    """At the week's settings (a layer's scale, its floor, its peaks) and others, with a
+    peak that only bounds the stored trust from above (``loose`` times the largest): the
+    compiled row kernels give what their Python source gives, and a loose peak what the
+    tight one gives."""
     rng = np.random.default_rng(seed)
     ties = _ties(n=400, mean=8.0, seed=seed)
-    for layer in (ties.strong, ties.weak):  # uneven trust, as after weeks of use and decay
-        layer.stored.data[:] = rng.choice([0.2, 0.5, 1.0], size=layer.stored.nnz)
+    strong, weak = _uneven(ties, rng, scale, floor)
     strength = np.where(rng.random(400) < 0.2, rng.choice([0.5, 0.8], 400), 0.0)
-    ours = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength, 3, 0.6)
-    ref = _reference_referrals(ties.strong.stored, ties.weak.stored, strength, 3, 0.6)
-    for a, b in zip(ours, ref, strict=True):
+    asking = rng.random(400) < 0.4
+    tight = same_bits(lambda: trust.propagate_referrals(strong, weak, strength, 3, 0.6,
+                                                        asking=asking))
+    looser = (strong._replace(peak=strong.peak * loose), weak._replace(peak=weak.peak * loose))
+    same_bits(lambda: trust.propagate_referrals(*looser, strength, 3, 0.6, asking=asking))
+    for a, b in zip(tight, trust.propagate_referrals(*looser, strength, 3, 0.6, asking=asking),
+                    strict=True):
         np.testing.assert_array_equal(a, b)
+    weight, source, via = tight
+    relayed = (source >= 0) & (source != via)
+    assert relayed.sum() >= 5 and (weight[asking] > 0).sum() > 50
+    assert (source[~asking & (weight > 0)] >= 0).all()
 
 
 def test_ties_of_some_rows_equal_those_rows_of_the_whole_matrix_after_decay():
@@ -185,16 +181,12 @@ def test_referrals_for_the_rows_asking_equal_those_of_the_whole_network(seed):
     """Computing the last hop only for the rows asking gives them the same result as
     computing every row."""
     rng = np.random.default_rng(seed)
-    ties = _ties(n=400, mean=8.0, seed=seed)
-    for layer in (ties.strong, ties.weak):
-        layer.stored.data[:] = rng.choice([0.2, 0.5, 1.0], size=layer.stored.nnz)
+    strong, weak = _uneven(_ties(n=400, mean=8.0, seed=seed), rng, 0.7, 0.4)
     strength = np.where(rng.random(400) < 0.3, rng.choice([0.5, 0.8], 400), 0.0)
     asking = rng.random(400) < 0.1
     for hops in (1, 2, 3, 4):
-        whole = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength,
-                                          hops, 0.6)
-        part = trust.propagate_referrals(ties.strong.stored, ties.weak.stored, strength,
-                                         hops, 0.6, asking=asking)
+        whole = trust.propagate_referrals(strong, weak, strength, hops, 0.6)
+        part = trust.propagate_referrals(strong, weak, strength, hops, 0.6, asking=asking)
         for a, b in zip(part, whole, strict=True):
             np.testing.assert_array_equal(a[asking], b[asking])
         if hops == 1:  # only the asking rows were computed

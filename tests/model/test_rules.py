@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sim.model.rules import economics, platform, referrals, trust
+from sim.model.rules import economics, platform, referral_paths, referrals, trust, weekly
+from sim.model.rules.records import ConsumerArrays, Talk, TieLayer
 
 
 def test_beta_mean_with_no_evidence_is_one_half_and_moves_with_evidence():
@@ -12,33 +13,30 @@ def test_beta_mean_with_no_evidence_is_one_half_and_moves_with_evidence():
     np.testing.assert_allclose(trust.beta_mean(s, f), [0.5, 4 / 5, 2 / 6])
 
 
-def test_add_outcomes_counts_only_masked_consumers():
-    s, f = np.zeros(4), np.zeros(4)
-    good = np.array([True, False, True, False])
-    mask = np.array([True, True, False, False])
-    trust.add_outcomes(s, f, good, mask)
-    np.testing.assert_array_equal(s, [1, 0, 0, 0])
-    np.testing.assert_array_equal(f, [0, 1, 0, 0])
+def test_an_outcome_adds_to_good_or_to_bad_evidence():
+    assert trust.observe(2.0, 1.0, True) == (3.0, 1.0)
+    assert trust.observe(2.0, 1.0, False) == (2.0, 2.0)
 
 
 def test_discount_scales_evidence_by_trust_in_the_source():
-    s, f = trust.discount(np.array([4.0]), np.array([2.0]), np.array([0.25]))
-    assert (s[0], f[0]) == (1.0, 0.5)
+    assert trust.discount(4.0, 2.0, 0.25) == (1.0, 0.5)
 
 
-def test_decay_keeps_the_floor_and_spares_used_values():
-    values = np.array([1.0, 1.0, 0.3, 1.0])
-    floor = np.array([0.0, 0.95, 0.5, 0.0])
-    unused = np.array([True, True, True, False])
-    trust.decay(values, 0.1, floor=floor, unused=unused)
-    np.testing.assert_allclose(values, [0.9, 0.95, 0.3, 1.0])
+def test_decay_keeps_the_floor_and_leaves_values_below_it():
+    assert [trust.decayed(1.0, 0.9, floor) for floor in (0.0, 0.95)] == [0.9, 0.95]
+    assert trust.decayed(0.3, 0.9, 0.5) == 0.3
 
 
-def test_decay_without_mask_reaches_the_floor_geometrically():
-    values = np.array([1.0, 1.0])
+def test_decay_reaches_the_floor_geometrically():
+    values = [1.0, 1.0]
     for _ in range(100):
-        trust.decay(values, 0.05, floor=np.array([0.0, 0.8]))
+        values = [trust.decayed(v, 0.95, floor) for v, floor in zip(values, (0.0, 0.8),
+                                                                     strict=True)]
     np.testing.assert_allclose(values, [0.95**100, 0.8])
+
+
+def test_mediated_evidence_weighs_the_rating_by_trust_in_the_platform():
+    assert trust.mediated_evidence(0.75, 0.5, 4.0) == (1.5, 0.5)
 
 
 def test_shown_rating_is_inflated_towards_one():
@@ -70,9 +68,12 @@ def test_stars_put_ratings_on_the_five_star_scale():
 
 
 def test_willingness_to_refer_rises_with_help_and_falls_with_blame():
-    w = referrals.willingness(0.2, np.array([0.0, 2.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 9.0]),
-                              np.array([0.0, 0.0, 1.0, 0.0]), 0.05, 0.05, 0.3)
-    np.testing.assert_allclose(w, [0.8, 0.9, 0.5, 1.0])
+    c = ConsumerArrays.empty(5)
+    c.helped[1], c.blamed[2], c.thanked[3], c.blamed[4] = 2.0, 1.0, 9.0, 9.0
+    talk = Talk(founder_vouch=2.0, referral_withhold=0.2, referral_reciprocity=0.05,
+                referral_status=0.05, referral_reputation_cost=0.3)
+    w = [referrals.willingness(i, c, talk) for i in range(5)]
+    np.testing.assert_allclose(w, [0.8, 0.9, 0.5, 1.0, 0.0])
 
 
 def test_responsive_prices_meet_the_platform_where_contested_and_charge_full_cost_elsewhere():
@@ -84,12 +85,18 @@ def test_responsive_prices_meet_the_platform_where_contested_and_charge_full_cos
     assert economics.responsive_prices(0.5, 800.0, 2000.0, 0.1, float("inf")) == (full, full)
 
 
-def test_row_argmax_matches_brute_force():
+def _layer(matrix: sp.csr_matrix, scale: float = 1.0, floor: float = 0.0) -> TieLayer:
+    matrix = sp.csr_matrix(matrix)
+    return TieLayer(matrix.indptr, matrix.indices, matrix.data, scale, floor,
+                    float(matrix.data.max(initial=0.0)))
+
+
+def test_best_ties_match_brute_force():
     rng = np.random.default_rng(3)
     dense = (rng.random((30, 30)) < 0.2) * rng.random((30, 30))
-    matrix = sp.csr_matrix(dense)
     values = np.where(rng.random(30) < 0.5, rng.random(30), 0.0)
-    best, arg = trust.row_argmax(matrix, values)
+    best, arg = np.zeros(30), np.full(30, -1)
+    referral_paths.best_ties(_layer(dense), values, np.ones(30, bool), best, arg)
     scores = dense * values[None, :]
     np.testing.assert_allclose(best, scores.max(axis=1))
     has = scores.max(axis=1) > 0
@@ -107,7 +114,8 @@ def test_referrals_travel_hops_with_a_discount_at_each_hop():
     strong = _path(5)  # 0-1-2-3-4, only consumer 0 recommends
     weak = sp.csr_matrix((5, 5))
     strength = np.array([0.8, 0, 0, 0, 0])
-    weight, source, via = trust.propagate_referrals(strong, weak, strength, hops=3,
+    weight, source, via = trust.propagate_referrals(_layer(strong), _layer(weak), strength,
+                                                    hops=3,
                                                     hop_discount=0.5)
     np.testing.assert_allclose(weight, [0.0, 0.8, 0.4, 0.2, 0.0])
     np.testing.assert_array_equal(source[1:4], [0, 0, 0])
@@ -118,28 +126,38 @@ def test_referrals_travel_hops_with_a_discount_at_each_hop():
 def test_weak_ties_refer_only_first_hand_and_with_their_lower_trust():
     strong = sp.csr_matrix((3, 3))
     weak = _path(3) * 0.15
-    weight, source, _ = trust.propagate_referrals(strong, weak, np.array([1.0, 0, 0]),
+    weight, source, _ = trust.propagate_referrals(_layer(strong), _layer(weak),
+                                                  np.array([1.0, 0, 0]),
                                                   hops=3, hop_discount=0.9)
     np.testing.assert_allclose(weight, [0.0, 0.15, 0.0])
     assert source[2] == -1
 
 
-def test_choice_probabilities_are_logit_and_respect_closed_options():
-    uf, up = np.array([1.0, 1.0, 2.0]), np.array([0.0, 3.0, 5.0])
-    probs = economics.choice_probabilities(uf, up, np.array([True, True, False]),
-                                           np.array([True, False, True]))
-    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+def _logit_weights(u_factory, factory_open, u_platform, platform_open):
+    weights = np.empty((u_platform.size, 3))
+    weekly.logit_exponents(u_factory, factory_open, u_platform, platform_open, weights)
+    return np.exp(weights)
+
+
+def test_choice_weights_are_logit_and_respect_closed_options():
+    uf, up = np.array([1.0, 1.0, -np.inf]), np.array([0.0, 3.0, 5.0])
+    weights = _logit_weights(uf, True, up, np.array([True, False, True]))
+    probs = weights / weights.sum(axis=1, keepdims=True)
     e = np.exp([0.0, 1.0, 0.0])
     np.testing.assert_allclose(probs[0], e / e.sum())
     assert probs[1, 2] == 0.0 and probs[2, 1] == 0.0
     assert probs[2, 2] / probs[2, 0] == pytest.approx(np.exp(5.0))
+    assert (_logit_weights(uf, False, up, np.ones(3, bool))[:, 1] == 0).all()
 
 
-def test_draw_choices_follow_their_probabilities():
-    rng = np.random.default_rng(0)
-    probs = np.tile([0.2, 0.5, 0.3], (100_000, 1))
-    counts = np.bincount(economics.draw_choices(probs, rng.random(100_000)), minlength=3)
-    np.testing.assert_allclose(counts / 100_000, [0.2, 0.5, 0.3], atol=0.01)
+def test_choices_follow_their_logit_probabilities():
+    n = 100_000
+    u = np.log([0.5 / 0.2, 0.3 / 0.2])  # nothing 0.2, factory 0.5, platform 0.3
+    weights = _logit_weights(np.full(n, u[0]), True, np.full(n, u[1]), np.ones(n, bool))
+    choice = np.empty(n, np.int64)
+    weekly.draw_from_weights(weights, np.random.default_rng(0).random(n), choice)
+    np.testing.assert_allclose(np.bincount(choice, minlength=3) / n, [0.2, 0.5, 0.3],
+                               atol=0.01)
 
 
 def test_purchase_utility_weighs_trust_price_and_risk():

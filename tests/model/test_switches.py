@@ -44,3 +44,19 @@ def test_with_trust_channels_off_no_referral_no_tie_and_no_rating_counts():
     assert off.consumers.tied.sum() == 0
     referral = off.ask_network()
     assert (referral.vendor == -1).all() and referral.good.sum() == 0
+
+
+def test_knowing_the_vendors_mean_quality_lets_consumers_switch_without_trust_channels():
+    # with every trust channel off, an unknown vendor is judged at the uninformed prior 0.5
+    # against the factory's known 0.8, so almost no one tries one; told the vendors' mean
+    # quality (0.85 by default) as they know the factory's, consumers switch
+    from sim.model.registry import MODELS, resolve_params
+
+    used = {}
+    for known in (False, True):
+        params = resolve_params("trust_market", {"trust_channels": False, "n_consumers": 1000,
+                                                 "vendor_quality_known": known})
+        series, _ = MODELS["trust_market"](params, 156, 3, 1)
+        used[known] = float(series["share_ever_used_platform"].iloc[-1])
+    assert used[False] <= 0.02  # the early adopters and no one else
+    assert used[True] >= 0.9

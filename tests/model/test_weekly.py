@@ -1,5 +1,8 @@
-"""The compiled loops of the weekly step against the array formulations they replace: the
-same results on the same inputs, to the bit."""
+"""Every compiled rule of the week against its own Python source (numba's ``py_func``, run
+one consumer at a time by ``sim.model.rules.python_source``): the same results on the same
+random states, to the bit, with the edge cases a run meets (no favourite, closed vendors,
+no vendor at all, equal evidence, willingness clipped, closed options, consumers not
+served)."""
 
 from __future__ import annotations
 
@@ -9,36 +12,46 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model.market import at
-from sim.model.rules import economics, trust, weekly
+from sim.model.rules import economics, weekly
+from sim.model.rules.python_source import python_source
+from sim.model.rules.records import (
+    ConsumerArrays,
+    Learning,
+    Listing,
+    Recommendation,
+    Referral,
+    Sales,
+    Talk,
+    Tastes,
+    VendorBooks,
+)
 
 
-def allocate_by_sorting(choice_vendor, capacity, priority):
-    """The array formulation: sort every buyer by (vendor, priority), rank within vendor."""
-    served = np.zeros(choice_vendor.shape[0], dtype=bool)
-    buyers = np.flatnonzero(choice_vendor >= 0)
-    if buyers.size == 0:
-        return served
-    order = buyers[np.argsort(choice_vendor[buyers] + priority[buyers])]
-    vendors = choice_vendor[order]
-    starts = np.flatnonzero(np.r_[True, vendors[1:] != vendors[:-1]])
-    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    served[order[rank < capacity[vendors]]] = True
-    return served
+def test_python_source_swaps_every_compiled_rule_and_puts_it_back():
+    compiled, utility = weekly.learn_from_sales, economics.purchase_utility
+    with python_source():
+        assert weekly.learn_from_sales is compiled.py_func
+        assert economics.purchase_utility is utility.py_func
+    assert (weekly.learn_from_sales, economics.purchase_utility) == (compiled, utility)
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_serving_in_priority_matches_sorting_every_buyer(seed):
+def test_serving_in_priority_compiled_equals_its_python_source(seed, same_bits):
+    """Each vendor serves min(asked, capacity) buyers, those of lowest priority."""
     rng = np.random.default_rng(seed)
     n, n_vendors = int(rng.integers(1, 3000)), int(rng.integers(1, 300))
     asks = np.where(rng.random(n) < 0.8, rng.integers(0, n_vendors, n), -1)
     capacity = rng.integers(0, 12, n_vendors)
+    capacity[0] = 100  # a vendor with more buyers than economics.SMALL_GROUP to sort
+    asks[:200] = np.where(asks[:200] >= 0, 0, -1)
     priority = rng.random(n)
-    served = economics.allocate_capacity(asks, capacity, priority)
-    np.testing.assert_array_equal(served, allocate_by_sorting(asks, capacity, priority))
+    served = same_bits(lambda: economics.allocate_capacity(asks, capacity, priority))
     per_vendor = np.bincount(asks[served], minlength=n_vendors)
     asked = np.bincount(asks[asks >= 0], minlength=n_vendors)
     np.testing.assert_array_equal(per_vendor, np.minimum(asked, capacity))
+    for v in np.flatnonzero(asked > capacity)[:20]:
+        mine = asks == v
+        assert priority[mine & served].max(initial=0) <= priority[mine & ~served].min()
 
 
 def test_serving_with_no_buyers_and_no_vendors():
@@ -83,174 +96,116 @@ def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
     assert abs(per_consumer[16000, 1] - per_consumer[4000, 1]) < 16, per_consumer
 
 
-# ------------------------------------------------------------ the week's other loops
-# Each test keeps the array formulation the loop replaced (the market's code before) and
-# compares the two on random states, with the edge cases a run meets: no favourite (-1),
-# inactive vendors, ties, consumers not served.
-
-def _state(seed, n=3000, n_vendors=40):
-    rng = np.random.default_rng(seed)
-    return rng, {
-        "fav": np.where(rng.random(n) < 0.6, rng.integers(0, n_vendors, n), -1),
-        "fav_good": np.where(rng.random(n) < 0.5, rng.integers(0, 6, n), rng.random(n) * 4),
-        "fav_bad": np.where(rng.random(n) < 0.5, rng.integers(0, 3, n), rng.random(n) * 0.3),
-        "ref_vendor": np.where(rng.random(n) < 0.4, rng.integers(0, n_vendors, n), -1),
-        "ref_good": rng.random(n) * 3, "ref_bad": rng.random(n),
-        "tied": rng.random(n) < 0.3, "last": rng.integers(0, 3, n).astype(np.int8),
-        "rating": rng.random(n_vendors), "price": 0.5 + rng.random(n_vendors),
-        "platform_trust": rng.random(n), "active": rng.random(n_vendors) < 0.8,
-    }
+def _consumers(rng, n=3000, n_vendors=40):
+    """A random consumer state with the edge cases a run meets: no favourite (-1), equal
+    good and bad evidence, willingness clipped at 0 and at 1, founders."""
+    c = ConsumerArrays.empty(n)
+    c.fav[:] = np.where(rng.random(n) < 0.6, rng.integers(0, n_vendors, n), -1)
+    c.fav_good[:] = np.where(rng.random(n) < 0.5, rng.integers(0, 6, n), rng.random(n) * 4)
+    c.fav_bad[:] = np.where(rng.random(n) < 0.5, rng.integers(0, 3, n), rng.random(n) * 0.3)
+    c.owns[:] = np.where(rng.random(n) < 0.05, rng.integers(0, n_vendors, n), -1)
+    c.helped[:], c.thanked[:] = rng.random(n) * 3, rng.random(n)
+    c.blamed[:] = np.where(rng.random(n) < 0.1, 9.0, rng.random(n))
+    c.tied[:] = rng.random(n) < 0.3
+    c.last[:] = rng.integers(0, 3, n)
+    c.platform_good[:], c.platform_bad[:] = rng.random(n) * 4, rng.random(n) * 2
+    c.ever_used[:], c.last_bad[:] = rng.random(n) < 0.4, rng.random(n) < 0.1
+    return c
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_candidate_and_platform_utility_match_the_array_formulation(seed):
-    rng, s = _state(seed)
-    n = s["fav"].size
-    beta = trust.beta_mean
-    fav_trust = beta(s["fav_good"], s["fav_bad"])
-    use_ref = (s["ref_vendor"] >= 0) & ((s["fav"] < 0) | (beta(s["ref_good"], s["ref_bad"])
-                                                          > fav_trust)
-                                        | (s["ref_vendor"] == s["fav"]))
-    candidate = np.where(use_ref, s["ref_vendor"], s["fav"])
-    got_use, got_candidate = np.empty(n, bool), np.empty(n, np.int64)
-    weekly.pick_candidates(s["fav"], s["fav_good"], s["fav_bad"], s["ref_vendor"],
-                           s["ref_good"], s["ref_bad"], got_use, got_candidate)
-    np.testing.assert_array_equal(got_use, use_ref)
-    np.testing.assert_array_equal(got_candidate, candidate)
-    assert use_ref.any() and (candidate < 0).any()
-    channels, weight, guarantee = bool(seed % 2), 2.0, 0.3
-    good = np.where(candidate == s["fav"], s["fav_good"], 0.0) + use_ref * s["ref_good"]
-    bad = np.where(candidate == s["fav"], s["fav_bad"], 0.0) + use_ref * s["ref_bad"]
-    mediated = ~(s["tied"] & (candidate == s["fav"])) & (candidate >= 0) & channels
-    m_good, m_bad = trust.mediated_evidence(at(s["rating"], candidate), s["platform_trust"],
-                                            weight)
-    tau = beta(good + mediated * m_good, bad + mediated * m_bad)
-    utility = economics.purchase_utility(tau, at(s["price"], candidate, 1.0),
-                                         (1.0 - tau) * (1.0 - guarantee), 3.0, 2.0, 1.5)
-    utility += 0.7 * (s["last"] == economics.PLATFORM)
-    got = np.empty(n)
-    weekly.platform_utility(candidate, s["fav"], s["fav_good"], s["fav_bad"], use_ref,
-                            s["ref_good"], s["ref_bad"], s["tied"], s["rating"], s["price"],
-                            s["platform_trust"], weight, channels, guarantee, 3.0, 2.0, 1.5,
-                            0.7, s["last"], economics.PLATFORM, 0.5, got)
-    np.testing.assert_array_equal(got, utility)
+TALK = Talk(founder_vouch=2.0, referral_withhold=0.3, referral_reciprocity=0.2,
+            referral_status=0.1, referral_reputation_cost=0.25)
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_logit_draw_matches_choice_probabilities_and_draw_choices(seed):
-    rng = np.random.default_rng(seed)
-    n = 5000
-    u_factory = np.where(rng.random(n) < 0.1, -np.inf, rng.normal(0, 2, n))
-    u_platform = rng.normal(0, 2, n)
-    platform_open = rng.random(n) < 0.7
-    factory_open = bool(seed % 3)
-    uniforms = rng.random(n)
-    expected = economics.draw_choices(economics.choice_probabilities(
-        u_factory, u_platform, np.full(n, factory_open), platform_open), uniforms)
-    weights = np.empty((n, 3))
-    weekly.logit_exponents(u_factory, factory_open, u_platform, platform_open, weights)
-    np.exp(weights, out=weights)
-    got = np.empty(n, np.int64)
-    weekly.draw_from_weights(weights, uniforms, got)
-    np.testing.assert_array_equal(got, expected)
-    assert set(np.unique(got)) <= {0, 1, 2} and (got == 2).sum() > 0
+def test_recommending_and_taking_referrals_compiled_equal_their_python_source(seed, same_bits):
+    n, n_vendors = 3000, (40 if seed else 0)  # seed 0: no vendor has opened yet
+
+    def run():
+        rng = np.random.default_rng(seed)
+        c = _consumers(rng, n, 40)
+        active = rng.random(n_vendors) < 0.8
+        said = Recommendation(np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n))
+        count = weekly.recommend(c, active, TALK, rng.random(n), said)
+        weight = rng.random(n) * said.strength.max(initial=1.0)
+        source = np.where(rng.random(n) < 0.5, rng.integers(0, n, n), -1)
+        taken = Referral(np.empty(n, np.int64), np.empty(n), np.empty(n),
+                         np.where(source >= 0, rng.integers(0, n, n), -1), source)
+        weekly.take_referrals(weight, said, rng.random(n) < 0.3, taken)
+        return count, said, taken
+
+    count, said, taken = same_bits(run)
+    if seed:
+        assert 0 < count < (said.vendor >= 0).sum()  # some recommend, not all of them speak
+        assert (said.good == TALK.founder_vouch).any()  # a founder vouches for its shop
+        assert ((taken.vendor >= 0) & (said.strength[taken.source] == 0)).any()
+    else:
+        assert count == 0 and (said.vendor == -1).all() and (taken.vendor == -1).all()
+    assert (taken.vendor[taken.source < 0] == -1).all() and (taken.source >= 0).any()
+
+
+def _listing(rng, n_vendors):
+    return Listing(active=rng.random(n_vendors) < 0.8, price=0.5 + rng.random(n_vendors),
+                   quality=rng.random(n_vendors), rating=rng.random(n_vendors),
+                   prior_mean=float(rng.choice([0.5, rng.random()])))
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_recommendations_and_referrals_taken_match_the_array_formulation(seed):
-    from sim.model.rules import referrals
+def test_choosing_compiled_equals_its_python_source(seed, same_bits):
+    """Favourites that closed forgotten, candidates, platform utilities and the logit draw,
+    with no vendor listed at seed 0,
+    trust channels off at odd seeds, and the factory closed at every third seed."""
+    n, n_vendors = 3000, (40 if seed else 0)
+    tastes = Tastes(beta_quality=3.0, beta_price=2.0, beta_risk=1.5, habit=0.7,
+                    rating_weight=2.0, payment_guarantee=0.3, trust_channels=bool(seed % 2))
 
-    rng, s = _state(seed)
-    n = s["fav"].size
-    owns = np.where(rng.random(n) < 0.05, rng.integers(0, 40, n), -1)
-    helped, thanked, blamed = rng.random(n), rng.random(n), rng.random(n) * 3
-    uniforms = rng.random(n)
-    active = s["active"]
+    def run():
+        rng = np.random.default_rng(seed)
+        c = _consumers(rng, n, max(n_vendors, 1))
+        referral = Referral(np.where(rng.random(n) < 0.4, rng.integers(0, 40, n), -1),
+                            rng.random(n) * 3, rng.random(n), np.full(n, -1), np.full(n, -1))
+        listing = _listing(rng, n_vendors)
+        weekly.forget_closed(c, listing.active)
+        use_ref, vendor = np.empty(n, bool), np.empty(n, np.int64)
+        weekly.pick_candidates(c, referral, use_ref, vendor)
+        utility = np.empty(n)
+        weekly.platform_utilities(c, referral, use_ref, vendor, listing, rng.random(n), tastes,
+                                  utility)
+        u_factory = np.where(rng.random(n) < 0.1, -np.inf, rng.normal(0, 2, n))
+        weights = np.empty((n, 3))
+        weekly.logit_exponents(u_factory, bool(seed % 3), utility, rng.random(n) < 0.7,
+                               weights)
+        np.exp(weights, out=weights)
+        choice = np.empty(n, np.int64)
+        weekly.draw_from_weights(weights, rng.random(n), choice)
+        return c.fav, c.tied, use_ref, vendor, utility, weights, choice
 
-    def vendor_active(index):
-        return (index >= 0) & active[np.maximum(index, 0)]
-
-    satisfied = vendor_active(s["fav"]) & (s["fav_good"] > s["fav_bad"])
-    own_shop = vendor_active(owns) & ~satisfied
-    rec_vendor = np.where(satisfied, s["fav"], np.where(own_shop, owns, -1))
-    rec_good = np.where(satisfied, s["fav_good"], np.where(own_shop, 2.0, 0.0))
-    rec_bad = np.where(satisfied, s["fav_bad"], 0.0)
-    chance = referrals.willingness(0.3, helped, thanked, blamed, 0.2, 0.1, 0.25)
-    speaks = (rec_vendor >= 0) & (uniforms < chance)
-    strength = np.where(speaks, trust.beta_mean(rec_good, rec_bad), 0.0)
-    got = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
-    count = weekly.recommendations(s["fav"], s["fav_good"], s["fav_bad"], owns, active, 2.0,
-                                   0.3, helped, thanked, blamed, 0.2, 0.1, 0.25, uniforms,
-                                   *got)
-    assert count == speaks.sum() > 0
-    for a, b in zip(got, (rec_vendor, rec_good, rec_bad, strength), strict=True):
-        np.testing.assert_array_equal(a, b)
-
-    weight = rng.random(n) * strength.max()
-    source = np.where(rng.random(n) < 0.5, rng.integers(0, n, n), -1)
-    via = np.where(source >= 0, rng.integers(0, n, n), -1)
-    looking = rng.random(n) < 0.3
-    found = (source >= 0) & looking
-    src = np.where(found, source, 0)
-    path = np.where(found, weight / np.maximum(strength[src], 1e-12), 0.0)
-    good, bad = trust.discount(rec_good[src], rec_bad[src], path)
-    expected = (np.where(found, rec_vendor[src], -1), good, bad, np.where(found, via, -1),
-                np.where(found, source, -1))
-    out = [np.empty(n, np.int64), np.empty(n), np.empty(n)]
-    weekly.take_referrals(weight, source, via, strength, rec_vendor, rec_good, rec_bad,
-                          looking, *out)
-    for a, b in zip((*out, via, source), expected, strict=True):
-        np.testing.assert_array_equal(a, b)
-    assert found.sum() > 0
+    fav, tied, use_ref, vendor, utility, _, choice = same_bits(run)
+    assert (fav == -1).sum() > (0.4 * n if seed else n - 1) and not tied[fav < 0].any()
+    assert use_ref.any() and (vendor < 0).any() and np.isfinite(utility).all()
+    assert set(np.unique(choice)) == ({0, 2} if seed % 3 == 0 else {0, 1, 2})
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_settling_and_learning_from_sales_match_the_array_formulation(seed):
-    rng, s = _state(seed)
-    n, n_vendors = s["fav"].size, s["rating"].size
-    vendor = np.where(rng.random(n) < 0.7, rng.integers(0, n_vendors, n), -1)
-    served = (vendor >= 0) & (rng.random(n) < 0.8)
-    uniforms = rng.random(n)
-    quality = rng.random(n_vendors)
-    # settling: the array formulation
-    v_old = np.where(served, vendor, -1)
-    good = served & (uniforms < at(quality, v_old))
-    sales = np.bincount(v_old[served], minlength=n_vendors)
-    good_sales = np.bincount(v_old[good], minlength=n_vendors)
-    spent = np.where(served, at(s["price"], v_old), 0.0)
-    revenue = np.bincount(v_old[served], weights=spent[served], minlength=n_vendors)
-    got_vendor = vendor.copy()
-    got = [np.empty(n, bool), np.empty(n), np.zeros(n_vendors, np.int64),
-           np.zeros(n_vendors, np.int64), np.zeros(n_vendors)]
-    weekly.settle_sales(got_vendor, served, uniforms, quality, s["price"], *got)
-    np.testing.assert_array_equal(got_vendor, v_old)
-    for a, b in zip(got, (good, spent, sales, good_sales, revenue), strict=True):
-        np.testing.assert_array_equal(a, b)
+def test_settling_and_learning_compiled_equal_their_python_source(seed, same_bits):
+    """Trust channels off at odd seeds; some buyers not served; ties formed and lost."""
+    n, n_vendors = 3000, 40
+    learning = Learning(tie_threshold=3.0, trust_channels=bool(seed % 2), evidence_decay=0.05)
 
-    # learning: the array formulation (update_trust before), on copies
-    threshold, channels, rate = 3.0, bool(seed % 2), 0.05
-    c = {k: s[k].copy() for k in ("fav", "fav_good", "fav_bad", "tied")}
-    c["platform_good"], c["platform_bad"] = rng.random(n) * 4, rng.random(n) * 2
-    c["last_bad"], c["ever_used"] = rng.random(n) < 0.1, rng.random(n) < 0.4
-    k = {key: value.copy() for key, value in c.items()}
-    trust.add_outcomes(c["platform_good"], c["platform_bad"], good, served)
-    c["last_bad"] = served & ~good
-    c["ever_used"] |= served
-    switch = served & (v_old != c["fav"]) & ~c["tied"]
-    c["fav"][switch] = v_old[switch]
-    c["fav_good"][switch], c["fav_bad"][switch] = 0.0, 0.0
-    same = served & (v_old == c["fav"])
-    trust.add_outcomes(c["fav_good"], c["fav_bad"], good, same)
-    c["tied"] |= same & (c["fav_good"] >= threshold) & channels
-    lost = c["tied"] & (trust.beta_mean(c["fav_good"], c["fav_bad"]) < 0.5)
-    c["tied"][lost], c["fav"][lost] = False, -1
-    trust.decay(c["platform_good"], rate, unused=~served)
-    trust.decay(c["platform_bad"], rate, unused=~served)
-    trust.decay(c["fav_good"], rate, floor=np.where(c["tied"], threshold, 0.0), unused=~same)
-    trust.decay(c["fav_bad"], rate, unused=~same)
-    weekly.learn_from_sales(v_old, served, good, k["platform_good"], k["platform_bad"],
-                            k["last_bad"], k["ever_used"], k["fav"], k["fav_good"],
-                            k["fav_bad"], k["tied"], threshold, channels, rate)
-    for name in c:
-        np.testing.assert_array_equal(k[name], c[name], err_msg=name)
-    assert switch.any() and same.any()
+    def run():
+        rng = np.random.default_rng(seed)
+        c = _consumers(rng, n, n_vendors)
+        vendor = np.where(rng.random(n) < 0.7, rng.integers(0, n_vendors, n), -1)
+        vendor[:50] = np.where(c.fav[:50] >= 0, c.fav[:50], vendor[:50])  # buy again
+        sales = Sales(vendor=vendor, served=(vendor >= 0) & (rng.random(n) < 0.8),
+                      good=np.empty(n, bool), spent=np.empty(n))
+        books = VendorBooks(np.zeros(n_vendors, np.int64), np.zeros(n_vendors, np.int64),
+                            np.zeros(n_vendors))
+        weekly.settle_sales(sales, _listing(rng, n_vendors), rng.random(n), books)
+        weekly.learn_from_sales(c, sales, learning)
+        return sales, books, c
+
+    sales, books, c = same_bits(run)
+    assert books.sales.sum() == sales.served.sum() > books.good_sales.sum() > 0
+    assert (sales.vendor[~sales.served] == -1).all() and (c.fav == -1).any()
+    assert c.tied.any() and (c.fav[c.tied] >= 0).any()

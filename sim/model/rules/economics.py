@@ -1,47 +1,29 @@
-"""Choice, pricing and accounting (M6, M8, M9): plain functions, no Mesa.
+"""Utility, pricing, serving and accounting (M6, M7, M9): plain functions, no Mesa.
 
-``choice_probabilities`` and ``draw_choices`` are the choice rule's readable array
-formulation; the week runs it fused into compiled passes (``sim.model.rules.weekly``),
-which ``tests/model/test_weekly.py`` checks against them, to the bit.
+``purchase_utility`` is compiled (numba) and serves both the week's loop over consumers
+(``sim.model.rules.weekly``) and the factory's offer over arrays; ``serve_in_priority`` is
+the compiled capacity rule behind ``allocate_capacity``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-from sim.model.rules import weekly
+from numba import njit
 
 NOTHING, FACTORY, PLATFORM = 0, 1, 2
+SMALL_GROUP = 32  # a vendor's buyers up to this many are sorted in place
 
 
-def purchase_utility(trust: np.ndarray | float, price: np.ndarray | float, risk: np.ndarray | float,
-                     beta_quality: float, beta_price: float, beta_risk: float):
+@njit(cache=True)
+def purchase_utility(trust: np.ndarray | float, price: np.ndarray | float,
+                     risk: np.ndarray | float, beta_quality: float, beta_price: float,
+                     beta_risk: float) -> np.ndarray | float:
     """Utility of buying: expected good outcome, minus price, minus perceived loss (M6).
 
     ``trust`` is the expected chance of a good outcome, ``risk`` the perceived chance of
     losing the payment. Buying nothing has utility 0.
     """
     return beta_quality * trust - beta_price * price - beta_risk * risk
-
-
-def choice_probabilities(u_factory: np.ndarray, u_platform: np.ndarray,
-                         factory_open: np.ndarray, platform_open: np.ndarray) -> np.ndarray:
-    """Multinomial-logit probabilities of (nothing, factory, platform), shape (n, 3).
-
-    Options that are closed to a consumer get probability 0; buying nothing (utility 0) is
-    always open.
-    """
-    u_factory = np.where(factory_open, u_factory, -np.inf)
-    u_platform = np.where(platform_open, u_platform, -np.inf)
-    top = np.maximum(np.maximum(u_factory, u_platform), 0.0)
-    e = np.stack([np.exp(-top), np.exp(u_factory - top), np.exp(u_platform - top)], axis=1)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def draw_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Choices (0, 1, 2) drawn from each row of ``probabilities`` with the given uniforms."""
-    p_nothing, p_factory = probabilities[:, 0], probabilities[:, 1]
-    return (uniforms >= p_nothing).astype(np.int64) + (uniforms >= p_nothing + p_factory)
 
 
 def factory_choice_probability(price: float, quality: float, advertising: float,
@@ -123,6 +105,51 @@ def allocate_capacity(choice_vendor: np.ndarray, capacity: np.ndarray,
     [0, 1); ``capacity`` is a whole number per vendor. Returns a boolean array.
     """
     served = np.zeros(choice_vendor.shape[0], dtype=bool)
-    weekly.serve_in_priority(np.asarray(choice_vendor, dtype=np.int64),
+    serve_in_priority(np.asarray(choice_vendor, dtype=np.int64),
                              np.asarray(capacity, dtype=np.int64), priority, served)
     return served
+
+
+@njit(cache=True)
+def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.ndarray,
+                      served: np.ndarray) -> None:
+    """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
+    ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
+
+    A counting sort groups the buyers by vendor, with their priorities beside them; only a
+    vendor asked by more buyers than it can serve sorts its own (few) buyers by priority.
+    """
+    n_vendors = capacity.size
+    start = np.zeros(n_vendors + 1, dtype=np.int64)
+    for i in range(vendor.size):
+        if vendor[i] >= 0:
+            start[vendor[i] + 1] += 1
+    for v in range(n_vendors):
+        start[v + 1] += start[v]
+    fill = start[:-1].copy()
+    group = np.empty(start[n_vendors], dtype=np.int64)
+    key = np.empty(start[n_vendors])
+    for i in range(vendor.size):
+        v = vendor[i]
+        if v >= 0:
+            group[fill[v]], key[fill[v]] = i, priority[i]
+            fill[v] += 1
+    for v in range(n_vendors):
+        lo, hi = start[v], start[v + 1]
+        if hi - lo <= capacity[v]:
+            for k in range(lo, hi):
+                served[group[k]] = True
+            continue
+        if hi - lo <= SMALL_GROUP:  # sort the few buyers by priority in place
+            for k in range(lo + 1, hi):
+                buyer, first = group[k], key[k]
+                j = k - 1
+                while j >= lo and key[j] > first:
+                    group[j + 1], key[j + 1] = group[j], key[j]
+                    j -= 1
+                group[j + 1], key[j + 1] = buyer, first
+            members = group[lo:hi]
+        else:
+            members = group[lo:hi][np.argsort(key[lo:hi])]
+        for rank in range(min(hi - lo, max(capacity[v], 0))):
+            served[members[rank]] = True

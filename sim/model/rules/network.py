@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-from sim.model.rules import kernels
+from sim.model.rules import graph_kernels
 
 
 class Layer:
@@ -77,7 +77,7 @@ class Layer:
         """(which k are ties (rows[k], cols[k]) of this layer, their stored positions)."""
         if self.stored.nnz == 0 or rows.size == 0:
             return np.zeros(rows.size, bool), np.zeros(0, np.int64)
-        where = kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
+        where = graph_kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
         found = where >= 0
         return found, where[found]
 
@@ -242,7 +242,7 @@ def strong_layer(n: int, mean_degree: float, model: str, clustering: float, cap:
 
 def _symmetric(lo: np.ndarray, hi: np.ndarray, n: int) -> sp.csr_matrix:
     """The undirected 0/1 graph of the distinct pairs (lo, hi), lo < hi, sorted."""
-    indptr, indices = kernels.symmetric_csr(lo, hi, n)
+    indptr, indices = graph_kernels.symmetric_csr(lo, hi, n)
     return sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(n, n))
 
 
@@ -259,7 +259,7 @@ def random_weak_layer(n: int, mean_degree: float, strong_keys: np.ndarray,
     b = rng.integers(0, n, size=n_edges)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     keep = lo != hi
-    lo, hi = kernels.sorted_pairs(lo[keep], hi[keep], n)
+    lo, hi = graph_kernels.sorted_pairs(lo[keep], hi[keep], n)
     if strong_keys.size:
         key = lo * n + hi
         where = np.minimum(np.searchsorted(strong_keys, key), strong_keys.size - 1)
@@ -274,7 +274,7 @@ def build_ties(n: int, strong_ties: float, weak_ties: float, model: str, cluster
     """Build the two layers: strong ties start at trust 1, weak ones at ``weak_tie_weight``;
     a share ``long_range`` of the strong ties (``dunbar_layers``) is long-range."""
     strong_pairs = strong_layer(n, strong_ties, model, clustering, cap, long_range, rng)
-    lo, hi = kernels.sorted_pairs(*strong_pairs, n)
+    lo, hi = graph_kernels.sorted_pairs(*strong_pairs, n)
     strong = _symmetric(lo, hi, n)
     weak = random_weak_layer(n, weak_ties, lo * n + hi, rng)
     return Ties(strong=Layer(strong, 1.0, strong_tie_floor),
@@ -356,7 +356,7 @@ def network_statistics(ties: Ties) -> dict[str, float]:
     adjacency = ties.strong.adjacency
     degree = np.diff(adjacency.indptr)
     triangles = np.zeros(ties.n)
-    kernels.triangles(adjacency.indptr, adjacency.indices, triangles)
+    graph_kernels.triangles(adjacency.indptr, adjacency.indices, triangles)
     pairs = degree * (degree - 1) / 2
     local = np.divide(triangles, pairs, out=np.zeros(ties.n), where=pairs > 0)
     return {"strong_degree_mean": float(degree.mean()) if ties.n else 0.0,

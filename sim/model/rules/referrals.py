@@ -9,22 +9,25 @@ the satisfaction of helping; a referral that goes wrong costs the referrer reput
                        - reputation_cost * blamed, 0, 1)
 
 with ``helped`` the referrals it acted on that went well, ``thanked`` its own referrals that
-others acted on with a good outcome, ``blamed`` its own referrals that went wrong. Plain
-functions, no Mesa; the week computes ``willingness`` inside a compiled pass
-(``sim.model.rules.weekly.recommendations``), which ``tests/model/test_weekly.py`` checks
-against it, to the bit.
+others acted on with a good outcome, ``blamed`` its own referrals that went wrong. No Mesa;
+``willingness`` is compiled and runs inside the week's loop over consumers
+(``sim.model.rules.weekly.recommend``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.model.rules.records import ConsumerArrays, Talk, rule
 
-def willingness(withhold: float, helped: np.ndarray, thanked: np.ndarray, blamed: np.ndarray,
-                reciprocity: float, status: float, reputation_cost: float) -> np.ndarray:
-    """Each consumer's chance to pass on its referral this week."""
-    raw = 1.0 - withhold + reciprocity * helped + status * thanked - reputation_cost * blamed
-    return np.clip(raw, 0.0, 1.0)
+
+@rule
+def willingness(i: int, c: ConsumerArrays, talk: Talk) -> float:
+    """Consumer i's chance to pass on its referral this week."""
+    chance = (1.0 - talk.referral_withhold + talk.referral_reciprocity * c.helped[i]
+              + talk.referral_status * c.thanked[i]
+              - talk.referral_reputation_cost * c.blamed[i])
+    return 0.0 if chance < 0.0 else (1.0 if chance > 1.0 else chance)
 
 
 def credit(counts: np.ndarray, who: np.ndarray) -> None:

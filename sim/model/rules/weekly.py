@@ -1,13 +1,14 @@
-"""Compiled loops of the weekly step over the consumers' arrays (numba).
+"""The week's rules over consumers, compiled (numba), in the order of docs/ODD.md.
 
-Where a rule would otherwise make many numpy passes over arrays of all consumers (each one
-allocating a temporary), one loop does the work in a single pass. The rules' readable
-array formulations stay in ``economics``, ``trust`` and ``referrals``. Each loop computes
-what the array formulation it replaced computed, in the same floating-point order and from the same
-random draws, so results are bit for bit the same: ``tests/model/test_weekly.py`` keeps
-each array formulation and checks the loop against it. Transcendental functions (``exp``)
-stay in numpy, whose results a compiled ``exp`` need not reproduce to the last bit.
-Compiled code is cached on disk (``cache=True``).
+Each rule is written once, for one consumer, and applied in a short loop over all of them;
+a rule takes the state as a few named records (:mod:`sim.model.rules.records`) and writes
+its results into the arrays of a record it is given. The arithmetic it shares with other
+rules (trust, discounting, decay, utility, willingness) is in ``trust``, ``economics`` and
+``referrals``. Every rule is also the reference for itself: numba keeps its Python source
+(``py_func``), which ``sim.model.rules.python_source`` runs one consumer at a time and the
+tests compare with the compiled loop, to the bit. Transcendental functions (``exp``) stay in
+numpy, whose results a compiled ``exp`` need not reproduce to the last bit. Compiled code is
+cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
@@ -15,108 +16,154 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-SMALL_GROUP = 32  # a vendor's buyers up to this many are sorted in place
+from sim.model.rules.economics import PLATFORM, purchase_utility
+from sim.model.rules.records import (
+    ConsumerArrays,
+    Learning,
+    Listing,
+    Recommendation,
+    Referral,
+    Sales,
+    Talk,
+    Tastes,
+    VendorBooks,
+    rule,
+)
+from sim.model.rules.referrals import willingness
+from sim.model.rules.trust import (
+    beta_mean,
+    beta_mean_around,
+    decayed,
+    discount,
+    mediated_evidence,
+    observe,
+)
 
 
-@njit(cache=True)
-def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.ndarray,
-                      served: np.ndarray) -> None:
-    """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
-    ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
+# ------------------------------------------------------------------ M2 asking the network
+@rule
+def is_open(vendor: int, active: np.ndarray) -> bool:
+    """Whether ``vendor`` (-1: none) is a vendor still trading."""
+    return vendor >= 0 and active.size > 0 and active[vendor]
 
-    A counting sort groups the buyers by vendor, with their priorities beside them; only a
-    vendor asked by more buyers than it can serve sorts its own (few) buyers by priority.
-    """
-    n_vendors = capacity.size
-    start = np.zeros(n_vendors + 1, dtype=np.int64)
-    for i in range(vendor.size):
-        if vendor[i] >= 0:
-            start[vendor[i] + 1] += 1
-    for v in range(n_vendors):
-        start[v + 1] += start[v]
-    fill = start[:-1].copy()
-    group = np.empty(start[n_vendors], dtype=np.int64)
-    key = np.empty(start[n_vendors])
-    for i in range(vendor.size):
-        v = vendor[i]
-        if v >= 0:
-            group[fill[v]], key[fill[v]] = i, priority[i]
-            fill[v] += 1
-    for v in range(n_vendors):
-        lo, hi = start[v], start[v + 1]
-        if hi - lo <= capacity[v]:
-            for k in range(lo, hi):
-                served[group[k]] = True
-            continue
-        if hi - lo <= SMALL_GROUP:  # sort the few buyers by priority in place
-            for k in range(lo + 1, hi):
-                buyer, first = group[k], key[k]
-                j = k - 1
-                while j >= lo and key[j] > first:
-                    group[j + 1], key[j + 1] = group[j], key[j]
-                    j -= 1
-                group[j + 1], key[j + 1] = buyer, first
-            members = group[lo:hi]
+
+@rule
+def recommendation(i: int, c: ConsumerArrays, active: np.ndarray, talk: Talk
+                   ) -> tuple[int, float, float]:
+    """What consumer i would recommend, with its evidence (M2): the favourite it is
+    satisfied with (more good than bad outcomes), else the shop it runs, vouched for with
+    ``founder_vouch`` good outcomes, else nothing (-1)."""
+    if is_open(c.fav[i], active) and c.fav_good[i] > c.fav_bad[i]:
+        return c.fav[i], c.fav_good[i], c.fav_bad[i]
+    if is_open(c.owns[i], active):
+        return c.owns[i], talk.founder_vouch, 0.0
+    return -1, 0.0, 0.0
+
+
+@rule
+def recommend(c: ConsumerArrays, active: np.ndarray, talk: Talk, uniforms: np.ndarray,
+              out: Recommendation) -> int:
+    """What each consumer would recommend and how strongly it speaks this week (M2, M12):
+    with its willingness (``referrals.willingness``) drawn against ``uniforms``, it speaks
+    with the recommendation's trust; else ``strength`` is 0. Returns how many speak."""
+    speaking = 0
+    for i in range(c.fav.size):
+        vendor, good, bad = recommendation(i, c, active, talk)
+        out.vendor[i], out.good[i], out.bad[i] = vendor, good, bad
+        if vendor >= 0 and uniforms[i] < willingness(i, c, talk):
+            out.strength[i] = beta_mean(good, bad)
+            speaking += 1
         else:
-            members = group[lo:hi][np.argsort(key[lo:hi])]
-        for rank in range(min(hi - lo, max(capacity[v], 0))):
-            served[members[rank]] = True
+            out.strength[i] = 0.0
+    return speaking
 
 
-@njit(cache=True)
-def _beta_mean(good: float, bad: float) -> float:
-    return (good + 1.0) / (good + bad + 2.0)  # trust.beta_mean with the Beta(1, 1) prior
+@rule
+def take_referrals(weight: np.ndarray, said: Recommendation, looking: np.ndarray,
+                   out: Referral) -> None:
+    """The referral each consumer takes: the best it reached (``weight``, from
+    ``out.source`` through tie ``out.via``, as ``trust.propagate_referrals`` found them),
+    if it is ``looking`` for a seller this week. The source's evidence is discounted by the
+    path's trust, the path's weight over the source's strength (Josang). Writes the
+    referred vendor and its evidence; sets ``via`` and ``source`` to -1 where none is
+    taken."""
+    for i in range(weight.size):
+        j = out.source[i]
+        if j >= 0 and looking[i]:
+            spoke = said.strength[j] if said.strength[j] > 1e-12 else 1e-12
+            good, bad = discount(said.good[j], said.bad[j], weight[i] / spoke)
+            out.vendor[i], out.good[i], out.bad[i] = said.vendor[j], good, bad
+        else:
+            out.vendor[i], out.good[i], out.bad[i] = -1, 0.0, 0.0
+            out.via[i], out.source[i] = -1, -1
 
 
-@njit(cache=True)
-def pick_candidates(fav: np.ndarray, fav_good: np.ndarray, fav_bad: np.ndarray,
-                    ref_vendor: np.ndarray, ref_good: np.ndarray, ref_bad: np.ndarray,
-                    use_ref: np.ndarray, candidate: np.ndarray) -> None:
-    """Which vendor each consumer considers (M6): the referred one where there is a referral
-    and no favourite, or the referral is trusted more, or names the favourite; else the
-    favourite (-1: none, to be drawn from the listing). Writes ``use_ref`` and ``candidate``."""
-    for i in range(fav.size):
-        referred = ref_vendor[i] >= 0 and (
-            fav[i] < 0 or _beta_mean(ref_good[i], ref_bad[i]) > _beta_mean(fav_good[i], fav_bad[i])
-            or ref_vendor[i] == fav[i])
-        use_ref[i] = referred
-        candidate[i] = ref_vendor[i] if referred else fav[i]
+# ------------------------------------------------------------------ M6 choice
+@rule
+def forget_closed(c: ConsumerArrays, active: np.ndarray) -> None:
+    """A consumer whose favourite vendor has closed has no favourite, and no tie (M4)."""
+    for i in range(c.fav.size):
+        if not is_open(c.fav[i], active):
+            c.fav[i], c.tied[i] = -1, False
 
 
-@njit(cache=True)
-def platform_utility(candidate: np.ndarray, fav: np.ndarray, fav_good: np.ndarray,
-                     fav_bad: np.ndarray, use_ref: np.ndarray, ref_good: np.ndarray,
-                     ref_bad: np.ndarray, tied: np.ndarray, rating: np.ndarray,
-                     price: np.ndarray, platform_trust: np.ndarray, rating_weight: float,
-                     trust_channels: bool, payment_guarantee: float, beta_quality: float,
-                     beta_price: float, beta_risk: float, habit: float, last: np.ndarray,
-                     platform: int, prior_mean: float, utility: np.ndarray) -> None:
-    """Each consumer's utility of buying from its candidate vendor (M6): trust from the
-    evidence it holds (its own with the favourite, the referral's) and, unless the
-    candidate is a vendor it is tied to, the shown rating weighted by its trust in the
-    platform (M8); minus price and the risk of loss the payment guarantee leaves; plus habit.
-    The evidence updates a Beta prior of weight 2 and mean ``prior_mean`` (0.5: knowing
-    nothing of vendors; the vendors' mean quality when consumers know it). A consumer with
-    no candidate sees rating 0 and price 1."""
-    keep = 1.0 - payment_guarantee
-    listed = rating.size > 0
-    for i in range(candidate.size):
-        c = candidate[i]
-        is_fav = c == fav[i]
-        good = (fav_good[i] if is_fav else 0.0) + (ref_good[i] if use_ref[i] else 0.0)
-        bad = (fav_bad[i] if is_fav else 0.0) + (ref_bad[i] if use_ref[i] else 0.0)
-        shown = rating[c] if c >= 0 and listed else 0.0
-        strength = rating_weight * platform_trust[i]
-        if not (tied[i] and is_fav) and c >= 0 and trust_channels:
-            good = good + strength * shown
-            bad = bad + strength * (1.0 - shown)
-        tau = (good + 2.0 * prior_mean) / (good + bad + 2.0)
-        cost = price[c] if c >= 0 and listed else 1.0
-        u = beta_quality * tau - beta_price * cost - beta_risk * ((1.0 - tau) * keep)
-        utility[i] = u + (habit if last[i] == platform else 0.0)
+@rule
+def candidate(i: int, c: ConsumerArrays, referral: Referral) -> tuple[bool, int]:
+    """The vendor consumer i considers and whether it follows its referral to it: the
+    referred one where there is a referral and no favourite, or the referral is trusted
+    more, or names the favourite; else the favourite (-1: none, to be drawn from the
+    listing)."""
+    referred = referral.vendor[i] >= 0 and (
+        c.fav[i] < 0
+        or beta_mean(referral.good[i], referral.bad[i]) > beta_mean(c.fav_good[i], c.fav_bad[i])
+        or referral.vendor[i] == c.fav[i])
+    return referred, (referral.vendor[i] if referred else c.fav[i])
 
 
-@njit(cache=True)
+@rule
+def pick_candidates(c: ConsumerArrays, referral: Referral, use_ref: np.ndarray,
+                    vendor: np.ndarray) -> None:
+    """:func:`candidate` for every consumer, into ``use_ref`` and ``vendor``."""
+    for i in range(c.fav.size):
+        use_ref[i], vendor[i] = candidate(i, c, referral)
+
+
+@rule
+def platform_utility(i: int, c: ConsumerArrays, referral: Referral, use_ref: bool,
+                     vendor: int, listing: Listing, platform_trust: float, tastes: Tastes
+                     ) -> float:
+    """Consumer i's utility of buying from ``vendor`` (M6): trust from the evidence it
+    holds (its own with its favourite, the referral's it follows) and, unless it is tied
+    to the vendor, the shown rating weighted by its trust in the platform (M8); minus price
+    and the risk of loss the payment guarantee leaves; plus habit. The evidence updates a
+    prior whose mean is ``listing.prior_mean`` (0.5: nothing known of vendors). With no
+    vendor it sees rating 0 and price 1."""
+    is_fav = vendor == c.fav[i]
+    good = (c.fav_good[i] if is_fav else 0.0) + (referral.good[i] if use_ref else 0.0)
+    bad = (c.fav_bad[i] if is_fav else 0.0) + (referral.bad[i] if use_ref else 0.0)
+    listed = vendor >= 0 and listing.rating.size > 0
+    if not (c.tied[i] and is_fav) and vendor >= 0 and tastes.trust_channels:
+        rated_good, rated_bad = mediated_evidence(listing.rating[vendor] if listed else 0.0,
+                                                  platform_trust, tastes.rating_weight)
+        good, bad = good + rated_good, bad + rated_bad
+    tau = beta_mean_around(good, bad, listing.prior_mean)
+    u = purchase_utility(tau, listing.price[vendor] if listed else 1.0,
+                         (1.0 - tau) * (1.0 - tastes.payment_guarantee), tastes.beta_quality,
+                         tastes.beta_price, tastes.beta_risk)
+    return u + (tastes.habit if c.last[i] == PLATFORM else 0.0)
+
+
+@rule
+def platform_utilities(c: ConsumerArrays, referral: Referral, use_ref: np.ndarray,
+                       vendor: np.ndarray, listing: Listing, platform_trust: np.ndarray,
+                       tastes: Tastes, utility: np.ndarray) -> None:
+    """:func:`platform_utility` for every consumer, into ``utility``."""
+    for i in range(vendor.size):
+        utility[i] = platform_utility(i, c, referral, use_ref[i], vendor[i], listing,
+                                      platform_trust[i], tastes)
+
+
+@rule
 def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.ndarray,
                     platform_open: np.ndarray, out: np.ndarray) -> None:
     """Row i of ``out``: the utilities of (nothing, factory, platform) less the row's
@@ -131,7 +178,7 @@ def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.nd
         out[i, 2] = b - top
 
 
-@njit(cache=True)
+@rule
 def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndarray) -> None:
     """Choice i in (0, 1, 2) drawn with chances proportional to row i of ``weights``: the
     first k with ``uniforms[i]`` below the cumulative chance of k."""
@@ -141,67 +188,7 @@ def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndar
         choice[i] = (1 if uniforms[i] >= p0 else 0) + (1 if uniforms[i] >= p0 + p1 else 0)
 
 
-@njit(cache=True)
-def _active(index: int, active: np.ndarray) -> bool:
-    return index >= 0 and active.size > 0 and active[index]
-
-
-@njit(cache=True)
-def recommendations(fav: np.ndarray, fav_good: np.ndarray, fav_bad: np.ndarray,
-                    owns: np.ndarray, active: np.ndarray, founder_vouch: float,
-                    withhold: float, helped: np.ndarray, thanked: np.ndarray,
-                    blamed: np.ndarray, reciprocity: float, status: float,
-                    reputation_cost: float, uniforms: np.ndarray, rec_vendor: np.ndarray,
-                    rec_good: np.ndarray, rec_bad: np.ndarray, strength: np.ndarray) -> int:
-    """What each consumer would recommend and how strongly it speaks this week (M2, M12).
-
-    A satisfied buyer (more good than bad outcomes with its active favourite) recommends it
-    with that evidence; else a founder vouches for its own active shop (``founder_vouch``
-    good outcomes). Each speaks with its willingness (``sim.model.rules.referrals``) drawn
-    against ``uniforms``; ``strength`` is the recommendation's trust where it speaks, else 0.
-    Returns how many speak."""
-    speaking = 0
-    for i in range(fav.size):
-        satisfied = _active(fav[i], active) and fav_good[i] > fav_bad[i]
-        if satisfied:
-            vendor, good, bad = fav[i], fav_good[i], fav_bad[i]
-        elif _active(owns[i], active):
-            vendor, good, bad = owns[i], founder_vouch, 0.0
-        else:
-            vendor, good, bad = -1, 0.0, 0.0
-        rec_vendor[i], rec_good[i], rec_bad[i] = vendor, good, bad
-        chance = (1.0 - withhold + reciprocity * helped[i] + status * thanked[i]
-                  - reputation_cost * blamed[i])
-        chance = 0.0 if chance < 0.0 else (1.0 if chance > 1.0 else chance)
-        if vendor >= 0 and uniforms[i] < chance:
-            strength[i] = _beta_mean(good, bad)
-            speaking += 1
-        else:
-            strength[i] = 0.0
-    return speaking
-
-
-@njit(cache=True)
-def take_referrals(weight: np.ndarray, source: np.ndarray, via: np.ndarray,
-                   strength: np.ndarray, rec_vendor: np.ndarray, rec_good: np.ndarray,
-                   rec_bad: np.ndarray, looking: np.ndarray, vendor: np.ndarray,
-                   good: np.ndarray, bad: np.ndarray) -> None:
-    """The referral each consumer takes: the best it reached (``weight`` from ``source``
-    through tie ``via``), if it is ``looking`` for a seller this week. The source's evidence is
-    discounted by the path's trust, the path's weight over the source's strength (Josang).
-    Writes the referred ``vendor`` and the evidence ``good`` and ``bad``; sets ``via`` and
-    ``source`` to -1 where none is taken."""
-    for i in range(weight.size):
-        j = source[i]
-        if j >= 0 and looking[i]:
-            spoke = strength[j] if strength[j] > 1e-12 else 1e-12
-            path = weight[i] / spoke
-            vendor[i], good[i], bad[i] = rec_vendor[j], rec_good[j] * path, rec_bad[j] * path
-        else:
-            vendor[i], good[i], bad[i] = -1, 0.0, 0.0
-            via[i], source[i] = -1, -1
-
-
+# ------------------------------------------------------------------ M7 trade
 @njit(cache=True)
 def _first_above(cdf: np.ndarray, uniforms: np.ndarray, out: np.ndarray) -> None:
     """``out[k]``: the first i with ``cdf[i] > uniforms[k]`` (``cdf`` non-decreasing, last
@@ -237,68 +224,64 @@ def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.nd
     return out
 
 
-@njit(cache=True)
-def settle_sales(vendor: np.ndarray, served: np.ndarray, uniforms: np.ndarray,
-                 quality: np.ndarray, price: np.ndarray, good: np.ndarray, spent: np.ndarray,
-                 sales: np.ndarray, good_sales: np.ndarray, revenue: np.ndarray) -> None:
+@rule
+def settle_sales(sales: Sales, listing: Listing, uniforms: np.ndarray,
+                 books: VendorBooks) -> None:
     """Book the platform's sales of the week: a served buyer's purchase goes well with its
-    vendor's ``quality`` (drawn against ``uniforms``) and costs the vendor's ``price``.
-    Writes per buyer ``good`` and ``spent`` (0 where not served, and ``vendor`` -1 there),
-    per vendor ``sales``, ``good_sales`` and ``revenue`` (added in buyer order, as
-    ``np.bincount`` does)."""
-    for i in range(vendor.size):
-        if served[i]:
-            v = vendor[i]
-            good[i] = uniforms[i] < quality[v]
-            spent[i] = price[v]
-            sales[v] += 1
-            good_sales[v] += 1 if good[i] else 0
-            revenue[v] += price[v]
+    vendor's quality (drawn against ``uniforms``) and costs the vendor's price. Writes per
+    buyer ``good`` and ``spent`` (0 where not served, and ``vendor`` -1 there), and adds to
+    each vendor's books in buyer order (as ``np.bincount`` does)."""
+    for i in range(sales.vendor.size):
+        if sales.served[i]:
+            v = sales.vendor[i]
+            sales.good[i] = uniforms[i] < listing.quality[v]
+            sales.spent[i] = listing.price[v]
+            books.sales[v] += 1
+            books.good_sales[v] += 1 if sales.good[i] else 0
+            books.revenue[v] += listing.price[v]
         else:
-            vendor[i], good[i], spent[i] = -1, False, 0.0
+            sales.vendor[i], sales.good[i], sales.spent[i] = -1, False, 0.0
 
 
-@njit(cache=True)
-def _decayed(old: float, keep: float, floor: float) -> float:
-    low = old if old < floor else floor
-    new = old * keep
-    return new if new > low else low
-
-
-@njit(cache=True)
-def learn_from_sales(vendor: np.ndarray, served: np.ndarray, good: np.ndarray,
-                     platform_good: np.ndarray, platform_bad: np.ndarray,
-                     last_bad: np.ndarray, ever_used: np.ndarray, fav: np.ndarray,
-                     fav_good: np.ndarray, fav_bad: np.ndarray, tied: np.ndarray,
-                     tie_threshold: float, trust_channels: bool, rate: float) -> None:
-    """Each consumer's evidence after the week's sales (M3-M5), in place.
+# ------------------------------------------------------------------ M3-M5 learning
+@rule
+def learn(i: int, c: ConsumerArrays, sales: Sales, learning: Learning) -> None:
+    """Consumer i's evidence after the week's sales (M3-M5), in place.
 
     A served buyer adds its outcome to its evidence about the platform; one not tied to a
     vendor makes the vendor it bought from its favourite (starting afresh) and adds the
     outcome to its evidence about it, and becomes tied once that reaches ``tie_threshold``
     good outcomes (when trust channels are on); a tie whose trust falls below one half is
-    lost. Evidence not renewed this week decays by ``rate``; a tie keeps at least
-    ``tie_threshold`` good outcomes (``trust.decay`` and ``trust.add_outcomes``, fused).
+    lost. Evidence not renewed this week decays by ``evidence_decay``; a tie keeps at least
+    ``tie_threshold`` good outcomes.
     """
-    keep = 1.0 - rate
-    for i in range(vendor.size):
-        s, g = served[i], good[i]
-        platform_good[i] += 1.0 if s and g else 0.0
-        platform_bad[i] += 1.0 if s and not g else 0.0
-        last_bad[i] = s and not g
-        ever_used[i] = ever_used[i] or s
-        if s and vendor[i] != fav[i] and not tied[i]:
-            fav[i], fav_good[i], fav_bad[i] = vendor[i], 0.0, 0.0
-        same = s and vendor[i] == fav[i]
-        if same:
-            fav_good[i] += 1.0 if g else 0.0
-            fav_bad[i] += 0.0 if g else 1.0
-            tied[i] = tied[i] or (fav_good[i] >= tie_threshold and trust_channels)
-        if tied[i] and _beta_mean(fav_good[i], fav_bad[i]) < 0.5:
-            tied[i], fav[i] = False, -1
-        if not s:
-            platform_good[i] = _decayed(platform_good[i], keep, 0.0)
-            platform_bad[i] = _decayed(platform_bad[i], keep, 0.0)
-        if not same:
-            fav_good[i] = _decayed(fav_good[i], keep, tie_threshold if tied[i] else 0.0)
-            fav_bad[i] = _decayed(fav_bad[i], keep, 0.0)
+    keep = 1.0 - learning.evidence_decay
+    served, good, vendor = sales.served[i], sales.good[i], sales.vendor[i]
+    if served:
+        c.platform_good[i], c.platform_bad[i] = observe(c.platform_good[i], c.platform_bad[i],
+                                                        good)
+    c.last_bad[i] = served and not good
+    c.ever_used[i] = c.ever_used[i] or served
+    if served and vendor != c.fav[i] and not c.tied[i]:
+        c.fav[i], c.fav_good[i], c.fav_bad[i] = vendor, 0.0, 0.0
+    same = served and vendor == c.fav[i]
+    if same:
+        c.fav_good[i], c.fav_bad[i] = observe(c.fav_good[i], c.fav_bad[i], good)
+        c.tied[i] = c.tied[i] or (c.fav_good[i] >= learning.tie_threshold
+                                  and learning.trust_channels)
+    if c.tied[i] and beta_mean(c.fav_good[i], c.fav_bad[i]) < 0.5:
+        c.tied[i], c.fav[i] = False, -1
+    if not served:
+        c.platform_good[i] = decayed(c.platform_good[i], keep, 0.0)
+        c.platform_bad[i] = decayed(c.platform_bad[i], keep, 0.0)
+    if not same:
+        c.fav_good[i] = decayed(c.fav_good[i], keep,
+                                learning.tie_threshold if c.tied[i] else 0.0)
+        c.fav_bad[i] = decayed(c.fav_bad[i], keep, 0.0)
+
+
+@rule
+def learn_from_sales(c: ConsumerArrays, sales: Sales, learning: Learning) -> None:
+    """:func:`learn` for every consumer."""
+    for i in range(c.fav.size):
+        learn(i, c, sales, learning)

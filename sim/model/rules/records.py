@@ -1,0 +1,171 @@
+"""The named records the weekly rules take (numba compiles named tuples of arrays and scalars).
+
+Each compiled rule takes a few of these instead of a long list of positional arrays, so a
+swapped argument is a wrong field name, not a silent mix-up. Arrays are shared with the
+model's state, never copied: a rule that writes a field writes the model's array.
+"""
+
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+
+def rule(function: Callable) -> Callable:
+    """Compile a rule over records (numba, cached on disk) without reference counting.
+
+    A rule only borrows the arrays of the records it is given, never makes one; counted,
+    every call for one consumer would count a reference to each array of its records (16
+    for the consumers), which costs many times the rule itself.
+    """
+    return njit(cache=True, _nrt=False)(function)
+
+
+class ConsumerArrays(NamedTuple):
+    """Per-consumer state, one row per consumer."""
+
+    committed: np.ndarray
+    ever_used: np.ndarray
+    platform_good: np.ndarray  # own evidence about the platform (decays, M5)
+    platform_bad: np.ndarray
+    fav: np.ndarray  # favourite vendor, -1 none
+    fav_good: np.ndarray  # direct evidence about the favourite vendor
+    fav_bad: np.ndarray
+    tied: np.ndarray  # mediated trust became a direct tie (M4)
+    helped: np.ndarray  # referrals it acted on that went well (decaying, M12)
+    thanked: np.ndarray  # its own referrals acted on with a good outcome (M12)
+    blamed: np.ndarray  # its own referrals that went wrong (M12)
+    owns: np.ndarray  # vendor this consumer runs, -1 none (M7)
+    choice: np.ndarray  # 0 nothing, 1 factory, 2 platform, this week
+    last: np.ndarray  # where it last bought (0: never bought)
+    bought_from: np.ndarray  # vendor bought from this week, -1 none
+    last_bad: np.ndarray  # its last platform purchase went wrong (it looks around, M2)
+
+    @classmethod
+    def empty(cls, n: int) -> ConsumerArrays:
+        """``n`` consumers who know nothing yet, own nothing and last bought at the factory."""
+        def zeros() -> np.ndarray:
+            return np.zeros(n)
+
+        def falses() -> np.ndarray:
+            return np.zeros(n, bool)
+
+        def nobody() -> np.ndarray:
+            return np.full(n, -1, np.int64)
+
+        return cls(committed=falses(), ever_used=falses(), platform_good=zeros(),
+                   platform_bad=zeros(), fav=nobody(), fav_good=zeros(), fav_bad=zeros(),
+                   tied=falses(), helped=zeros(), thanked=zeros(), blamed=zeros(),
+                   owns=nobody(), choice=np.zeros(n, np.int8), last=np.full(n, 1, np.int8),
+                   bought_from=nobody(), last_bad=falses())
+
+
+class Referral(NamedTuple):
+    """Per consumer: the referred vendor (-1 none), its discounted evidence, the tie it came
+    through and the consumer who first recommended it."""
+
+    vendor: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    via: np.ndarray
+    source: np.ndarray
+
+
+class Recommendation(NamedTuple):
+    """Per consumer: the vendor it would recommend (-1 none), its evidence about it, and how
+    strongly it speaks this week (the recommendation's trust; 0: silent)."""
+
+    vendor: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    strength: np.ndarray
+
+
+class Listing(NamedTuple):
+    """The vendors as the week's buyers see them: open or not, price, quality, shown rating,
+    and what a buyer expects of a vendor before any evidence (``prior_mean``)."""
+
+    active: np.ndarray
+    price: np.ndarray
+    quality: np.ndarray
+    rating: np.ndarray
+    prior_mean: float
+
+
+class Sales(NamedTuple):
+    """Per consumer, this week: the vendor it bought from (-1 none), whether it was served,
+    whether the purchase went well, and what it spent."""
+
+    vendor: np.ndarray
+    served: np.ndarray
+    good: np.ndarray
+    spent: np.ndarray
+
+
+class VendorBooks(NamedTuple):
+    """Per vendor, this week: units sold, those that went well, and revenue."""
+
+    sales: np.ndarray
+    good_sales: np.ndarray
+    revenue: np.ndarray
+
+
+class TieLayer(NamedTuple):
+    """One layer of ties as CSR arrays: a tie's trust is ``max(stored * scale, floor)``;
+    ``peak`` bounds the stored entries from above."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    stored: np.ndarray
+    scale: float
+    floor: float
+    peak: float
+
+    @classmethod
+    def of(cls, layer: object) -> TieLayer:
+        """The record of a :class:`~sim.model.rules.network.Layer` as it stands (its arrays
+        shared, not copied)."""
+        stored = layer.stored
+        return cls(indptr=stored.indptr, indices=stored.indices, stored=stored.data,
+                   scale=float(layer.scale), floor=float(layer.floor), peak=float(layer.peak))
+
+
+class Talk(NamedTuple):
+    """Why and how consumers refer (M2, M12): the parameters of the same names."""
+
+    founder_vouch: float
+    referral_withhold: float
+    referral_reciprocity: float
+    referral_status: float
+    referral_reputation_cost: float
+
+
+class Tastes(NamedTuple):
+    """How consumers weigh an offer (M6, M8): the parameters of the same names."""
+
+    beta_quality: float
+    beta_price: float
+    beta_risk: float
+    habit: float
+    rating_weight: float
+    payment_guarantee: float
+    trust_channels: bool
+
+
+class Learning(NamedTuple):
+    """How consumers learn from their purchases (M3-M5): the parameters of the same names."""
+
+    tie_threshold: float
+    trust_channels: bool
+    evidence_decay: float
+
+
+def from_params(record: type, p: dict) -> NamedTuple:
+    """A parameter record (``Talk``, ``Tastes``, ``Learning``) read from the parameters ``p``
+    by its field names, each as a float or a bool, so that numba compiles one version."""
+    return record(**{name: (bool if kind == "bool" else float)(p[name])
+                     for name, kind in record.__annotations__.items()})
