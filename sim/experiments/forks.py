@@ -284,13 +284,13 @@ def simulate_forked(model: str, params: dict[str, Any], steps: int, seed: int,
     return series, outcomes
 
 
-def point_of_no_return(model: str, params: dict[str, Any], steps: int, seed: int,
-                       every: int, copies: int, ramp: float = 0.0,
-                       intervention: str = "release") -> dict[str, Any]:
-    """One run's point of no return (for the app): the outcomes of :func:`measure` and the
-    run's weekly shares."""
+def point_of_no_return(market: Any, steps: int, seed: int, every: int, copies: int,
+                       ramp: float = 0.0, intervention: str = "release") -> dict[str, Any]:
+    """One run's point of no return (for the app): ``market`` (a Forkable at week 0) run to
+    ``steps`` with the fork experiment; the outcomes of :func:`measure` and the run's weekly
+    shares."""
     course = Course(steps, every, ramp)
-    run = run_pushed(registry.build_market(model, params, seed), course)
+    run = run_pushed(market, course)
     return {**measure(run, course, intervention, seed, copies), "shares": run.shares,
             "fall_step": run.fall_step}
 
