@@ -1,5 +1,6 @@
-"""Answers across worlds: how the verdicts are shared out, how the tipping share is
-distributed, and which parameters move it (global sensitivity, SALib)."""
+"""Answers across worlds: how the regimes and verdicts are shared out, how the tipping share
+is distributed, what the predictive reading says, and which parameters move the answers
+(global sensitivity, SALib)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,53 @@ import numpy as np
 import pandas as pd
 
 from sim.studies.verdict.decision import VERDICTS
+from sim.studies.verdict.regime import REGIMES
 from sim.studies.worlds.measure import wilson_or_none
 
 
-def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
-    """Per verdict: worlds, their share of all worlds and its Wilson interval."""
-    n = len(verdicts)
+def shares(values: pd.Series, names: tuple[str, ...], level: float = 0.95
+           ) -> dict[str, dict[str, Any]]:
+    """Per name: the worlds whose value it is, their share of ``values`` and its Wilson
+    interval (open where there are no worlds)."""
+    n = len(values)
     out = {}
-    for verdict in VERDICTS:
-        k = int((verdicts == verdict).sum())
+    for name in names:
+        k = int((values == name).sum())
         low, high = wilson_or_none(k, n, level)
-        out[verdict] = {"worlds": k, "share": k / n if n else None,
-                        "ci_low": low, "ci_high": high}
+        out[name] = {"worlds": k, "share": k / n if n else None, "ci_low": low, "ci_high": high}
     return out
+
+
+def regime_shares(regimes: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Per regime: worlds, their share of all worlds and its Wilson interval."""
+    return shares(regimes, REGIMES, level)
+
+
+def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Per verdict: threshold worlds, their share of the threshold worlds and its Wilson
+    interval (``verdicts`` holds the threshold worlds' verdicts only)."""
+    return shares(verdicts, VERDICTS, level)
+
+
+def predictive(p_fall: pd.Series, regimes: pd.Series, claim: float, window: int,
+               level: float = 0.95) -> dict[str, Any]:
+    """The predictive reading across worlds: the share of worlds (with a value) where
+    P(fall within ``window`` | the platform first held ``claim`` of the gross) is at least
+    one half, with its Wilson interval, overall and per regime; and the chance's quantiles."""
+    known = p_fall.notna()
+
+    def part(mask: pd.Series) -> dict[str, Any]:
+        values = p_fall[mask & known].to_numpy(float)
+        k, n = int((values >= 0.5).sum()), int(values.size)
+        low, high = wilson_or_none(k, n, level)
+        return {"worlds": n, "at_least_half": k, "share": k / n if n else None,
+                "ci_low": low, "ci_high": high,
+                "median": float(np.median(values)) if n else None}
+
+    every = pd.Series(True, index=p_fall.index)
+    return {"claim": claim, "window": window, **part(every),
+            "by_regime": {r: part(regimes == r) for r in REGIMES},
+            "no_value": int((~known).sum())}
 
 
 def distribution(shares: pd.Series, claim: float) -> dict[str, Any]:
