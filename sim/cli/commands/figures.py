@@ -11,8 +11,8 @@ from sim.cli.main import UsageError
 # ``sim.outputs.figures.FIGURES`` in order, named here so that ``--help`` need not import matplotlib
 # (a test keeps the two equal).
 NAMES = ["share_over_time", "fall_probability", "phase_map", "death_spiral", "network",
-         "early_warning", "sensitivity", "fork_fall", "arms", "survival", "worlds_tipping",
-         "worlds_verdicts", "worlds_sensitivity", "worlds_boxes"]
+         "early_warning", "sensitivity", "fork_fall", "arms", "survival", "worlds_regimes",
+         "worlds_tipping", "worlds_verdicts", "worlds_sensitivity", "worlds_boxes"]
 
 
 def add_parser(subparsers) -> None:

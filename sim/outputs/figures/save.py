@@ -27,6 +27,8 @@ from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
 from sim.outputs.figures.survival import survival
 from sim.outputs.figures.worlds import (
+    not_drawn,
+    regimes_across_worlds,
     tipping_across_worlds,
     tipping_sensitivity,
     verdicts_across_worlds,
@@ -78,14 +80,16 @@ FIGURES = [
          lambda r: "arms" in _tipping(r)),
     FigureDef("survival", "The fall in time", survival,
          lambda r: bool(_tipping(r).get("survival"))),
-    FigureDef("worlds_tipping", "The tipping share across worlds", tipping_across_worlds,
+    FigureDef("worlds_regimes", "The regimes across worlds", regimes_across_worlds,
               lambda r: r.has("worlds.json")),
-    FigureDef("worlds_verdicts", "The verdict across worlds", verdicts_across_worlds,
-              lambda r: r.has("worlds.json")),
-    FigureDef("worlds_sensitivity", "What moves the tipping share", tipping_sensitivity,
-              lambda r: bool(r.json("worlds.json").get("sensitivity", {}).get("ranking"))),
-    FigureDef("worlds_boxes", "Where the claim holds", where_the_claim_holds,
-              lambda r: r.has("worlds.json")),
+    *[FigureDef(name, title, draw, lambda r, name=name: r.has("worlds.json")
+                and name not in not_drawn(r.json("worlds.json")))
+      for name, title, draw in (
+          ("worlds_tipping", "The tipping share across threshold worlds",
+           tipping_across_worlds),
+          ("worlds_verdicts", "The verdict across threshold worlds", verdicts_across_worlds),
+          ("worlds_sensitivity", "What moves the answers", tipping_sensitivity),
+          ("worlds_boxes", "Where the claim holds", where_the_claim_holds))],
 ]
 
 

@@ -78,15 +78,16 @@ def sensitivity(x: pd.DataFrame, y: pd.Series, ranges: dict[str, tuple[Any, Any]
     """First-order indices of ``y`` (one value per world) on the worlds' parameters ``x``.
 
     ``rbd_fast`` (Tarantola et al. 2006, bias-corrected) and ``delta`` (Borgonovo 2007;
-    with S1) both read any sample, here the worlds themselves. Worlds without a value are
-    left out; with fewer than 8 left, no indices are given.
+    with S1) both read any sample, here the worlds themselves; ``S1_conf`` is the half-width
+    of the bootstrap interval at ``level``. Worlds without a value are left out; with fewer
+    than 8 left, no indices are given.
     """
     keep = y.notna().to_numpy()
     xs, ys = x.loc[keep, list(ranges)].to_numpy(float), y[keep].to_numpy(float)
     result: dict[str, Any] = {"estimator": estimator, "worlds": int(keep.sum()),
                               "indices": {}}
     if len(ys) < 8 or np.ptp(ys) == 0:
-        result["note"] = "too few worlds with a tipping share, or no spread in it"
+        result["note"] = "fewer than 8 worlds with a value, or no spread in it"
         return result
     problem = {"num_vars": len(ranges), "names": list(ranges),
                "bounds": [[float(a), float(b)] for a, b in ranges.values()]}
