@@ -43,7 +43,7 @@ PLAN_FIELDS = {
                     test=lambda v: 0 < v <= 0.5),
     "level": Field("a number in (0.5, 1): the confidence level of every interval", float,
                    test=lambda v: 0.5 < v < 1),
-    "window": Field("a whole number of weeks, 1 to steps: the predictive reading's window",
+    "window": Field("a whole number of weeks (the predictive window), 1 to steps",
                     int, 1, 100_000),
     "sensitivity": Field('one of "rbd_fast", "delta": the SALib estimator on the worlds', str,
                          test=lambda v: v in ESTIMATORS),
