@@ -2,9 +2,10 @@
 
 Shared by all sectors: the network (:data:`SHARED`), ``spillover``, ``sectors`` (the
 sectors present, in order, comma-separated) and ``fork_sector`` (the sector the fork
-experiment pushes and reads; empty: the first present). Every other single-sector parameter is set per
-sector under a flat name ``SECTOR__NAME`` (``news__need_rate``), whose default is the
-single-sector default updated by the sector's preset (:mod:`sim.model.sectors.presets`).
+experiment pushes and reads; empty: the first present). Every other single-sector
+parameter is set per sector under a flat name ``SECTOR__NAME`` (``news__need_rate``),
+whose default is the single-sector default updated by the sector's preset
+(:mod:`sim.model.sectors.presets`).
 Flat names keep the runs table one row per run, and let ``[sweep]``, ``[sample]`` and
 ``[tipping]`` vary a sector's parameter like any other.
 """
