@@ -124,6 +124,19 @@ def s_star_samples(runs: pd.DataFrame, variable: str, outcome: str, low: float, 
     return np.clip(out, low, high)  # a crossing beyond the range counts at its edge
 
 
+def paired_median_difference(a: np.ndarray, b: np.ndarray, boot: int,
+                             rng: np.random.Generator, level: float = 0.95) -> dict[str, Any]:
+    """median(a) - median(b) for values paired by position (the same replicate's seed), with
+    the percentile interval of the paired bootstrap (pairs resampled together); an infinite
+    value (a run that reached no point) makes a median open where it falls on one."""
+    pick = rng.integers(0, a.size, (boot, a.size))
+    with np.errstate(invalid="ignore"):
+        diffs = np.median(a[pick], axis=1) - np.median(b[pick], axis=1)
+        point = float(np.median(a) - np.median(b))
+    low, high = percentile_interval(diffs, level)
+    return {"estimate": point if math.isfinite(point) else None, "ci_low": low, "ci_high": high}
+
+
 def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: float
                 ) -> dict[str, Any]:
     """Each difference of :data:`DIFFERENCES` between arms present, for the tipping share
@@ -136,14 +149,7 @@ def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: fl
         entry: dict[str, Any] = {"minuend": a, "subtrahend": b, "meaning": meaning}
         va, vb = arms[a]["_tipping_values"], arms[b]["_tipping_values"]
         if va.size and va.size == vb.size:
-            pick = rng.integers(0, va.size, (boot, va.size))
-            with np.errstate(invalid="ignore"):
-                diffs = np.median(va[pick], axis=1) - np.median(vb[pick], axis=1)
-                point = float(np.median(va) - np.median(vb))
-            low, high = percentile_interval(diffs, level)
-            entry["tipping_share_gross"] = {
-                "estimate": point if math.isfinite(point) else None,
-                "ci_low": low, "ci_high": high}
+            entry["tipping_share_gross"] = paired_median_difference(va, vb, boot, rng, level)
         sa, sb = arms[a]["_s_star_samples"], arms[b]["_s_star_samples"]
         ea, eb = arms[a]["s_star"].get("estimate"), arms[b]["s_star"].get("estimate")
         if ea is None or eb is None:  # s* outside the range (or flat) in one of the arms
