@@ -19,7 +19,8 @@ Both arms fork the same sector at the same weeks under the same push, and run ``
 same seed in both (``seed_for(seed, FORK_POINT + spillover index, r)``), so the difference
 ``fallen - standing`` in the tipping share (paired bootstrap of medians,
 :func:`sim.studies.verdict.arms.paired_median_difference`) is the effect of the other
-sector's fall with time held fixed. At spillover 0 the sectors do not interact and the
+sector's fall with time held fixed (each run read at its censoring midpoint, as the tipping
+share's estimate is). At spillover 0 the sectors do not interact and the
 difference is exactly 0. Runs go through the batch runner (resumable, Dask, progress) into
 ``DIR/forks/ARM``.
 """
@@ -38,7 +39,7 @@ from sim.experiments import results
 from sim.experiments.scenarios import ScenarioError
 from sim.model.sectors.parameters import flat
 from sim.studies.fork_study import FORK_POINT, fork_specs, fork_table, run_fork_specs
-from sim.studies.verdict.arms import paired_median_difference, tipping_summary, tipping_values
+from sim.studies.verdict.arms import midpoints, paired_median_difference, tipping_summary
 
 ARMS = ("standing", "fallen")
 STANDING_RESERVE = 1040.0  # weeks of fixed cost: the largest reserve the model allows
@@ -141,8 +142,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
                 "other_fell": int(fell.sum()),
                 "other_last_fall_week": int(weeks.max()) if len(weeks) else None}
         row["difference"] = paired_median_difference(
-            tipping_values(mine["fallen"]), tipping_values(mine["standing"]), plan.bootstrap,
-            rng)
+            midpoints(mine["fallen"]), midpoints(mine["standing"]), plan.bootstrap, rng)
         rows.append(row)
     result = {"scenario": scenario.name, "fork_sector": plan.fork_sector, "other": plan.other,
               "other_push": plan.other_push,

@@ -52,14 +52,21 @@ def lower_ends(forks: pd.DataFrame) -> np.ndarray:
     return np.where(reached, np.where(np.isfinite(before), before, -math.inf), held)
 
 
+def midpoints(forks: pd.DataFrame) -> np.ndarray:
+    """Each run's censoring midpoint, by replicate: halfway between its last checkpoint not
+    past and its first past; the upper end where the lower is open; +inf where the run never
+    reached a point of no return."""
+    upper, lower = tipping_values(forks), lower_ends(forks)
+    return np.where(np.isfinite(lower) & np.isfinite(upper), (lower + upper) / 2, upper)
+
+
 def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
     """The tipping share over runs: the median of the runs' censoring midpoints, and an
     interval that covers the censoring: the order-statistic interval's lower bound over the
     runs' lower ends and its upper bound over their upper ends."""
     upper, lower = tipping_values(forks), lower_ends(forks)
     reached = np.isfinite(upper)
-    middle = np.where(np.isfinite(lower) & reached, (lower + upper) / 2, upper)
-    estimate, _, _ = median_interval(middle, level)
+    estimate, _, _ = median_interval(midpoints(forks), level)
     _, _, high = median_interval(upper, level)
     _, low, _ = median_interval(lower, level)
     ordered = forks.sort_values("replicate")
