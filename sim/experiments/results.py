@@ -32,6 +32,19 @@ def manifest(scenario: Any, params: dict[str, Any], seeds: Any, kind: str = "run
                  params=params, seeds=seeds, **extra)
 
 
+def study_folder(out: Path | str, scenario: Any, kind: str, **extra: Any) -> Path:
+    """A study's results folder: ``out`` checked (:func:`check_out`: only a new or empty
+    folder, or this project's folder of the same kind) and its manifest written at its top,
+    before anything is computed; the study's runs go in folders below it."""
+    from sim.experiments.batch import SEED_RULE  # the batch runner imports this module's peers
+
+    out = Path(check_out(out, kind))
+    write_json(out / "manifest.json", manifest(
+        scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind=kind, steps=scenario.steps, **extra))
+    return out
+
+
 def json_ready(value: Any) -> Any:
     """``value`` with numpy scalars as Python numbers and NaN or infinities as None, through
     dicts, lists and tuples: what JSON can hold without loss of meaning."""

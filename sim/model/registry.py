@@ -149,5 +149,16 @@ def _sector_market(*args: Any, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
     return simulate(*args, **kwargs)
 
 
+def _sector_market_at_start(params: dict[str, Any], seed: Any) -> Any:
+    """A :class:`~sim.model.sectors.market.SectorMarket` at week 0 (imported on first use)."""
+    import numpy as np
+
+    from sim.model.sectors.market import SectorMarket
+
+    return SectorMarket(rng=np.random.default_rng(seed), **params)
+
+
 register("sector_market", _sector_market, sector_parameters.resolve, sector_measures.REPORTERS,
-         sector_measures.OUTCOME_TYPES_SECTORS, _sector_break_even)
+         sector_measures.OUTCOME_TYPES_SECTORS, _sector_break_even,
+         market=_sector_market_at_start,
+         share="the platform's share of the gross of the sector forked (fork_sector)")

@@ -1,8 +1,8 @@
-"""The cascade study's report and figure, drawn from its stored tables (never re-run).
+"""The cascade study's answer, report and figure, drawn from its stored ``cascade.json``.
 
-The figure: each sector's tipping share (the platform's share of its gross at its point of
-no return) against the number of incumbents already fallen, one panel per spillover, one
-colour per sector, points at the mean with 95% bootstrap intervals over runs.
+The figure: per spillover, the fork sector's tipping share of its gross with the other
+incumbent standing and fallen (median over runs with the interval covering the censoring),
+and the paired difference with its bootstrap interval.
 """
 
 from __future__ import annotations
@@ -14,52 +14,64 @@ from typing import Any
 import matplotlib
 import matplotlib.style
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from sim.outputs.figures import writer
-from sim.outputs.palette import SECTOR_COLORS, STYLE
+from sim.outputs.palette import BLUE, STYLE, VERMILLION
 from sim.outputs.words import percent
-from sim.studies.bootstrap import bootstrap_difference
 
-COLOURS = SECTOR_COLORS
+ARM_COLOURS = {"standing": BLUE, "fallen": VERMILLION}
 
 
-def figure(summary: pd.DataFrame, title: str) -> Figure:
-    """Tipping share against incumbents already fallen, a panel per spillover."""
-    spills = sorted(summary["spillover"].unique())
-    sectors = list(dict.fromkeys(summary["sector"]))
-    shown = summary[summary["fallen_before"] != "any"].dropna(subset=["tipping_share"])
-    most = max([int(b) for b in shown["fallen_before"]] + [len(sectors) - 1])
+def answer(result: dict[str, Any]) -> list[str]:
+    """One line per spillover: both arms' tipping shares and their difference."""
+    sector, other = result["fork_sector"], result["other"]
+    lines = []
+    for row in result["by_spillover"]:
+        d, s, f = row["difference"], row["standing"], row["fallen"]
+        lines.append(
+            f"- spillover {row['spillover']:g}: {sector}'s tipping share {percent(f['estimate'])} "
+            f"with {other}'s incumbent fallen ({f['other_fell']} of {f['runs']} runs, by week "
+            f"{f['other_last_fall_week']}) against "
+            f"{percent(s['estimate'])} with it standing ({s['other_fell']} fell): a difference of "
+            f"{percent(d['estimate'], signed=True)} (95% interval "
+            f"{percent(d['ci_low'], signed=True)} to {percent(d['ci_high'], signed=True)}).")
+    return lines
+
+
+def figure(result: dict[str, Any]) -> Figure:
+    """Both arms' tipping shares and their difference, against spillover."""
+    rows = result["by_spillover"]
+    x = np.arange(len(rows))
     with matplotlib.style.context(STYLE):
         fig = Figure(figsize=(7.2, 2.8), layout="constrained")
-        axes = fig.subplots(1, len(spills), sharey=True, squeeze=False)[0]
-        for ax, spill in zip(axes, spills, strict=True):
-            for k, sector in enumerate(sectors):
-                rows = shown[(shown["spillover"] == spill) & (shown["sector"] == sector)]
-                if rows.empty:
-                    continue
-                x = (rows["fallen_before"].astype(int).to_numpy()
-                     + (k - (len(sectors) - 1) / 2) * 0.12)
-                y = rows["tipping_share"].to_numpy()
-                ax.errorbar(x, y, yerr=[y - rows["low"].to_numpy(),
-                                        rows["high"].to_numpy() - y],
-                            fmt="o", capsize=3, color=COLOURS.get(sector), label=sector)
-                for xi, yi, n in zip(x, y, rows["runs"], strict=True):  # runs behind each
-                    ax.annotate(f"{n}", (xi, yi), xytext=(4, -2), textcoords="offset points",
-                                fontsize=6, color=COLOURS.get(sector))
-            ax.set_title(f"spillover {spill:g}")
-            ax.set_xticks(range(most + 1))
-            ax.set_xlim(-0.5, most + 0.5)
-            ax.set_xlabel("incumbents already fallen")
+        left, right = fig.subplots(1, 2)
+        for k, (arm, colour) in enumerate(ARM_COLOURS.items()):
+            for i, row in enumerate(rows):
+                e = row[arm]
+                low = e["ci_low"] if e["ci_low"] is not None else 0.0
+                high = e["ci_high"] if e["ci_high"] is not None else 1.0
+                xi = i + (k - 0.5) * 0.15
+                left.plot([xi, xi], [low, high], color=colour, lw=1.2)
+                if e["estimate"] is not None:
+                    left.plot(xi, e["estimate"], "o", color=colour,
+                              label=f"{result['other']} {arm}" if i == 0 else None)
+        left.set(ylim=(0, 1), ylabel=f"{result['fork_sector']}: tipping share of the gross")
+        if left.get_legend_handles_labels()[0]:
+            left.legend(loc="upper left")
+        for i, row in enumerate(rows):
+            d = row["difference"]
+            if d["ci_low"] is not None and d["ci_high"] is not None:
+                right.plot([i, i], [d["ci_low"], d["ci_high"]], color="black", lw=1.2)
+            if d["estimate"] is not None:
+                right.plot(i, d["estimate"], "o", color="black")
+        right.axhline(0, color="grey", lw=0.8, ls="--")
+        right.set(ylabel="fallen - standing")
+        for ax in (left, right):
+            ax.set_xticks(x, [f"{r['spillover']:g}" for r in rows])
+            ax.set_xlabel("spillover")
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        axes[0].set_ylabel("tipping share of the gross")
-        axes[0].set_ylim(0, 1)
-        handles = [matplotlib.lines.Line2D([], [], marker="o", ls="", color=COLOURS.get(s),
-                                           label=s) for s in sectors]
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(sectors))
-        fig.suptitle(title)
     return fig
 
 
@@ -76,60 +88,25 @@ def save_figure(fig: Figure, out: Path, caption: str) -> list[Path]:
                                source)
 
 
-def answer(runs: pd.DataFrame, seed: int, resamples: int) -> list[str]:
-    """Per sector and spillover above 0: its tipping share against spillover 0."""
-    rng = np.random.default_rng(seed)
-    lines = []
-    for spill, group in runs[runs["fell"]].groupby("spillover"):
-        first = int((group["fallen_before"] == 0).sum())
-        lines.append(f"- spillover {spill:g}: {first} of {len(group)} points of no return "
-                     "came before any other incumbent had fallen.")
-    for sector, group in runs.groupby("sector", sort=False):
-        base = group[(group["spillover"] == 0) & group["fell"]]["tipping_share"].to_numpy()
-        never = group[(group["spillover"] == 0)]
-        for spill in sorted(s for s in group["spillover"].unique() if s > 0):
-            now = group[(group["spillover"] == spill) & group["fell"]]["tipping_share"].to_numpy()
-            if not now.size:
-                lines.append(f"- {sector}, spillover {spill:g}: no fall within the horizon.")
-            elif base.size:
-                d, lo, hi = bootstrap_difference(now, base, rng, resamples)
-                lines.append(f"- {sector}, spillover {spill:g}: tipping share "
-                             f"{percent(now.mean())} against {percent(base.mean())} at "
-                             "spillover 0: a change of "
-                             f"{d:+.1%} (95% interval {lo:+.1%} to {hi:+.1%}).")
-            else:
-                lines.append(f"- {sector}, spillover {spill:g}: tipping share "
-                             f"{percent(now.mean())} ({now.size} falls); at spillover 0 no "
-                             f"fall in {len(never)} runs "
-                             f"(its tipping share there lies above the largest platform share "
-                             f"reached, {percent(never['share_max'].max())}).")
-    return lines
-
-
-def report(runs: pd.DataFrame, summary: pd.DataFrame, meta: dict[str, Any]) -> str:
+def report(result: dict[str, Any], description: str = "") -> str:
     """The study's report.md."""
-    lines = [f"# Cascade study: {meta['name']}", "", meta["description"], "",
-             f"{meta['n_runs']} runs ({meta['replicates']} per spillover) of {meta['steps']} "
-             f"weeks, {meta['n_consumers']} consumers, sectors {meta['sectors']}; checkpoints "
-             f"every {meta['interval']} weeks, {meta['forks']} fork(s) per checkpoint; "
-             f"{int(runs['forks_run'].sum())} forks; {meta['seconds']:.0f} s with "
-             f"{meta['workers']} worker(s).", "",
-             "**Tipping share**: the platform's share of the sector's gross at its point of no "
-             "return (the earliest checkpoint from which the incumbent still falls with the "
-             "sector closed to newcomers). **Already fallen**: other incumbents fallen by "
-             "then. Intervals: 95% percentile bootstrap over runs.", "",
-             "## Answer", "", *answer(runs, meta["seed"], meta["bootstrap"]), "",
-             "## Table", "",
-             "| spillover | sector | already fallen | runs | falls | tipping share "
-             "| 95% interval |",
-             "|---|---|---|---|---|---|---|"]
-    for row in summary.itertuples():
-        lines.append(f"| {row.spillover:g} | {row.sector} | {row.fallen_before} | {row.runs} | "
-                     f"{row.falls} | {percent(row.tipping_share)} | {percent(row.low)} to "
-                     f"{percent(row.high)} |")
-    lines += ["", "Share at lasting loss (the week after the incumbent's last non-negative "
-              "operating profit), for comparison: " + ", ".join(
-                  f"{sector} at spillover {spill:g}: {percent(g['share_at_loss'].mean())}"
-                  for (spill, sector), g in runs[runs["fell"]].groupby(
-                      ["spillover", "sector"], sort=False)) + ".", ""]
+    f = result["forks"]
+    lines = [f"# Cascade study: {result['scenario']}", "",
+             *([description.strip(), ""] if description.strip() else []),
+             f"The fork experiment (release) on {result['fork_sector']}, with "
+             f"{result['other_push']:.0%} of {result['other']}'s buyers committed to the "
+             f"platform in both arms and {result['other']}'s incumbent standing (a cash "
+             "reserve it cannot exhaust within the horizon) or fallen (no reserve, fixed cost "
+             "equal to its contribution: it falls in its first week); the same seeds, "
+             "checkpoints and push in both arms: time is held fixed, only the other fall "
+             "differs.", "",
+             f"{result['n_runs']} fork runs of {result['steps']} weeks, "
+             f"{result['n_consumers']} consumers; {f['runs']} runs per arm and spillover, "
+             f"checkpoints every {f['every']} weeks, at most {f['copies']} copies each, push "
+             f"from {f['committed_share'] or 0:.0%} gaining {f['ramp']:g} per checkpoint; "
+             f"{result['seconds']:.0f} s.", "", "## Answer", "", *answer(result), "",
+             "Tipping share: the median of the runs' censoring midpoints with the interval "
+             "covering the censoring; difference: paired bootstrap of medians "
+             f"({result['bootstrap']} resamples, 95% percentile interval).", "",
+             "![cascade](figures/cascade.png)", ""]
     return "\n".join(lines)

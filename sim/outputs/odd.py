@@ -26,15 +26,17 @@ def _range(p) -> str:
 
 def _plausible(p) -> str:
     if p.plausible is None:
-        return ""
+        return f"fixed: {p.fixed}" if p.fixed else ""
     low, high = p.plausible
     return f"{low:g} – {high:g} ({p.plausible_source})"
 
 
 def parameter_table() -> str:
     """Markdown table: one row per declared parameter, grouped as declared. The plausible
-    range (with its source) is the range the worlds study draws from."""
-    lines = ["| group | name | default | range | unit | meaning | source | plausible range |",
+    range (with its source) is the range the worlds study draws from; a parameter without
+    one is fixed in every world, for the reason given."""
+    lines = ["| group | name | default | range | unit | meaning | source | plausible range "
+             "(or why fixed) |",
              "|---|---|---|---|---|---|---|---|"]
     for p in PARAMETERS.values():
         default = str(p.default).lower() if p.kind is bool else f"`{p.default}`"

@@ -10,50 +10,70 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments import results
-from sim.outputs.words import OPEN, percent
+from sim.outputs.words import percent
 
-FIGURE_NAMES = ("worlds_tipping", "worlds_verdicts", "worlds_sensitivity", "worlds_boxes")
+FIGURE_NAMES = ("worlds_regimes", "worlds_tipping", "worlds_verdicts", "worlds_sensitivity",
+                "worlds_boxes")
+REGIME_WORDS = {"platform-dominant": "the incumbent falls on the natural course, with no push "
+                "(platform-dominant)",
+                "threshold": "it survives the natural course but falls under the largest push "
+                "(threshold world)",
+                "incumbent-stable": "it survives even the largest push (incumbent-stable)"}
 
 
-def _share(entry: dict[str, Any], level: float) -> str:
-    noun = "world" if entry["worlds"] == 1 else "worlds"
-    return (f"{percent(entry['share'], 0)} ({entry['worlds']} {noun}; {level:.0%} interval "
-            f"{percent(entry['ci_low'], 0)}-{percent(entry['ci_high'], 0)})")
+
+def _pct(value: float | None) -> str:
+    """A share in whole percent (:func:`sim.outputs.words.percent`)."""
+    return percent(value, 0)
+
+def _share(entry: dict[str, Any], level: float, noun: str = "world") -> str:
+    nouns = noun if entry["worlds"] == 1 else f"{noun}s"
+    return (f"{_pct(entry['share'])} ({entry['worlds']} {nouns}; {level:.0%} interval "
+            f"{_pct(entry['ci_low'])}-{_pct(entry['ci_high'])})")
+
+
+def _years(weeks: int) -> str:
+    return f"{weeks / 52:g} years" if weeks % 52 == 0 else f"{weeks} weeks"
 
 
 def paragraph(result: dict[str, Any]) -> str:
-    """The study's answer in one paragraph."""
-    budget = result["plan"]["budget"]
-    claim, margin, level = budget["claim"], budget["margin"], budget["level"]
-    v, d = result["verdicts"], result["tipping_share_gross"]
-    n = result["worlds"]
-    median = (f"its median across the {d['reached']} worlds that reached one is "
-              f"{percent(d.get('q50'), 0)} (middle half {percent(d.get('q25'), 0)}-"
-              f"{percent(d.get('q75'), 0)})"
-              if d["reached"] else "no world reached one")
-    lines = [f"Across {n} worlds drawn over the plausible ranges of "
-             f"{len(result['plan']['ranges'])} parameters, the claim that the incumbent's fall "
-             f"becomes inevitable at {claim:.0%} of the gross (within {margin * 100:.0f} points) "
-             f"is supported in {_share(v['supported'], level)}, excluded in "
-             f"{_share(v['excluded'], level)} and inconclusive in "
-             f"{_share(v['inconclusive'], level)}.",
-             f"The tipping share of the gross is at most {claim:.0%} in "
-             f"{percent(d['at_most_claim'], 0)} of the worlds; {median}; in {d['open']} worlds "
-             "at least half the runs met no point of no return within the horizon (open)."]
-    fall = result["p_fall_at_claim"]
-    if fall["mean"] is not None:
-        lines.append(f"Once the platform holds {claim:.0%} of the gross and wins no one new, "
-                     f"the incumbent still falls with a chance of {percent(fall['mean'], 0)} on "
-                     f"average over {fall['worlds']} worlds.")
-    s = result["sensitivity"]
+    """The study's answer in one paragraph, starting with the regimes."""
+    plan = result["plan"]
+    claim, margin, level = plan["claim"], plan["margin"], plan["level"]
+    r, n = result["regimes"], result["worlds"]
+    lines = [f"Across {n} worlds drawn over the plausible ranges of {len(plan['ranges'])} "
+             f"parameter{'s' * (len(plan['ranges']) != 1)}, "
+             + "; ".join(f"{REGIME_WORDS[k]} in {_share(v, level)}" for k, v in r.items())
+             + "."]
+    threshold = r["threshold"]["worlds"]
+    if threshold:
+        d, v = result["tipping_share_gross"], result["verdicts"]
+        median = (f"{_pct(d['q50'])} at the median of the {d['reached']} that reached one "
+                  f"(middle half {_pct(d['q25'])}-{_pct(d['q75'])})" if d["reached"] else
+                  "open: none reached one within the horizon")
+        lines.append(f"In the {threshold} threshold world{'s' * (threshold != 1)}, the "
+                     f"tipping share of the gross (release) is {median}; the claim of "
+                     f"{claim:.0%} (within {margin * 100:.0f} points) is supported in "
+                     f"{_share(v['supported'], level)}, excluded in "
+                     f"{_share(v['excluded'], level)} and inconclusive in "
+                     f"{_share(v['inconclusive'], level)}.")
+    else:
+        lines.append("No world is a threshold world, so no world gives the claim a verdict.")
+    p = result["predictive"]
+    if p["worlds"]:
+        lines.append(f"Read predictively, the incumbent falls within {_years(p['window'])} "
+                     f"of the platform first holding {claim:.0%} of the gross with a chance "
+                     f"of at least one half in {_share(p | {'worlds': p['at_least_half']}, level)}"
+                     f" of the {p['worlds']} worlds where it held that share.")
+    s = result["sensitivity"]["tipping_share_gross"]
     if s.get("ranking"):
-        top = s["ranking"][:2]
         lines.append("The tipping share moves most with " + " and ".join(
             f"`{k}` (S1 {s['indices'][k]['S1']:.2f} ± {s['indices'][k]['S1_conf'] or 0:.2f})"
-            for k in top) + f" ({s['estimator']}, on {s['worlds']} worlds).")
-    boxes = result["boxes"]["supported"] or result["boxes"]["not_excluded"]
-    lines.append(boxes[0]["sentence"] if boxes else
-                 "PRIM found no box where the claim holds.")
+            for k in s["ranking"][:2]) + f" ({s['estimator']}, on {s['worlds']} worlds).")
+    boxes = result["boxes"]
+    first = boxes["supported"]["boxes"] or boxes["threshold"]["boxes"]
+    lines.append(first[0]["sentence"] if first else
+                 f"PRIM found no box: {boxes['supported']['note']}.")
     return " ".join(lines)
 
 
@@ -67,83 +87,110 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out + ["| " + " | ".join(r) + " |" for r in rows[1:]]
 
 
-def _interval(low: Any, high: Any) -> str:
-    return f"{percent(low, 0)}-{percent(high, 0)}"
+def _value(v: Any) -> Any:
+    return None if v is None or pd.isna(v) else v
 
 
 def world_rows(table: pd.DataFrame) -> list[str]:
-    """The per-world table: tipping share with interval, verdict, chance of a fall at the
-    claim with interval, runs that reached a point of no return."""
-    rows = [["world", "tipping share", "interval", "verdict", "P(fall) at the claim",
-             "interval", "runs reached"]]
+    """The per-world table: regime, tipping share with interval, verdict, the predictive
+    chance, and the natural course's shares and fall week."""
+    rows = [["world", "regime", "tipping share", "interval", "verdict", "P(fall) at the claim",
+             "natural 2y", "natural 5y", "natural 10y", "natural fall week"]]
     for _, w in table.iterrows():
-        known = pd.notna(w["p_fall_at_claim"])
-        rows.append([str(w["world"]), percent(None if pd.isna(w["tipping_share_gross"])
-                                           else w["tipping_share_gross"], 0),
-                     _interval(None if pd.isna(w["ci_low"]) else w["ci_low"],
-                               None if pd.isna(w["ci_high"]) else w["ci_high"]),
-                     str(w["verdict"]), percent(w["p_fall_at_claim"], 0) if known else OPEN,
-                     _interval(w["p_fall_ci_low"], w["p_fall_ci_high"]) if known else OPEN,
-                     f"{w['runs_reached']} of {w['runs']}"])
+        fall = _value(w["natural_fall_week"])
+        rows.append([str(w["world"]), w["regime"], _pct(_value(w["tipping_share_gross"])),
+                     f"{_pct(_value(w['ci_low']))}-{_pct(_value(w['ci_high']))}",
+                     str(w["verdict"]), _pct(_value(w["p_fall_at_claim"])),
+                     *(_pct(_value(w[f"natural_share_{y}y"])) for y in (2, 5, 10)),
+                     "-" if fall is None else f"{fall:.0f}"])
     return _table(rows)
+
+
+def _figure(name: str, why: dict[str, str]) -> str:
+    return (f"Figure `{name}` not drawn: {why[name]}." if name in why
+            else f"![{name}](figures/{name}.png)")
+
+
+def _sensitivity(result: dict[str, Any]) -> list[str]:
+    lines = []
+    for outcome, s in result["sensitivity"].items():
+        lines += [f"`{outcome}`: ", ""]
+        if not s["indices"]:
+            lines += [f"No indices: {s.get('note', '')}.", ""]
+            continue
+        lines += [f"SALib `{s['estimator']}` on {s['worlds']} worlds (the worlds themselves are "
+                  f"the sample); intervals are {result['plan']['level']:.0%} bootstrap "
+                  "intervals.", ""]
+        keys = list(next(iter(s["indices"].values())))
+        lines += _table([["parameter", *keys]] + [
+            [name, *(("-" if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
+                     for k in keys)] for name in s["ranking"]])
+        lines.append("")
+    return lines
 
 
 def report(result: dict[str, Any], description: str = "",
            table: pd.DataFrame | None = None) -> str:
     """``report.md``: the question, the answer, then each answer with its numbers (and the
     per-world ``table`` when given)."""
-    plan, budget = result["plan"], result["plan"]["budget"]
-    level = f"{budget['level']:.0%}"
-    lines = [f"# Where does {budget['claim']:.0%} hold? {result['scenario']}", "",
+    from sim.outputs.figures.worlds import not_drawn
+
+    plan, why = result["plan"], not_drawn(result)
+    level = f"{plan['level']:.0%}"
+
+    def shares(title: str, entries: dict[str, Any]) -> list[str]:
+        return _table([[title, "worlds", "share", f"{level} Wilson interval"]] + [
+            [k, str(v["worlds"]), _pct(v["share"]), f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
+            for k, v in entries.items()])
+
+    d, p = result["tipping_share_gross"], result["predictive"]
+    lines = [f"# Where does {plan['claim']:.0%} hold? {result['scenario']}", "",
              *([description.strip(), ""] if description.strip() else []),
-             "## Answer", "", paragraph(result), "",
-             "## Verdicts across worlds", "",
-             *_table([["verdict", "worlds", "share", f"{level} Wilson interval"]] + [
-                 [k, str(v["worlds"]), percent(v["share"], 0),
-                  f"{percent(v['ci_low'], 0)}-{percent(v['ci_high'], 0)}"]
-                 for k, v in result["verdicts"].items()]),
-             "", "![verdicts](figures/worlds_verdicts.png)", "",
-             "## The tipping share of the gross across worlds", ""]
-    d = result["tipping_share_gross"]
-    lines += _table([["worlds", "reached", "open", "at most the claim", "5%", "25%", "50%",
-                      "75%", "95%"],
-                     [str(d["worlds"]), str(d["reached"]), str(d["open"]),
-                      percent(d["at_most_claim"], 0)] + [percent(d.get(q), 0) for q in
-                                                  ("q05", "q25", "q50", "q75", "q95")]])
-    lines += ["", "![distribution](figures/worlds_tipping.png)", "",
-              "## Global sensitivity of the tipping share", ""]
-    s = result["sensitivity"]
-    if s["indices"]:
-        lines += [f"Estimator: SALib `{s['estimator']}` on the {s['worlds']} worlds that "
-                  "reached a tipping share (the worlds themselves are the sample).", ""]
-        keys = list(next(iter(s["indices"].values())))
-        lines += _table([["parameter", *keys]] + [
-            [name, *((OPEN if s["indices"][name][k] is None else f"{s['indices'][name][k]:.3f}")
-                     for k in keys)] for name in s["ranking"]])
-        lines += ["", "![sensitivity](figures/worlds_sensitivity.png)"]
-    else:
-        lines.append(f"No indices: {s.get('note', '')}.")
-    lines += ["", "## Where the claim holds (PRIM)", ""]
-    for target, title in (("supported", "supported"), ("not_excluded", "not excluded")):
-        boxes = result["boxes"][target]
-        lines.append(f"Worlds where the claim is {title}:")
-        lines.append("")
+             "## Answer", "", paragraph(result), "", "## Regimes across worlds", "",
+             *shares("regime", result["regimes"]), "", _figure("worlds_regimes", why), "",
+             "## The tipping share of the gross in threshold worlds", "",
+             *_table([["threshold worlds", "reached", "open", "at most the claim", "5%", "25%",
+                       "50%", "75%", "95%"],
+                      [str(d["worlds"]), str(d["reached"]), str(d["open"]),
+                       _pct(d["at_most_claim"])] + [_pct(d.get(q)) for q in
+                                                   ("q05", "q25", "q50", "q75", "q95")]]),
+             "", _figure("worlds_tipping", why), "", "## Verdicts in threshold worlds", "",
+             *shares("verdict", result["verdicts"]), "", _figure("worlds_verdicts", why), "",
+             "## The predictive reading across worlds", "",
+             f"P(fall within {_years(p['window'])} | the platform first held "
+             f"{plan['claim']:.0%} of the gross) is at least one half in "
+             f"{p['at_least_half']} of {p['worlds']} worlds ({_pct(p['share'])}, {level} "
+             f"interval {_pct(p['ci_low'])}-{_pct(p['ci_high'])}; median chance "
+             f"{_pct(p['median'])}); {p['no_value']} worlds never held that share with the "
+             "window left to watch.", "",
+             *_table([["regime", "worlds", "at least one half", "share", "interval"]] + [
+                 [k, str(v["worlds"]), str(v["at_least_half"]), _pct(v["share"]),
+                  f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
+                 for k, v in p["by_regime"].items()]),
+             "", "## Global sensitivity", "", *_sensitivity(result),
+             _figure("worlds_sensitivity", why), "", "## Where it holds (PRIM)", ""]
+    for target, title in (("threshold", "threshold worlds"), ("supported", "worlds where the "
+                                                                           "claim is supported")):
+        found = result["boxes"][target]
+        lines += [f"Boxes for {title}:", ""]
         lines += ([f"{i}. {b['sentence']} (coverage {b['coverage']:.2f}, density "
                    f"{b['density']:.2f}, mass {b['mass']:.2f})"
-                   for i, b in enumerate(boxes, 1)] or ["- no box (no such world, or all)."])
+                   for i, b in enumerate(found["boxes"], 1)]
+                  or [f"- none: {found['note']}."])
         lines.append("")
-    lines += (["![boxes](figures/worlds_boxes.png)", ""] if len(plan["ranges"]) >= 2 else
-              ["(No figure: it needs two parameters drawn over ranges.)", ""])
-    lines += ["## How it was measured", "",
-              f"{result['worlds']} worlds ({plan['method']}), each {budget['runs']} probed runs "
-              f"to {budget['horizon']} weeks, {budget['copies']} copies per checkpoint every "
-              f"{budget['every']} weeks, committed share ramped by {budget['ramp']:g} per "
-              f"checkpoint; margin {budget['margin']:g}, level {budget['level']:g}. "
-              f"{result['n_runs']} runs ({result['n_failed']} failed"
-              + (f"; {result['n_reused']} stored by an earlier invocation"
-                 if result.get("n_reused") else "")
-              + f") in {result['seconds']:.0f} s. Per-world table: `{result['table']}`.", "",
-              "Plausible ranges (declared in `sim/model/parameters.py`):", ""]
+    forks = plan["forks"]
+    lines += [_figure("worlds_boxes", why), "", "## How it was measured", "",
+              f"{result['worlds']} worlds ({plan['method']}), each placed in its regime by "
+              f"{plan['regime_runs']} natural-course runs and {plan['regime_runs']} runs at "
+              f"{plan['largest_push']:.0%} committed, to {result['horizon']} weeks; in each "
+              f"threshold world {forks['runs']} fork runs (release) starting at "
+              f"{forks['committed_share'] or 0:.0%} committed and gaining {forks['ramp']:g} "
+              f"every {forks['every']} weeks, with at most {forks['copies']} copies per "
+              f"checkpoint; margin {plan['margin']:g}, level {plan['level']:g}. "
+              f"{result['n_runs']} runs in {result['seconds']:.0f} s. Per-world table: "
+              f"`{result['table']}`.", "",
+              "Plausible ranges (declared with their sources in `sim/model/parameters.py`):",
+              ""]
     lines += [f"- `{k}`: {low:g} to {high:g}" for k, (low, high) in plan["ranges"].items()]
     if table is not None:
         lines += ["", "## Each world", "", *world_rows(table)]

@@ -1,160 +1,157 @@
-"""The cascade study: does the fall of one incumbent lower the tipping share of the next?
+"""The cascade study: does one incumbent's fall lower the next one's tipping share, with time
+held fixed?
 
-A ``sector_market`` scenario with a ``[cascade]`` table; its points (usually
-``[sweep] spillover = [0, 0.5, 1]``) and replicates are run with the project's seed rule
-(:func:`sim.experiments.batch.seed_for`). Each run goes to the horizon with a checkpoint of
-the whole market every ``interval`` weeks. For each sector whose incumbent fell, its point
-of no return is the earliest checkpoint from which that incumbent still falls within the
-horizon when the market is forked there and the sector is closed to newcomers
-(``platform_open_to_new`` off in that sector: docs/sources.md's tipping share, with ``forks`` forks
-per checkpoint and "falls in at least half"). The earliest such checkpoint is found by
-bisection, which assumes that a fall once inevitable stays so. The sector's tipping share is
-the platform's share of its gross that week; ``fallen_before`` counts the other incumbents
-fallen by then. Shares are summarised per spillover, sector and ``fallen_before`` with
-percentile-bootstrap 95% intervals over runs.
+A ``sector_market`` scenario with a ``[cascade]`` table, a ``[forks]`` table (the fork
+experiment of :mod:`sim.experiments.forks`, ``release``) and ``[sweep] spillover = [...]``.
+The fork experiment pushes and reads one sector (``fork_sector``): its tipping share is the
+platform's share of that sector's gross at its point of no return. In the other sector
+(``other``) the platform holds the same committed share in both arms (``other_push``), and
+the two arms differ only in whether that sector's incumbent survives it:
+
+* ``standing``: the other incumbent holds a cash reserve of :data:`STANDING_RESERVE` weeks
+  of fixed cost, so it cannot fall within the horizon (its weekly loss is at most its fixed
+  cost, and the horizon is at most 1,040 weeks);
+* ``fallen``: the other incumbent has no reserve, a fixed price and a fixed cost equal to its
+  whole contribution, so it falls in its first week (the result gives the latest fall week
+  over the runs), and its buyers turn to the platform.
+
+Both arms fork the same sector at the same weeks under the same push, and run ``r`` has the
+same seed in both (``seed_for(seed, FORK_POINT + spillover index, r)``), so the difference
+``fallen - standing`` in the tipping share (paired bootstrap of medians,
+:func:`sim.studies.verdict.arms.paired_median_difference`) is the effect of the other
+sector's fall with time held fixed (each run read at its censoring midpoint, as the tipping
+share's estimate is). At spillover 0 the sectors do not interact and the
+difference is exactly 0. Runs go through the batch runner (resumable, Dask, progress) into
+``DIR/forks/ARM``.
 """
 
 from __future__ import annotations
 
-import copy
-import multiprocessing
-import os
+import dataclasses
 import time
-from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from sim.experiments.batch import RunSpec, specs_for
-from sim.experiments.scenarios import Scenario, ScenarioError
-from sim.studies.bootstrap import bootstrap_mean
+from sim.experiments import results
+from sim.experiments.scenarios import ScenarioError
+from sim.model.sectors.parameters import flat
+from sim.studies.fork_study import FORK_POINT, fork_specs, fork_table, run_fork_specs
+from sim.studies.verdict.arms import midpoints, paired_median_difference, tipping_summary
 
-CASCADE_KEYS = {"interval": "weeks between checkpoints, 1 to 520",
-                "forks": "forks per checkpoint, 1 to 15 (odd: a strict majority)",
-                "bootstrap": "bootstrap resamples, 100 to 100000"}
+ARMS = ("standing", "fallen")
+STANDING_RESERVE = 1040.0  # weeks of fixed cost: the largest reserve the model allows
+KEYS = {"fork_sector": "a sector present, the one the fork experiment pushes and reads",
+        "other": "another sector present, whose incumbent falls in one arm and stands in "
+                 "the other",
+        "other_push": "a number in (0, 1]: the other sector's committed share, in both arms",
+        "bootstrap": "a whole number of bootstrap resamples, 100 to 100000"}
 
 
-def spec_from(scenario: Scenario) -> dict[str, int]:
-    """The ``[cascade]`` table, checked (one clear line naming file and key on error)."""
+@dataclasses.dataclass(frozen=True)
+class CascadePlan:
+    """The ``[cascade]`` table, the spillovers swept and the ``[forks]`` settings."""
+
+    fork_sector: str
+    other: str
+    spillovers: tuple[float, ...]
+    other_push: float = 0.5
+    bootstrap: int = 2000
+    forks: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def arm(self, name: str) -> dict[str, Any]:
+        """The other sector's parameters in arm ``name``."""
+        push = {flat(self.other, "committed_share"): self.other_push}
+        if name == "standing":
+            return {**push, flat(self.other, "factory_cash_reserve_weeks"): STANDING_RESERVE}
+        return {**push, flat(self.other, "factory_cash_reserve_weeks"): 0.0,
+                flat(self.other, "factory_fixed_cost_share"): 1.0,
+                flat(self.other, "factory_pricing"): "fixed"}
+
+
+def plan_from(scenario: Any) -> CascadePlan:
+    """The scenario's cascade design, checked; errors name file and key (ScenarioError)."""
+    def fail(key: str, message: str) -> ScenarioError:
+        return ScenarioError(f"{scenario.path}: {key}: {message}")
+
     if scenario.model != "sector_market":
-        raise ScenarioError(f"{scenario.path}: model: the cascade study needs model = "
-                            f'"sector_market", not "{scenario.model}"')
-    table = scenario.cascade or {}
-    limits = {"interval": (1, 520, 13), "forks": (1, 15, 1), "bootstrap": (100, 100_000, 2000)}
-    spec = {}
+        raise fail("model", f'the cascade study needs model = "sector_market", not '
+                   f'"{scenario.model}"')
+    sectors = scenario.resolved()["sectors"].split(",")
+    table = dict(scenario.cascade or {})
     for key in table:
-        if key not in limits:
-            raise ScenarioError(f"{scenario.path}: cascade.{key}: unknown key; allowed: "
-                                + ", ".join(limits))
-    for key, (low, high, default) in limits.items():
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ScenarioError(f"{scenario.path}: cascade.{key}: got {value!r}, allowed: "
-                                f"{CASCADE_KEYS[key]}")
-        spec[key] = value
-    return spec
+        if key not in KEYS:
+            raise fail(f"cascade.{key}", "unknown key; allowed: " + ", ".join(KEYS))
+    fork_sector = table.get("fork_sector", sectors[-1])
+    other = table.get("other", next((s for s in sectors if s != fork_sector), None))
+    if fork_sector not in sectors:
+        raise fail("cascade.fork_sector", f"got {fork_sector!r}, allowed: {KEYS['fork_sector']}"
+                   f" ({', '.join(sectors)})")
+    if other not in sectors or other == fork_sector:
+        raise fail("cascade.other", f"got {other!r}, allowed: {KEYS['other']} "
+                   f"({', '.join(s for s in sectors if s != fork_sector) or 'none'})")
+    push = table.get("other_push", 0.5)
+    if isinstance(push, bool) or not isinstance(push, int | float) or not 0 < push <= 1:
+        raise fail("cascade.other_push", f"got {push!r}, allowed: {KEYS['other_push']}")
+    boot = table.get("bootstrap", 2000)
+    if isinstance(boot, bool) or not isinstance(boot, int) or not 100 <= boot <= 100_000:
+        raise fail("cascade.bootstrap", f"got {boot!r}, allowed: {KEYS['bootstrap']}")
+    spill = scenario.sweep.get("spillover")
+    if not spill or set(scenario.sweep) != {"spillover"} or scenario.sample:
+        raise fail("sweep", "the cascade study compares spillovers; give [sweep] spillover = "
+                   "[0.0, ...] and nothing else")
+    if scenario.steps > STANDING_RESERVE:
+        raise fail("steps", f"got {scenario.steps}, allowed: at most {STANDING_RESERVE:.0f} "
+                   "(the standing incumbent's reserve)")
+    return CascadePlan(fork_sector, other, tuple(float(s) for s in spill), float(push), boot,
+                       dict(fork_table(scenario)))
 
 
-def _falls(checkpoint: Any, sector: str, steps: int, seeds: list[np.random.SeedSequence]
-           ) -> bool:
-    """Does ``sector``'s incumbent still fall within ``steps`` weeks in at least half of the
-    forks of ``checkpoint`` with the sector closed to newcomers?"""
-    falls = 0
-    for seed in seeds:
-        twin = checkpoint.fork(seed)
-        twin.sectors[sector].set_param("platform_open_to_new", False)
-        while twin.steps < steps and twin.sectors[sector].factory.alive:
-            twin.step()
-        falls += not twin.sectors[sector].factory.alive
-    return 2 * falls >= len(seeds)
-
-
-def no_return_run(spec: RunSpec, interval: int, forks: int) -> list[dict[str, Any]]:
-    """One run of the study: a row per sector present (see the module docstring)."""
-    from sim.model.sectors.market import SectorMarket, loss_week
-
-    model = SectorMarket(rng=np.random.default_rng(spec.seed), **spec.params)
-    checkpoints = {0: copy.deepcopy(model)}
-    while model.steps < spec.steps:
-        model.step()
-        if model.steps % interval == 0 and model.steps < spec.steps:
-            checkpoints[model.steps] = copy.deepcopy(model)
+def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
+              progress: bool = True) -> dict[str, Any]:
+    """Run both arms at every spillover and write ``out/cascade.json``; return it."""
+    begin = time.perf_counter()
+    plan = plan_from(scenario)
+    out = results.study_folder(out, scenario, "cascade", model="sector_market_forks")
+    fork_plan = SimpleNamespace(**{**plan.forks, "committed_share": None})
+    start = ({} if plan.forks["committed_share"] is None else
+             {flat(plan.fork_sector, "committed_share"): plan.forks["committed_share"]})
+    flat_scenario = dataclasses.replace(scenario, sweep={}, params={
+        **scenario.params, "fork_sector": plan.fork_sector})
+    stored = {}
+    for arm in ARMS:
+        specs = [s for i, spill in enumerate(plan.spillovers) for s in fork_specs(
+            flat_scenario, "sector_market", {**plan.arm(arm), **start, "spillover": spill},
+            fork_plan,
+            "release", point=FORK_POINT + i)]
+        stored[arm] = run_fork_specs(flat_scenario, specs, fork_plan, "release",
+                                     out / "forks" / arm, workers=workers, dask=dask,
+                                     progress=progress)
+    rng = np.random.default_rng(scenario.seed)
     rows = []
-    for k, (name, sector) in enumerate(model.sectors.items()):
-        fall = sector.factory.fall_step
-        shares = sector.datacollector.model_vars["platform_share"]
-        row = {"point_id": spec.point_id, "replicate": spec.replicate, "seed": spec.seed,
-               "spillover": spec.params["spillover"], "sector": name, "fell": fall is not None,
-               "fall_step": fall, "no_return_week": None, "tipping_share": None,
-               "fallen_before": None, "share_at_loss": None, "forks_run": 0,
-               "share_max": float(max(shares))}
-        if fall is not None:
-            weeks = [w for w in checkpoints if w < fall]
-            lo, hi, ran = 0, len(weeks), 0  # earliest index whose checkpoint is doomed
-            while lo < hi:
-                mid = (lo + hi) // 2
-                seeds = np.random.SeedSequence(spec.seed, spawn_key=(k, weeks[mid])).spawn(
-                    forks)
-                ran += forks
-                if _falls(checkpoints[weeks[mid]], name, spec.steps, seeds):
-                    hi = mid
-                else:
-                    lo = mid + 1
-            week = weeks[lo] if lo < len(weeks) else fall
-            loss = loss_week(sector)
-            row.update(no_return_week=week, tipping_share=float(shares[max(week, 1) - 1]),
-                       fallen_before=sum(1 for other, s in model.sectors.items()
-                                         if other != name and s.factory.fall_step is not None
-                                         and s.factory.fall_step <= week),
-                       share_at_loss=float(shares[loss - 1]), forks_run=ran)
+    for i, spill in enumerate(plan.spillovers):
+        mine = {arm: stored[arm][stored[arm]["point_id"] == FORK_POINT + i] for arm in ARMS}
+        row: dict[str, Any] = {"spillover": spill}
+        for arm, runs in mine.items():
+            tip = tipping_summary(runs)
+            fell = runs[flat(plan.other, "incumbent_fell")].fillna(False).astype(bool)
+            weeks = runs[flat(plan.other, "fall_step")].dropna()
+            row[arm] = {k: tip[k] for k in ("estimate", "ci_low", "ci_high", "runs", "reached",
+                                            "values")} | {
+                "other_fell": int(fell.sum()),
+                "other_last_fall_week": int(weeks.max()) if len(weeks) else None}
+        row["difference"] = paired_median_difference(
+            midpoints(mine["fallen"]), midpoints(mine["standing"]), plan.bootstrap, rng)
         rows.append(row)
-    return rows
-
-
-def _run(args: tuple[RunSpec, int, int]) -> list[dict[str, Any]]:
-    return no_return_run(*args)
-
-
-def run_study(scenario: Scenario, workers: int | None = None) -> tuple[pd.DataFrame, float]:
-    """Every run of the study (a row per run and sector) and the seconds it took."""
-    spec = spec_from(scenario)
-    start = time.perf_counter()
-    jobs = [(s, spec["interval"], spec["forks"]) for s in specs_for(scenario)]
-    slots = workers or len(os.sched_getaffinity(0))
-    if slots == 1:
-        results = [_run(job) for job in jobs]
-    else:
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(slots, mp_context=context) as pool:
-            results = list(pool.map(_run, jobs))
-    frame = pd.DataFrame([row for rows in results for row in rows])
-    for column in ("fall_step", "no_return_week", "fallen_before"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("tipping_share", "share_at_loss"):
-        frame[column] = frame[column].astype(float)
-    return frame, time.perf_counter() - start
-
-
-def summarize(runs: pd.DataFrame, seed: int, resamples: int) -> pd.DataFrame:
-    """Per spillover, sector and number fallen before: runs, falls, tipping share (mean and
-    95% interval). Rows with no fall count in ``runs`` of the (spillover, sector) only."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for (spill, sector), group in runs.groupby(["spillover", "sector"], sort=False):
-        fell = group[group["fell"]]
-        rows.append({"spillover": spill, "sector": sector, "fallen_before": "any",
-                     "runs": len(group), "falls": len(fell),
-                     **_shares(fell["tipping_share"], rng, resamples)})
-        for before, sub in fell.groupby("fallen_before"):
-            rows.append({"spillover": spill, "sector": sector, "fallen_before": str(before),
-                         "runs": len(sub), "falls": len(sub),
-                         **_shares(sub["tipping_share"], rng, resamples)})
-    return pd.DataFrame(rows)
-
-
-def _shares(values: pd.Series, rng: np.random.Generator, resamples: int) -> dict[str, Any]:
-    if values.empty:
-        return {"tipping_share": np.nan, "low": np.nan, "high": np.nan}
-    mean, low, high = bootstrap_mean(values.to_numpy(), rng, resamples)
-    return {"tipping_share": mean, "low": low, "high": high}
+    result = {"scenario": scenario.name, "fork_sector": plan.fork_sector, "other": plan.other,
+              "other_push": plan.other_push,
+              "steps": scenario.steps, "n_consumers": scenario.resolved()["n_consumers"],
+              "forks": {k: list(v) if isinstance(v, tuple) else v
+                        for k, v in plan.forks.items()},
+              "bootstrap": plan.bootstrap, "by_spillover": rows,
+              "n_runs": sum(len(v) for v in stored.values()),
+              "seconds": time.perf_counter() - begin}
+    results.write_json(out / "cascade.json", result)
+    return result

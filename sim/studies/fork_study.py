@@ -23,7 +23,6 @@ import pandas as pd
 
 from sim.experiments import forks, results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
-from sim.experiments.destination import check_out
 from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import suggest
 from sim.model.registry import forkable, reporters, resolve_params
@@ -67,26 +66,42 @@ def fork_table(scenario: Any) -> dict[str, Any]:
     return values
 
 
-def run_fork_runs(scenario: Any, model: str, overrides: dict[str, Any], plan: Any,
-                  intervention: str, out: Path, **batch: Any) -> pd.DataFrame:
+def fork_specs(scenario: Any, model: str, overrides: dict[str, Any], plan: Any,
+               intervention: str, point: int = FORK_POINT) -> list[RunSpec]:
     """``plan.runs`` fork runs of ``model`` (the scenario's ``[params]`` updated by
-    ``overrides``) under ``intervention``, stored in ``out``; their runs table."""
+    ``overrides``) under ``intervention``; run ``r`` has seed ``seed_for(seed, point, r)``."""
     start = {} if plan.committed_share is None else {"committed_share": plan.committed_share}
     name = forks.model_name(model)
     params = resolve_params(name, {**scenario.params, **overrides, **start,
                                    "fork_every": plan.every, "fork_copies": plan.copies,
                                    "fork_ramp": plan.ramp, "fork_intervention": intervention})
-    specs = [RunSpec(name, FORK_POINT, r, params, seed_for(scenario.seed, FORK_POINT, r),
-                     scenario.steps, scenario.every) for r in range(plan.runs)]
-    manifest = results.manifest(scenario, params, {"root_seed": scenario.seed,
-                                                   "rule": SEED_RULE}, kind="forks",
-                                model=name, steps=scenario.steps, intervention=intervention,
+    return [RunSpec(name, point, r, params, seed_for(scenario.seed, point, r), scenario.steps,
+                    scenario.every) for r in range(plan.runs)]
+
+
+def run_fork_specs(scenario: Any, specs: list[RunSpec], plan: Any, intervention: str,
+                   out: Path, **batch: Any) -> pd.DataFrame:
+    """Run fork ``specs`` (one model, one intervention) through the batch runner into
+    ``out``; the runs table of those that finished."""
+    manifest = results.manifest(scenario, specs[0].params, {"root_seed": scenario.seed,
+                                                            "rule": SEED_RULE}, kind="forks",
+                                model=specs[0].model, steps=scenario.steps,
+                                intervention=intervention,
                                 forks={k: getattr(plan, k) for k in DEFAULTS})
+    model = specs[0].model.removesuffix("_forks")
     run_batch(specs, out, manifest, reporters=reporters(model)[:1], **batch)
     stored = storage.load_runs(out)
     stored = stored[(stored["status"] == "ok") & stored["run_id"].isin(
         {s.run_id for s in specs})]
     return stored.reset_index(drop=True)
+
+
+def run_fork_runs(scenario: Any, model: str, overrides: dict[str, Any], plan: Any,
+                  intervention: str, out: Path, **batch: Any) -> pd.DataFrame:
+    """``plan.runs`` fork runs of ``model`` (the scenario's ``[params]`` updated by
+    ``overrides``) under ``intervention``, stored in ``out``; their runs table."""
+    specs = fork_specs(scenario, model, overrides, plan, intervention)
+    return run_fork_specs(scenario, specs, plan, intervention, out, **batch)
 
 
 def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
@@ -100,10 +115,7 @@ def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
         raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
                             "these can: " + ", ".join(sorted(forkable())))
     plan = SimpleNamespace(**fork_table(scenario))
-    out = Path(check_out(out, "fork_study"))
-    results.write_json(out / "manifest.json", results.manifest(
-        scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
-        kind="fork_study", model=forks.model_name(scenario.model), steps=scenario.steps))
+    out = results.study_folder(out, scenario, "fork_study", model=forks.model_name(scenario.model))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     by = {}
     for intervention in plan.interventions:

@@ -39,5 +39,9 @@ def test_the_main_study_ends_with_the_worlds_paragraph_only_when_stored(tmp_path
     out = capsys.readouterr().out
     supported = result["verdicts"]["supported"]
     assert f"Across plausible worlds ({path}):" in out
+    dominant = result["regimes"]["platform-dominant"]
+    assert f"\nAcross {len(table)} worlds drawn over the plausible ranges of 4 parameters, the " \
+           "incumbent falls on the natural course, with no push (platform-dominant) in " \
+           f"{dominant['share']:.0%} ({dominant['worlds']} worlds" in out
     assert f"is supported in {supported['share']:.0%} ({supported['worlds']} worlds" in out
-    assert result["boxes"]["supported"][0]["sentence"] in out
+    assert result["boxes"]["supported"]["boxes"][0]["sentence"] in out

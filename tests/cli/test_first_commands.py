@@ -47,21 +47,23 @@ def test_worlds_varying_one_parameter_skips_the_two_parameter_figure_and_says_wh
         tmp_path, capsys):
     scenario = tmp_path / "one.toml"
     scenario.write_text('name = "one_vary"\nsteps = 20\nseed = 3\n[params]\n'
-                        'n_consumers = 60\n[worlds]\nn = 4\nvary = ["habit"]\nruns = 2\n'
-                        "copies = 2\nevery = 5\nhorizon = 20\n")
+                        'n_consumers = 60\n[worlds]\nn = 4\nvary = ["habit"]\n'
+                        "regime_runs = 1\nwindow = 10\n[forks]\nevery = 5\ncopies = 1\n"
+                        "runs = 2\n")
     out = tmp_path / "o"
     status = main(["worlds", str(scenario), "--out", str(out), "--workers", "1",
                    "--no-progress"])
     printed = capsys.readouterr()
     assert status == 0, printed.err
     assert "Traceback" not in printed.err
-    assert ("worlds_boxes: not drawn (Where the claim holds): it needs two parameters drawn "
-            "over ranges and this study draws 1") in printed.out
+    assert ("worlds_boxes: not drawn (Where the claim holds): one varying parameter: there "
+            "is no plane to draw the worlds on") in printed.out
     drawn = sorted(p.name for p in (out / "figures").glob("*.png"))
-    assert drawn == ["worlds_tipping.png", "worlds_verdicts.png"]
+    assert "worlds_boxes.png" not in drawn and "worlds_regimes.png" in drawn
     report = (out / "report.md").read_text()
     assert "worlds_boxes.png" not in report
-    assert "(No figure: it needs two parameters drawn over ranges.)" in report
+    assert ("Figure `worlds_boxes` not drawn: one varying parameter: there is no plane to "
+            "draw the worlds on.") in report
 
 
 @pytest.mark.parametrize("port", ["99999", "0", "65536", "-1", "abc", "8765.5", ""])

@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = {"n_consumers": 300, "factory_cash_reserve_weeks": 4.0, "committed_share": 0.05}
 
 
-def test_the_trust_market_and_reversible_thresholds_can_be_forked():
-    assert set(forkable()) == {"trust_market", "granovetter_reversible"}
-    assert "trust_market_forks" in MODELS and "granovetter_reversible_forks" in MODELS
+def test_the_trust_market_reversible_thresholds_and_sector_market_can_be_forked():
+    assert set(forkable()) == {"trust_market", "granovetter_reversible", "sector_market"}
+    assert {"trust_market_forks", "granovetter_reversible_forks", "sector_market_forks"} <= set(
+        MODELS)
     params = resolve_params("trust_market_forks", {"fork_intervention": "hold"})
     assert params["fork_intervention"] == "hold" and params["fork_copies"] == 8
     with pytest.raises(Exception, match="did you mean 'fork_copies'"):

@@ -46,8 +46,8 @@ def test_preset_files_write_out_the_presets_exactly(sector, stem):
 def test_sector_tables_become_flat_parameters_in_file_order():
     scenario = scenarios.load(ROOT / "scenarios" / "cascade.toml")
     params = scenario.resolved()
-    assert params["sectors"] == "news,health,food"
-    assert params["news__committed_share"] == 0.3
+    assert params["sectors"] == "news,food"
+    assert params["news__factory_cash_reserve_weeks"] == 26.0
     assert params["food__factory_fixed_cost_share"] == PRESETS["food"][
         "factory_fixed_cost_share"].value
     assert scenario.sweep == {"spillover": [0.0, 0.5, 1.0]}

@@ -66,6 +66,18 @@ def test_command_line_values_are_parsed_to_the_declared_type():
         parse_value("n_consumers", "500.5")
 
 
+def test_every_parameter_has_a_plausible_range_or_a_reason_to_be_fixed_never_both():
+    assert [n for n, p in PARAMETERS.items() if bool(p.plausible) == bool(p.fixed)] == []
+    for name in ("beta_quality", "beta_price", "beta_risk", "search_rate", "tie_threshold",
+                 "referral_hops", "hop_discount", "referral_withhold", "referral_reciprocity",
+                 "referral_status", "referral_reputation_cost"):
+        assert PARAMETERS[name].plausible is not None, name
+    assert PARAMETERS["tie_threshold"].plausible == (2, 6)
+    assert PARAMETERS["committed_share"].fixed.startswith("experiment design")
+    text = docs.ODD.read_text(encoding="utf-8")
+    assert "| fixed: normalisation: the factory's starting price is the unit of money |" in text
+
+
 def test_plausible_ranges_lie_inside_the_allowed_ranges_and_name_their_source():
     ranged = {n: p for n, p in PARAMETERS.items() if p.plausible is not None}
     assert {"factory_fixed_cost_share", "habit", "platform_fee", "vendor_unit_cost",

@@ -1,6 +1,8 @@
 """The several-sector market: one sector is the single-sector model to the last bit;
 spillover 0 keeps sectors independent; spillover carries trust and habit across."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,7 +68,7 @@ def test_spillover_pools_evidence_and_carries_the_habit_of_a_share_of_consumers(
 
 def test_sector_parameters_are_flat_and_presets_are_their_defaults():
     params = resolve({})
-    assert set(params) == {*SHARED, "spillover", "sectors",
+    assert set(params) == {*SHARED, "spillover", "sectors", "fork_sector",
                            *(f"{s}__{n}" for s in SECTORS for n in PER_SECTOR)}
     for sector, preset in PRESETS.items():
         own = sector_params(params, sector)
@@ -85,8 +87,55 @@ def test_sector_parameters_are_flat_and_presets_are_their_defaults():
     ({"food__factory_marginal_cost": 1.0}, "sector 'food': parameters factory_marginal_cost = "
      "1.0, factory_price = 1.0: allowed: factory_marginal_cost < factory_price"),
     ({"sectors": "health", "health__strong_tie_floor": 0.5}, "'strong_tie_floor' is shared"),
+    ({"fork_sector": "shoes"}, "parameter 'fork_sector': got 'shoes', allowed: \"\" (the first "
+     "sector present) or one of"),
+    ({"sectors": "news", "fork_sector": "food"}, "'food' is not among the sectors present "
+     "(news)"),
 ])
 def test_bad_sector_parameters_are_refused_with_one_clear_line(overrides, message):
     with pytest.raises(ParameterError) as error:
         resolve(overrides)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_fork_hooks_push_release_and_read_the_fork_sector_alone():
+    model = SectorMarket(rng=2, sectors="news,food", fork_sector="food", **SMALL)
+    news, food = model.sectors.values()
+    assert model.tracked is food and model.pushed == 0.0
+    model.push(0.25)
+    assert food.consumers.committed.mean() == 0.25 and not news.consumers.committed.any()
+    model.run_for(3)
+    assert model.tracked_share == food.week["platform_share"] != news.week["platform_share"]
+    assert model.datacollector is food.datacollector and model.fallen is False
+    twin = model.fork(9)
+    twin.release()
+    assert twin.pushed == 0.0 and not twin.tracked.consumers.committed.any()
+    assert model.pushed == 0.25  # the copy shares nothing with the original
+    twin.stall()
+    assert not twin.tracked.p["platform_open_to_new"] and twin.sectors["news"].p[
+        "platform_open_to_new"]
+    assert model.state()["share_gross"] == model.tracked_share
+    assert model.state()["sectors_fallen"] == 0.0
+    first = SectorMarket(rng=2, sectors="news,food", **SMALL)
+    assert first.tracked is first.sectors["news"]  # default: the first sector present
+
+
+def test_a_fork_run_of_one_sector_ignores_the_other_sector_fall_at_spillover_zero():
+    from sim.experiments import forks  # noqa: F401 (registers MODEL_forks)
+    from sim.model.registry import MODELS, resolve_params
+
+    def food(news_reserve: float, spillover: float) -> dict:
+        params = resolve_params("sector_market_forks", {
+            **SMALL, "sectors": "news,food", "spillover": spillover, "fork_sector": "food",
+            "news__committed_share": 0.6, "news__factory_cash_reserve_weeks": news_reserve,
+            "news__factory_pricing": "fixed", "food__committed_share": 0.1,
+            "fork_every": 8, "fork_copies": 2, "fork_ramp": 0.05})
+        return MODELS["sector_market_forks"](params, 80, 5, 8)[1]
+
+    falls, stands = food(0.0, 0.0), food(1000.0, 0.0)
+    assert falls["news__incumbent_fell"] and not stands["news__incumbent_fell"]
+    assert falls["sectors_fallen"] == 1 + bool(falls["food__incumbent_fell"])
+    for key in ("tipping_reached", "tipping_share_gross", "share_before", "checkpoints",
+                "food__fall_step"):
+        assert falls[key] == stands[key], key
+    assert json.loads(falls["checkpoints"])  # copies were made and tried

@@ -4,10 +4,11 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from sim.experiments.results import json_ready, write_json, write_parquet
+from sim.experiments.results import write_json, write_parquet
 from sim.outputs import worlds as report
 from sim.outputs.figures import Result
 from sim.outputs.figures.worlds import (
+    regimes_across_worlds,
     tipping_across_worlds,
     verdicts_across_worlds,
     where_the_claim_holds,
@@ -21,9 +22,10 @@ def stored(tmp_path_factory):
     """A stored synthetic worlds result (the PRIM and sensitivity answers computed once)."""
     folder = tmp_path_factory.mktemp("worlds")
     table, plan = _synthetic()
-    result = json_ready({"scenario": "synthetic", "table": study.TABLE, "worlds": len(table),
-                          "plan": study.plan_json(plan), "n_runs": 6 * len(table),
-                          "n_failed": 0, "seconds": 12.0, **study.answer(table, plan, 0)})
+    result = study.clean({"scenario": "synthetic", "table": study.TABLE, "worlds": len(table),
+                          "horizon": 520, "plan": study.plan_json(plan),
+                          "n_runs": 6 * len(table), "seconds": 12.0,
+                          **study.answer(table, plan, 0)})
     write_parquet(folder / study.TABLE, table)
     write_json(folder / "worlds.json", result)
     return folder, result, table
@@ -35,11 +37,14 @@ def test_report_and_figures_show_the_stored_answers(stored):
     text = path.read_text()
     supported = result["verdicts"]["supported"]
     assert f"| supported | {supported['worlds']} | {supported['share']:.0%} |" in text
-    assert result["boxes"]["supported"][0]["sentence"] in text
-    assert "Estimator: SALib `rbd_fast`" in text
-    first = table.iloc[0]
-    assert (f"| 0 | {first['tipping_share_gross']:.0%} | {first['ci_low']:.0%}-"
-            f"{first['ci_high']:.0%} | {first['verdict']} |") in text
+    dominant = result["regimes"]["platform-dominant"]
+    assert f"| platform-dominant | {dominant['worlds']} | {dominant['share']:.0%} |" in text
+    assert result["boxes"]["supported"]["boxes"][0]["sentence"] in text
+    assert result["boxes"]["threshold"]["boxes"][0]["sentence"] in text
+    assert "SALib `rbd_fast` on" in text and "not drawn" not in text
+    first = table[table["regime"] == "threshold"].iloc[0]
+    assert (f"| {first['world']} | threshold | {first['tipping_share_gross']:.0%} | "
+            f"{first['ci_low']:.0%}-{first['ci_high']:.0%} | {first['verdict']} |") in text
     names = {p.name for p in (tmp_path / "figures").iterdir()}
     assert {f"{n}.{ext}" for n in report.FIGURE_NAMES for ext in ("pdf", "svg", "png", "txt")
             } <= names
@@ -48,7 +53,7 @@ def test_report_and_figures_show_the_stored_answers(stored):
 def test_the_box_figure_draws_the_first_box_and_the_verdict_bars_the_shares(stored):
     tmp_path, result, table = stored
     plot = where_the_claim_holds(Result(tmp_path))
-    box = result["boxes"]["supported"][0]
+    box = result["boxes"]["supported"]["boxes"][0]
     limits = {r["parameter"]: (r["low"], r["high"]) for r in box["restrictions"]}
     ax = plot.figure.axes[0]
     rectangle = next(p for p in ax.patches if isinstance(p, Rectangle))
@@ -61,12 +66,17 @@ def test_the_box_figure_draws_the_first_box_and_the_verdict_bars_the_shares(stor
     assert [round(b.get_width(), 9) for b in bars] == [
         round(result["verdicts"][v]["share"], 9) for v in ("supported", "excluded",
                                                             "inconclusive")]
+    bars = regimes_across_worlds(Result(tmp_path)).figure.axes[0].patches
+    assert [round(b.get_width(), 9) for b in bars] == [
+        round(result["regimes"][v]["share"], 9) for v in ("platform-dominant", "threshold",
+                                                           "incumbent-stable")]
 
 
-def test_the_distribution_reaches_the_share_of_worlds_at_or_below_the_claim(stored):
+def test_the_distribution_reaches_the_share_of_threshold_worlds_at_or_below_the_claim(stored):
     tmp_path, result, table = stored
     ax = tipping_across_worlds(Result(tmp_path)).figure.axes[0]
     x, y = ax.lines[0].get_data()
     at_claim = y[x <= 0.2].max()
-    expected = (pd.to_numeric(table["tipping_share_gross"]) <= 0.2).mean()
+    threshold = table[table["regime"] == "threshold"]
+    expected = (pd.to_numeric(threshold["tipping_share_gross"]) <= 0.2).mean()
     assert at_claim == expected == result["tipping_share_gross"]["at_most_claim"]

@@ -12,8 +12,8 @@ from sim.cli.options import UsageError
 # (a test keeps the two equal).
 NAMES = ["share_over_time", "fall_probability", "phase_map", "death_spiral", "network",
          "early_warning", "sensitivity", "fork_fall", "arms", "survival", "predictive",
-         "worlds_tipping",
-         "worlds_verdicts", "worlds_sensitivity", "worlds_boxes"]
+         "worlds_regimes", "worlds_tipping", "worlds_verdicts", "worlds_sensitivity",
+         "worlds_boxes"]
 
 
 def add_parser(subparsers) -> None:

@@ -1,6 +1,6 @@
 """``run.py worlds SCENARIO``: the verdict on the claim across plausible worlds, and where it
-holds. Results go to DIR/{manifest.json,runs/,series/,worlds.parquet,worlds.json,report.md,
-figures/}; running it again reuses the stored runs."""
+holds. Results go to DIR/{regime/,forks/,worlds.parquet,worlds.json,report.md,figures/};
+running it again reuses the stored runs."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     written = report.write(out, result, scenario.description)
     print()
     print(report.paragraph(result))
-    reused = f" ({result['n_reused']} stored before)" if result["n_reused"] else ""
-    print(f"\n{result['n_runs']} runs{reused} in {result['seconds']:.0f} s. Results in {out}/ "
+    print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s (stored runs are reused). "
+          f"Results in {out}/ "
           f"(worlds.json, {result['table']}, report.md, figures/); report: {written}")
     return 0

@@ -30,6 +30,7 @@ import numpy as np
 
 from sim.model.market import TrustMarket
 from sim.model.rules import platform
+from sim.model.sectors.controls import SectorControls
 from sim.model.sectors.parameters import flat, present, resolve, sector_params
 
 
@@ -65,8 +66,9 @@ class Sector(TrustMarket):
                                             p.trust_initial)
 
 
-class SectorMarket(mesa.Model):
-    """Several sectors sharing consumers, their ties and their trust in the platform.
+class SectorMarket(SectorControls, mesa.Model):
+    """Several sectors sharing consumers, their ties and their trust in the platform. The
+    fork experiment pushes and reads its ``fork_sector`` (:class:`SectorControls`).
 
     Keyword arguments are the parameters of :mod:`sim.model.sectors.parameters`.
 

@@ -1,9 +1,11 @@
 """Parameters of the several-sector market, as one flat dictionary.
 
-Shared by all sectors: the network (:data:`SHARED`), ``spillover`` and ``sectors`` (the
-sectors present, in order, comma-separated). Every other single-sector parameter is set per
-sector under a flat name ``SECTOR__NAME`` (``news__need_rate``), whose default is the
-single-sector default updated by the sector's preset (:mod:`sim.model.sectors.presets`).
+Shared by all sectors: the network (:data:`SHARED`), ``spillover``, ``sectors`` (the
+sectors present, in order, comma-separated) and ``fork_sector`` (the sector the fork
+experiment pushes and reads; empty: the first present). Every other single-sector
+parameter is set per sector under a flat name ``SECTOR__NAME`` (``news__need_rate``),
+whose default is the single-sector default updated by the sector's preset
+(:mod:`sim.model.sectors.presets`).
 Flat names keep the runs table one row per run, and let ``[sweep]``, ``[sample]`` and
 ``[tipping]`` vary a sector's parameter like any other.
 """
@@ -32,7 +34,7 @@ def flat(sector: str, name: str) -> str:
 def defaults() -> dict[str, Any]:
     """Every parameter of the several-sector market at its default."""
     params: dict[str, Any] = {name: DEFAULTS[name] for name in SHARED}
-    params.update(spillover=SPILLOVER_DEFAULT, sectors=SECTORS_DEFAULT)
+    params.update(spillover=SPILLOVER_DEFAULT, sectors=SECTORS_DEFAULT, fork_sector="")
     for sector in SECTORS:
         preset = overrides(sector)
         params.update({flat(sector, n): preset.get(n, DEFAULTS[n]) for n in PER_SECTOR})
@@ -57,6 +59,11 @@ def check(name: str, value: Any) -> Any:
     """``value`` checked as the several-sector parameter ``name``."""
     if name == "sectors":
         return _sectors(value)
+    if name == "fork_sector":
+        if value != "" and value not in SECTORS:
+            raise ParameterError(f"parameter 'fork_sector': got {value!r}, allowed: \"\" (the "
+                                 f"first sector present) or one of {', '.join(SECTORS)}")
+        return value
     if name == "spillover":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 0 <= value <= 1):
@@ -71,7 +78,7 @@ def check(name: str, value: Any) -> Any:
             raise ParameterError(f"parameter '{name}' is set per sector: name it "
                                  f"'{flat(SECTORS[0], name)}' (or [sectors.NAME] in a scenario)")
         raise ParameterError(f"unknown parameter '{name}'"
-                             f"{suggest(name, [*SHARED, 'spillover', 'sectors'])}")
+                             f"{suggest(name, [*SHARED, 'spillover', 'sectors', 'fork_sector'])}")
     if sector not in SECTORS:
         raise ParameterError(f"parameter '{name}': unknown sector '{sector}'"
                              f"{suggest(sector, list(SECTORS))}; allowed: {', '.join(SECTORS)}")
@@ -90,6 +97,9 @@ def resolve(overrides_: dict[str, Any] | None = None) -> dict[str, Any]:
     params = defaults()
     for name, value in (overrides_ or {}).items():
         params[name] = check(name, value)
+    if params["fork_sector"] and params["fork_sector"] not in present(params):
+        raise ParameterError(f"parameter 'fork_sector': '{params['fork_sector']}' is not among "
+                             f"the sectors present ({params['sectors']})")
     for sector in present(params):
         try:
             single_resolve(sector_params(params, sector))

@@ -25,6 +25,8 @@ from sim.outputs.figures.sensitivity import sensitivity
 from sim.outputs.figures.share_over_time import share_over_time
 from sim.outputs.figures.survival import survival
 from sim.outputs.figures.worlds import (
+    not_drawn,
+    regimes_across_worlds,
     tipping_across_worlds,
     tipping_sensitivity,
     verdicts_across_worlds,
@@ -55,10 +57,9 @@ def _tipping(result: Result) -> dict[str, Any]:
     return result.json("tipping.json")
 
 
-def _one_range(result: Result) -> str | None:
-    ranges = result.json("worlds.json").get("plan", {}).get("ranges", {})
-    return (None if len(ranges) >= 2 else f"it needs two parameters drawn over ranges and "
-            f"this study draws {len(ranges)}")
+def _worlds_cannot(name: str) -> Callable[[Result], str | None]:
+    """Why a worlds figure cannot be drawn from a stored ``worlds.json`` (None: it can)."""
+    return lambda result: not_drawn(result.json("worlds.json")).get(name)
 
 
 FIGURES = [
@@ -86,14 +87,15 @@ FIGURES = [
          lambda r: bool(_tipping(r).get("survival"))),
     FigureDef("predictive", "The predictive reading", predictive,
               lambda r: bool(_tipping(r).get("predictive"))),
-    FigureDef("worlds_tipping", "The tipping share across worlds", tipping_across_worlds,
+    FigureDef("worlds_regimes", "The regimes across worlds", regimes_across_worlds,
               lambda r: r.has("worlds.json")),
-    FigureDef("worlds_verdicts", "The verdict across worlds", verdicts_across_worlds,
-              lambda r: r.has("worlds.json")),
-    FigureDef("worlds_sensitivity", "What moves the tipping share", tipping_sensitivity,
-              lambda r: bool(r.json("worlds.json").get("sensitivity", {}).get("ranking"))),
-    FigureDef("worlds_boxes", "Where the claim holds", where_the_claim_holds,
-              lambda r: r.has("worlds.json"), _one_range),
+    *[FigureDef(name, title, draw, lambda r: r.has("worlds.json"), _worlds_cannot(name))
+      for name, title, draw in (
+          ("worlds_tipping", "The tipping share across threshold worlds",
+           tipping_across_worlds),
+          ("worlds_verdicts", "The verdict across threshold worlds", verdicts_across_worlds),
+          ("worlds_sensitivity", "What moves the answers", tipping_sensitivity),
+          ("worlds_boxes", "Where the claim holds", where_the_claim_holds))],
 ]
 
 

@@ -52,14 +52,21 @@ def lower_ends(forks: pd.DataFrame) -> np.ndarray:
     return np.where(reached, np.where(np.isfinite(before), before, -math.inf), held)
 
 
+def midpoints(forks: pd.DataFrame) -> np.ndarray:
+    """Each run's censoring midpoint, by replicate: halfway between its last checkpoint not
+    past and its first past; the upper end where the lower is open; +inf where the run never
+    reached a point of no return."""
+    upper, lower = tipping_values(forks), lower_ends(forks)
+    return np.where(np.isfinite(lower) & np.isfinite(upper), (lower + upper) / 2, upper)
+
+
 def tipping_summary(forks: pd.DataFrame, level: float = 0.95) -> dict[str, Any]:
     """The tipping share over runs: the median of the runs' censoring midpoints, and an
     interval that covers the censoring: the order-statistic interval's lower bound over the
     runs' lower ends and its upper bound over their upper ends."""
     upper, lower = tipping_values(forks), lower_ends(forks)
     reached = np.isfinite(upper)
-    middle = np.where(np.isfinite(lower) & reached, (lower + upper) / 2, upper)
-    estimate, _, _ = median_interval(middle, level)
+    estimate, _, _ = median_interval(midpoints(forks), level)
     _, _, high = median_interval(upper, level)
     _, low, _ = median_interval(lower, level)
     ordered = forks.sort_values("replicate")
@@ -124,6 +131,19 @@ def s_star_samples(runs: pd.DataFrame, variable: str, outcome: str, low: float, 
     return np.clip(out, low, high)  # a crossing beyond the range counts at its edge
 
 
+def paired_median_difference(a: np.ndarray, b: np.ndarray, boot: int,
+                             rng: np.random.Generator, level: float = 0.95) -> dict[str, Any]:
+    """median(a) - median(b) for values paired by position (the same replicate's seed), with
+    the percentile interval of the paired bootstrap (pairs resampled together); an infinite
+    value (a run that reached no point) makes a median open where it falls on one."""
+    pick = rng.integers(0, a.size, (boot, a.size))
+    with np.errstate(invalid="ignore"):
+        diffs = np.median(a[pick], axis=1) - np.median(b[pick], axis=1)
+        point = float(np.median(a) - np.median(b))
+    low, high = percentile_interval(diffs, level)
+    return {"estimate": point if math.isfinite(point) else None, "ci_low": low, "ci_high": high}
+
+
 def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: float
                 ) -> dict[str, Any]:
     """Each difference of :data:`DIFFERENCES` between arms present, for the tipping share
@@ -136,14 +156,7 @@ def differences(arms: dict[str, dict[str, Any]], boot: int, seed: int, level: fl
         entry: dict[str, Any] = {"minuend": a, "subtrahend": b, "meaning": meaning}
         va, vb = arms[a]["_tipping_values"], arms[b]["_tipping_values"]
         if va.size and va.size == vb.size:
-            pick = rng.integers(0, va.size, (boot, va.size))
-            with np.errstate(invalid="ignore"):
-                diffs = np.median(va[pick], axis=1) - np.median(vb[pick], axis=1)
-                point = float(np.median(va) - np.median(vb))
-            low, high = percentile_interval(diffs, level)
-            entry["tipping_share_gross"] = {
-                "estimate": point if math.isfinite(point) else None,
-                "ci_low": low, "ci_high": high}
+            entry["tipping_share_gross"] = paired_median_difference(va, vb, boot, rng, level)
         sa, sb = arms[a]["_s_star_samples"], arms[b]["_s_star_samples"]
         ea, eb = arms[a]["s_star"].get("estimate"), arms[b]["s_star"].get("estimate")
         if ea is None or eb is None:  # s* outside the range (or flat) in one of the arms

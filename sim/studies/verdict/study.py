@@ -26,7 +26,6 @@ import pandas as pd
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
-from sim.experiments.destination import check_out
 from sim.experiments.scenarios import ScenarioError
 from sim.model.parameters import ParameterError, suggest
 from sim.model.registry import resolve_params
@@ -164,24 +163,39 @@ def run_forks(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], out: 
                          **batch)
 
 
-def run_regime(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], largest: float,
-               out: Path, **batch: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The natural course (no push) and the largest push, ``plan.regime_runs`` runs each
-    of the plain model: (natural runs, pushed runs), with their series stored."""
+def regime_specs(scenario: Any, overrides: dict[str, Any], largest: float, runs: int,
+                 point: int = REGIME_POINT) -> list[RunSpec]:
+    """``runs`` runs of the plain model on the natural course (point ``point``) and under
+    the largest push (point ``point + 1``), run ``r`` seeded ``seed_for(seed, point, r)``."""
     specs = []
     for k, share in enumerate((0.0, largest)):
         params = resolve_params("trust_market", {**scenario.params, **overrides,
                                                  "committed_share": share})
-        specs += [RunSpec("trust_market", REGIME_POINT + k, r, params,
-                          seed_for(scenario.seed, REGIME_POINT + k, r), scenario.steps,
-                          scenario.every) for r in range(plan.regime_runs)]
+        specs += [RunSpec("trust_market", point + k, r, params,
+                          seed_for(scenario.seed, point + k, r), scenario.steps,
+                          scenario.every) for r in range(runs)]
+    return specs
+
+
+def run_regime_specs(scenario: Any, specs: list[RunSpec], largest: float, out: Path,
+                     **batch: Any) -> pd.DataFrame:
+    """Run regime ``specs`` through the batch runner into ``out`` (series of the platform's
+    share kept); the runs table of those that finished."""
     manifest = results.manifest(scenario, specs[0].params, {"root_seed": scenario.seed,
                                                             "rule": SEED_RULE},
                                 kind="regime", model="trust_market", steps=scenario.steps,
                                 largest_push=largest)
     run_batch(specs, out, manifest, reporters=("platform_share",), **batch)
     stored = _ok(storage.load_runs(out))
-    stored = stored[stored["run_id"].isin({s.run_id for s in specs})]
+    return stored[stored["run_id"].isin({s.run_id for s in specs})].reset_index(drop=True)
+
+
+def run_regime(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], largest: float,
+               out: Path, **batch: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The natural course (no push) and the largest push, ``plan.regime_runs`` runs each
+    of the plain model: (natural runs, pushed runs), with their series stored."""
+    specs = regime_specs(scenario, overrides, largest, plan.regime_runs)
+    stored = run_regime_specs(scenario, specs, largest, out, **batch)
     return (stored[stored["point_id"] == REGIME_POINT].reset_index(drop=True),
             stored[stored["point_id"] == REGIME_POINT + 1].reset_index(drop=True))
 
@@ -240,10 +254,7 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    out = Path(check_out(out, "verdict"))
-    results.write_json(out / "manifest.json", results.manifest(
-        scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
-        kind="verdict", model=MODEL, steps=scenario.steps))
+    out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
     main_overrides = dict(plan.arms)[main]

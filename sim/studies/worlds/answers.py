@@ -1,5 +1,6 @@
-"""Answers across worlds: how the verdicts are shared out, how the tipping share is
-distributed, and which parameters move it (global sensitivity, SALib)."""
+"""Answers across worlds: how the regimes and verdicts are shared out, how the tipping share
+is distributed, what the predictive reading says, and which parameters move the answers
+(global sensitivity, SALib)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,52 @@ import pandas as pd
 
 from sim.model.proportions import wilson
 from sim.studies.verdict.decision import VERDICTS
+from sim.studies.verdict.regime import REGIMES
+
+
+def shares(values: pd.Series, names: tuple[str, ...], level: float = 0.95
+           ) -> dict[str, dict[str, Any]]:
+    """Per name: the worlds whose value it is, their share of ``values`` and its Wilson
+    interval (open where there are no worlds)."""
+    n = len(values)
+    out = {}
+    for name in names:
+        k = int((values == name).sum())
+        low, high = wilson(k, n, level)
+        out[name] = {"worlds": k, "share": k / n if n else None, "ci_low": low, "ci_high": high}
+    return out
+
+
+def regime_shares(regimes: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
+    """Per regime: worlds, their share of all worlds and its Wilson interval."""
+    return shares(regimes, REGIMES, level)
 
 
 def verdict_shares(verdicts: pd.Series, level: float = 0.95) -> dict[str, dict[str, Any]]:
-    """Per verdict: worlds, their share of all worlds and its Wilson interval."""
-    n = len(verdicts)
-    out = {}
-    for verdict in VERDICTS:
-        k = int((verdicts == verdict).sum())
+    """Per verdict: threshold worlds, their share of the threshold worlds and its Wilson
+    interval (``verdicts`` holds the threshold worlds' verdicts only)."""
+    return shares(verdicts, VERDICTS, level)
+
+
+def predictive(p_fall: pd.Series, regimes: pd.Series, claim: float, window: int,
+               level: float = 0.95) -> dict[str, Any]:
+    """The predictive reading across worlds: the share of worlds (with a value) where
+    P(fall within ``window`` | the platform first held ``claim`` of the gross) is at least
+    one half, with its Wilson interval, overall and per regime; and the chance's quantiles."""
+    known = p_fall.notna()
+
+    def part(mask: pd.Series) -> dict[str, Any]:
+        values = p_fall[mask & known].to_numpy(float)
+        k, n = int((values >= 0.5).sum()), int(values.size)
         low, high = wilson(k, n, level)
-        out[verdict] = {"worlds": k, "share": k / n if n else None,
-                        "ci_low": low, "ci_high": high}
-    return out
+        return {"worlds": n, "at_least_half": k, "share": k / n if n else None,
+                "ci_low": low, "ci_high": high,
+                "median": float(np.median(values)) if n else None}
+
+    every = pd.Series(True, index=p_fall.index)
+    return {"claim": claim, "window": window, **part(every),
+            "by_regime": {r: part(regimes == r) for r in REGIMES},
+            "no_value": int((~known).sum())}
 
 
 def distribution(shares: pd.Series, claim: float) -> dict[str, Any]:
@@ -43,15 +78,16 @@ def sensitivity(x: pd.DataFrame, y: pd.Series, ranges: dict[str, tuple[Any, Any]
     """First-order indices of ``y`` (one value per world) on the worlds' parameters ``x``.
 
     ``rbd_fast`` (Tarantola et al. 2006, bias-corrected) and ``delta`` (Borgonovo 2007;
-    with S1) both read any sample, here the worlds themselves. Worlds without a value are
-    left out; with fewer than 8 left, no indices are given.
+    with S1) both read any sample, here the worlds themselves; ``S1_conf`` is the half-width
+    of the bootstrap interval at ``level``. Worlds without a value are left out; with fewer
+    than 8 left, no indices are given.
     """
     keep = y.notna().to_numpy()
     xs, ys = x.loc[keep, list(ranges)].to_numpy(float), y[keep].to_numpy(float)
     result: dict[str, Any] = {"estimator": estimator, "worlds": int(keep.sum()),
                               "indices": {}}
     if len(ys) < 8 or np.ptp(ys) == 0:
-        result["note"] = "too few worlds with a tipping share, or no spread in it"
+        result["note"] = "fewer than 8 worlds with a value, or no spread in it"
         return result
     problem = {"num_vars": len(ranges), "names": list(ranges),
                "bounds": [[float(a), float(b)] for a, b in ranges.values()]}

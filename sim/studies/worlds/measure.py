@@ -1,91 +1,79 @@
-"""One world's answer: its tipping share of the gross, the chance of a fall at the claim's
-share, and the verdict on the claim.
+"""One world's answer, from its runs: its regime, its tipping share of the gross with the
+verdict, the essay's predictive chance, and the patterns of its natural course.
 
-A world is measured by ``runs`` probed runs (:mod:`sim.model.probes`), run ``r`` with seed
-:func:`sim.experiments.batch.seed_for` ``(seed, world, r)``, so that the batch runner (one
-spec per run) and :func:`measure_world` (the runs one after another) give the same numbers.
-:func:`summarize` turns the runs' outcomes into the world's answer:
+A world is measured by the runs the verdict study makes of one point
+(:mod:`sim.studies.verdict.study`): natural-course and largest-push runs of the plain model
+(the regime, :mod:`sim.studies.verdict.regime`) and, in a threshold world, fork runs with the
+``release`` intervention (:mod:`sim.experiments.forks`). :func:`summarize` turns them into
+one row of the worlds table:
 
-* the tipping share of the gross: the median over runs, with the distribution-free interval
-  of a median from order statistics (Conover 1999, 3.2); a run that never reached its point
-  of no return counts as beyond every share, so a median or bound that falls on one is open;
-* the chance of a fall once the platform holds the claim's share of the gross: the copies
-  that fell out of those made, pooled over runs, with its Wilson interval;
-* the verdict (docs/sources.md, "The verdict"): supported if the interval lies within claim +-
-  margin, else excluded if the claim lies outside it, else inconclusive.
-
-The interval of a median, the Wilson interval and the decision rule are the verdict's
-(:mod:`sim.studies.verdict.decision`, :func:`sim.model.proportions.wilson`).
+* the regime, with the falls behind it;
+* the tipping share of the gross by ``release``: the median of the runs' censoring
+  midpoints with the interval that covers the censoring
+  (:func:`sim.studies.verdict.arms.tipping_summary`), only in a threshold world;
+* the verdict: the symmetric margin rule (:func:`sim.studies.verdict.decision.decide`) in a
+  threshold world, else the regime's name;
+* P(fall within ``window`` weeks | the platform first held the claim's share of the gross),
+  from the natural and pushed runs alike (:mod:`sim.studies.verdict.predictive`), with its
+  Wilson interval;
+* the natural course's platform share of the gross at 2, 5 and 10 years (median over its
+  runs) and its fall week (the Kaplan-Meier median, None when not within the horizon): the
+  patterns against which a world can be weighed with observed sector histories.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sim.experiments.batch import seed_for
-from sim.model.essay_claim import CLAIM_SHARE
-from sim.model.proportions import wilson
-from sim.model.registry import MODELS, resolve_params
-from sim.studies.verdict.decision import decide, median_interval
+import numpy as np
+import pandas as pd
 
-MODEL = "trust_market_probed"
-OUTCOMES = ("incumbent_fell", "tipping_reached", "tipping_share_gross", "probe_falls",
-            "probe_copies_made")  # what :func:`summarize` reads of each run
+from sim.studies.verdict.arms import tipping_summary
+from sim.studies.verdict.decision import decide
+from sim.studies.verdict.predictive import curve
+from sim.studies.verdict.regime import regime
 
-
-@dataclass(frozen=True)
-class Budget:
-    """What one world costs: probed runs, copies per checkpoint, checkpoint gap, ramp of the
-    committed share per checkpoint, horizon in weeks; and the claim, margin and level."""
-
-    runs: int = 6
-    copies: int = 4
-    every: int = 13
-    ramp: float = 0.02
-    horizon: int = 208
-    claim: float = CLAIM_SHARE
-    margin: float = 0.05
-    level: float = 0.95
-
-    def probe_params(self) -> dict[str, Any]:
-        """The probed model's settings for this budget."""
-        return {"probe_every": self.every, "probe_copies": self.copies,
-                "probe_ramp": self.ramp, "probe_share": self.claim}
+YEARS = (2, 5, 10)  # the natural course's share of the gross is read at these years
+WEEKS_PER_YEAR = 52
 
 
-def summarize(outcomes: Sequence[dict[str, Any]], budget: Budget) -> dict[str, Any]:
-    """A world's answer from its runs' outcomes (see the module docstring)."""
-    shares = [o["tipping_share_gross"] if o.get("tipping_reached") else math.inf
-              for o in outcomes]
-    median, low, high = median_interval(shares, budget.level)
-    probed = [o for o in outcomes if o.get("probe_copies_made")]
-    falls = int(sum(o["probe_falls"] for o in probed))
-    made = int(sum(o["probe_copies_made"] for o in probed))
-    p_low, p_high = wilson(falls, made, budget.level)
-    return {"tipping_share_gross": median, "ci_low": low, "ci_high": high,
-            "verdict": decide(low, high, budget.claim, budget.margin),
-            "runs": len(outcomes),
-            "runs_reached": int(sum(math.isfinite(s) for s in shares)),
-            "p_fall_at_claim": falls / made if made else None,
-            "p_fall_ci_low": p_low, "p_fall_ci_high": p_high,
-            "probe_copies": made, "probe_runs": len(probed),
-            "fell": int(sum(bool(o.get("incumbent_fell")) for o in outcomes))}
+def share_at(series: pd.DataFrame, runs: pd.DataFrame, week: int) -> float | None:
+    """The median over ``runs`` of the platform's share of the gross at ``week`` (the last
+    stored week at or before it); None when no run reaches that week."""
+    mine = series[series["run_id"].isin(set(runs["run_id"])) & (series["step"] <= week)]
+    if mine.empty or mine["step"].max() < week:
+        return None
+    last = mine.sort_values("step").groupby("run_id")["platform_share"].last()
+    return float(np.median(last.to_numpy(float)))
 
 
-def world_params(params: dict[str, Any], budget: Budget) -> dict[str, Any]:
-    """Every parameter of one probed run of the world ``params`` (checked)."""
-    return resolve_params(MODEL, {**params, **budget.probe_params()})
-
-
-def measure_world(params: dict[str, Any], seed: int, budget: Budget | None = None,
-                  world: int = 0) -> dict[str, Any]:
-    """Measure one world, its runs one after another (the batch runner runs them in
-    parallel with the same seeds and gets the same answer)."""
-    budget = budget or Budget()
-    full = world_params(params, budget)
-    outcomes = [MODELS[MODEL](full, budget.horizon, seed_for(seed, world, r), budget.horizon)[1]
-                for r in range(budget.runs)]
-    return summarize(outcomes, budget)
+def summarize(natural: pd.DataFrame, pushed: pd.DataFrame, forks: pd.DataFrame | None,
+              series: pd.DataFrame, plan: Any, horizon: int) -> dict[str, Any]:
+    """One world's row (see the module docstring). ``forks`` is None where no fork runs
+    were made (a world that is not a threshold world); ``series`` holds the platform share
+    of the natural and pushed runs; ``plan`` has ``largest_push``, ``claim``, ``margin``,
+    ``level`` and ``window``."""
+    world = regime(natural, pushed, plan.largest_push, horizon, plan.level)
+    name = world["regime"]
+    row: dict[str, Any] = {"regime": name, "natural_falls": world["natural"]["falls"],
+                           "natural_runs": world["natural"]["runs"],
+                           "pushed_falls": world["pushed"]["falls"],
+                           "pushed_runs": world["pushed"]["runs"],
+                           "tipping_share_gross": None, "ci_low": None, "ci_high": None,
+                           "fork_runs": 0, "fork_runs_reached": 0}
+    if forks is not None and len(forks):
+        tip = tipping_summary(forks, plan.level)
+        row |= {"tipping_share_gross": tip["estimate"], "ci_low": tip["ci_low"],
+                "ci_high": tip["ci_high"], "fork_runs": tip["runs"],
+                "fork_runs_reached": tip["reached"]}
+    row["verdict"] = (decide(row["ci_low"], row["ci_high"], plan.claim, plan.margin)
+                      if name == "threshold" else name)
+    both = pd.concat([natural, pushed], ignore_index=True)
+    at = curve(series, both, horizon, plan.window, shares=(plan.claim,),
+               level=plan.level)["curve"][0]
+    row |= {"p_fall_at_claim": at["p"], "p_fall_ci_low": at["ci_low"],
+            "p_fall_ci_high": at["ci_high"], "p_fall_runs": at["runs"]}
+    for years in YEARS:
+        row[f"natural_share_{years}y"] = share_at(series, natural, years * WEEKS_PER_YEAR)
+    row["natural_fall_week"] = world["natural_fall"]["median_fall_week"]
+    return row

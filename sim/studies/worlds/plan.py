@@ -5,20 +5,26 @@ Each uncertain parameter is drawn over its plausible range as declared in
 scenario: ``vary`` only chooses which of them vary (default: all not fixed in
 ``[params]``). The worlds are a Latin hypercube or a Sobol sequence
 (``scipy.stats.qmc``, through :class:`sim.experiments.scenarios.Sample`) seeded from the
-scenario's root seed.
+scenario's root seed. Each world is measured as the verdict measures its one point: the
+regime from ``regime_runs`` natural-course and largest-push runs, then, in a threshold
+world, the fork runs of the scenario's ``[forks]`` table with ``release``
+(:func:`sim.studies.fork_study.fork_table`).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from sim.experiments.scenario_tables import Field, check_table, fail
 from sim.experiments.scenarios import Sample
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS, suggest
-from sim.studies.worlds.measure import Budget, world_params
+from sim.model.registry import resolve_params
+from sim.studies.fork_study import fork_table
 
 METHODS = ("lhs", "sobol")
 ESTIMATORS = ("rbd_fast", "delta")
@@ -27,18 +33,18 @@ PLAN_FIELDS = {
     "method": Field('one of "lhs", "sobol"', str, test=lambda v: v in METHODS),
     "vary": Field("a non-empty list of parameters that have a plausible range", list,
                   test=lambda v: bool(v) and all(isinstance(n, str) for n in v)),
-    "runs": Field("a whole number of probed runs per world, 1 to 1000", int, 1, 1000),
-    "copies": Field("a whole number of copies per checkpoint, 1 to 1000", int, 1, 1000),
-    "every": Field("a whole number of weeks between checkpoints, 1 to horizon", int, 1,
-                   100_000),
-    "ramp": Field("a number in [0, 1]: committed share added at each checkpoint", float, 0, 1),
-    "horizon": Field("a whole number of weeks, 1 to 100000", int, 1, 100_000),
+    "regime_runs": Field("a whole number of natural-course and largest-push runs per world, "
+                         "1 to 1000", int, 1, 1000),
+    "largest_push": Field("a number in (0, 1]: the committed share of the largest push",
+                          float, test=lambda v: 0 < v <= 1),
     "claim": Field("a number in (0, 1): the claimed tipping share of the gross", float,
                    test=lambda v: 0 < v < 1),
     "margin": Field("a number in (0, 0.5]: how close to the claim an interval must lie", float,
                     test=lambda v: 0 < v <= 0.5),
     "level": Field("a number in (0.5, 1): the confidence level of every interval", float,
                    test=lambda v: 0.5 < v < 1),
+    "window": Field("a whole number of weeks (the predictive window), 1 to steps",
+                    int, 1, 100_000),
     "sensitivity": Field('one of "rbd_fast", "delta": the SALib estimator on the worlds', str,
                          test=lambda v: v in ESTIMATORS),
     "peel_alpha": Field("a number in (0, 0.5): share of worlds PRIM peels at each step", float,
@@ -48,7 +54,6 @@ PLAN_FIELDS = {
     "min_coverage": Field("a number in (0, 1]: the chosen PRIM box keeps at least this "
                           "coverage", float, test=lambda v: 0 < v <= 1),
 }
-BUDGET_KEYS = ("runs", "copies", "every", "ramp", "horizon", "claim", "margin", "level")
 
 
 def plausible() -> dict[str, tuple[Any, Any]]:
@@ -58,16 +63,27 @@ def plausible() -> dict[str, tuple[Any, Any]]:
 
 @dataclass(frozen=True)
 class WorldsPlan:
-    """The ``[worlds]`` table, checked."""
+    """The ``[worlds]`` table, checked, and the ``[forks]`` settings of the fork runs."""
 
     ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     n: int = 32
     method: str = "lhs"
-    budget: Budget = Budget()
+    regime_runs: int = 4
+    largest_push: float = 0.8
+    claim: float = CLAIM_SHARE
+    margin: float = 0.05
+    level: float = 0.95
+    window: int = 260
     sensitivity: str = "rbd_fast"
     peel_alpha: float = 0.1
     mass_min: float = 0.1
     min_coverage: float = 0.5
+    forks: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fork_plan(self) -> SimpleNamespace:
+        """The ``[forks]`` settings as :func:`sim.studies.fork_study.fork_specs` reads them."""
+        return SimpleNamespace(**self.forks)
 
     def draw(self, seed: int) -> tuple[np.ndarray, list[dict[str, Any]]]:
         """The worlds: their points in the unit cube and their parameter values."""
@@ -76,8 +92,8 @@ class WorldsPlan:
 
 
 def plan_from(scenario: Any) -> WorldsPlan:
-    """The scenario's ``[worlds]`` table checked; errors read ``FILE: worlds.KEY: message``
-    and raise ScenarioError."""
+    """The scenario's ``[worlds]`` (and ``[forks]``) tables checked; errors read
+    ``FILE: worlds.KEY: message`` and raise ScenarioError."""
     path, raw = scenario.path, scenario.worlds
     if raw is None:
         raise fail(path, "worlds", "missing; a worlds study needs a [worlds] table (e.g. n = 32)")
@@ -85,14 +101,14 @@ def plan_from(scenario: Any) -> WorldsPlan:
         raise fail(path, "worlds", "a worlds study draws its own worlds; remove [sweep] and "
                    "[sample]")
     declared = plausible()
-    defaults = {**{k: v for k, v in asdict(WorldsPlan()).items() if k not in ("ranges",
-                                                                              "budget")},
-                **asdict(Budget()), "horizon": scenario.steps,
+    defaults = {**{k: v for k, v in asdict(WorldsPlan()).items()
+                   if k not in ("ranges", "forks")},
+                "window": min(WorldsPlan.window, scenario.steps),
                 "vary": [k for k in declared if k not in scenario.params]}
     values = check_table(path, "worlds", raw, PLAN_FIELDS, defaults)
-    if values["every"] > values["horizon"]:
-        raise fail(path, "worlds.every", f"got {values['every']}, allowed: "
-                   f"{PLAN_FIELDS['every'].allowed} ({values['horizon']})")
+    if values["window"] > scenario.steps:
+        raise fail(path, "worlds.window", f"got {values['window']}, allowed: "
+                   f"{PLAN_FIELDS['window'].allowed} ({scenario.steps})")
     if values["method"] == "sobol" and values["n"] & (values["n"] - 1):
         raise fail(path, "worlds.n", f"got {values['n']}, allowed: {PLAN_FIELDS['n'].allowed}")
     if not values["vary"]:
@@ -105,7 +121,8 @@ def plan_from(scenario: Any) -> WorldsPlan:
         if name in scenario.params:
             raise fail(path, "worlds.vary", f"'{name}' is also set in [params]; set it in one "
                        "place")
-    budget = Budget(**{k: values.pop(k) for k in BUDGET_KEYS})
     ranges = {name: declared[name] for name in dict.fromkeys(values.pop("vary"))}
-    world_params(dict(scenario.params), budget)  # the probed model accepts the budget
-    return WorldsPlan(ranges=ranges, budget=budget, **values)
+    resolve_params("trust_market", dict(scenario.params))  # the model accepts [params]
+    forks = dict(fork_table(scenario))
+    forks["interventions"] = ("release",)
+    return WorldsPlan(ranges=ranges, forks=forks, **values)

@@ -1,92 +1,121 @@
-"""The worlds study: draw the worlds, measure each through the batch runner, answer.
+"""The worlds study: draw the worlds, measure each as the verdict measures its point, answer.
 
-:func:`run_study` draws the scenario's ``[worlds]`` over the plausible ranges, runs every
-probed run of every world through :func:`sim.experiments.batch.run_batch` (resumable, local
-processes or Dask; world ``w``'s run ``r`` has seed ``seed_for(root seed, w, r)``), and
-writes into the results folder:
+:func:`run_study` draws the scenario's ``[worlds]`` over the plausible ranges and runs,
+through :func:`sim.experiments.batch.run_batch` (resumable, local processes or Dask):
 
-* ``worlds.parquet``: one row per world: its parameters, its tipping share of the gross
-  with interval, its verdict, and the chance of a fall at the claim's share with interval;
-* ``worlds.json``: that table's location, the share of worlds per verdict with Wilson
-  intervals, the tipping share's distribution across worlds, the sensitivity indices and
-  the PRIM boxes, with the plan and the time taken.
+1. every world's natural-course and largest-push runs (``DIR/regime``; world ``w``'s natural
+   course is point ``2w``, its largest push point ``2w + 1``), which place it in its regime;
+2. in each threshold world, the fork runs of ``[forks]`` with ``release`` (``DIR/forks``,
+   point ``FORK_POINT + w``), which give its tipping share of the gross.
+
+Fork runs are made only where the tipping share is a threshold: in a platform-dominant
+world the fall needs no push, in an incumbent-stable one even the largest push does not
+bring it. It writes into the results folder:
+
+* ``worlds.parquet``: one row per world (:func:`sim.studies.worlds.measure.summarize`);
+* ``worlds.json``: the share of worlds per regime, the tipping share and the verdicts in
+  the threshold worlds, the predictive reading across worlds, the PRIM boxes for threshold
+  worlds and supported worlds, and the global sensitivity, with the plan and the time taken.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.experiments import results, storage
-from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
+from sim.experiments.results import json_ready, write_json, write_parquet
+from sim.studies.fork_study import FORK_POINT, fork_specs, run_fork_specs
+from sim.studies.verdict.study import regime_specs, run_regime_specs
 from sim.studies.worlds import answers, discovery
-from sim.studies.worlds.measure import MODEL, OUTCOMES, summarize, world_params
+from sim.studies.worlds.measure import YEARS, summarize
 from sim.studies.worlds.plan import WorldsPlan, plan_from
 
 LOG = logging.getLogger(__name__)
 TABLE = "worlds.parquet"
 
 
-def specs_for(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]]) -> list[RunSpec]:
-    """Every probed run of every world, in world order."""
-    budget = plan.budget
-    specs = []
-    for w, world in enumerate(worlds):
-        params = world_params({**scenario.params, **world}, budget)
-        specs += [RunSpec(MODEL, w, r, params, seed_for(scenario.seed, w, r), budget.horizon,
-                          budget.horizon) for r in range(budget.runs)]
-    return specs
+def _scenario(scenario: Any, world: dict[str, Any]) -> Any:
+    return dataclasses.replace(scenario, params={**scenario.params, **world})
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
-            for k, v in row.items()}
+def measure_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]], out: Path,
+                   **batch: Any) -> pd.DataFrame:
+    """Run every world's regime runs, then the fork runs of its threshold worlds; one row
+    per world: its parameters and its answer."""
+    specs = [s for w, world in enumerate(worlds) for s in regime_specs(
+        _scenario(scenario, world), {}, plan.largest_push, plan.regime_runs, point=2 * w)]
+    LOG.info("Regime: %d worlds, %d natural-course and %d largest-push runs each (%d runs)",
+             len(worlds), plan.regime_runs, plan.regime_runs, len(specs))
+    regime = run_regime_specs(scenario, specs, plan.largest_push, out / "regime", **batch)
+    series = storage.load_series(out / "regime")
+    series = series[series["run_id"].isin(set(regime["run_id"]))]
+    by_world = {w: (regime[regime["point_id"] == 2 * w], regime[regime["point_id"] == 2 * w + 1])
+                for w in range(len(worlds))}
+    rows = [summarize(nat, push, None, series, plan, scenario.steps)
+            for nat, push in by_world.values()]
+    threshold = [w for w, row in enumerate(rows) if row["regime"] == "threshold"]
+    if threshold:
+        forks = plan.fork_plan
+        specs = [s for w in threshold for s in fork_specs(
+            _scenario(scenario, worlds[w]), "trust_market", {}, forks, "release",
+            point=FORK_POINT + w)]
+        LOG.info("Forks (release): %d threshold worlds, %d runs each (%d runs)",
+                 len(threshold), forks.runs, len(specs))
+        stored = run_fork_specs(scenario, specs, forks, "release", out / "forks", **batch)
+        for w in threshold:
+            nat, push = by_world[w]
+            rows[w] = summarize(nat, push, stored[stored["point_id"] == FORK_POINT + w],
+                                series, plan, scenario.steps)
+    return pd.DataFrame([{"world": w, **world, **row}
+                         for w, (world, row) in enumerate(zip(worlds, rows, strict=True))])
 
 
-def world_table(runs: pd.DataFrame, plan: WorldsPlan, worlds: list[dict[str, Any]]
-                ) -> pd.DataFrame:
-    """One row per world: its parameters and :func:`summarize` of its stored runs."""
-    rows = []
-    ok = runs[runs["status"] == "ok"]
-    for w, world in enumerate(worlds):
-        mine = ok[ok["point_id"] == w].sort_values("replicate")
-        outcomes = [_plain(r) for r in mine[list(OUTCOMES)].to_dict("records")]
-        answer = summarize(outcomes, plan.budget) if outcomes else {"verdict": None}
-        rows.append({"world": w, **world, **answer,
-                     "failed": int((runs["point_id"] == w).sum() - len(mine))})
-    return pd.DataFrame(rows)
+def _boxes(x: pd.DataFrame, y: np.ndarray, what: str, none: str, every: str,
+           plan: WorldsPlan) -> dict[str, Any]:
+    """PRIM boxes for ``y``, or none with the reason why (no such world, or all)."""
+    if not y.any() or y.all():
+        return {"boxes": [], "note": none if not y.any() else every, "worlds": int(y.sum())}
+    found = discovery.boxes(x, y, what, plan.peel_alpha, plan.mass_min, plan.min_coverage)
+    return {"boxes": found, "note": None if found else "PRIM found no box denser than the "
+            "worlds as a whole", "worlds": int(y.sum())}
 
 
 def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
     """The study's answers from the world table."""
-    budget = plan.budget
-    measured = table[table["verdict"].notna()]
-    share = pd.to_numeric(measured["tipping_share_gross"], errors="coerce")
-    claim = f"{budget.claim:.0%}"
-    x = measured[list(plan.ranges)]
-    supported = (measured["verdict"] == "supported").to_numpy()
-    not_excluded = (measured["verdict"] != "excluded").to_numpy()
-    prim = {"peel_alpha": plan.peel_alpha, "mass_min": plan.mass_min,
-            "min_coverage": plan.min_coverage}
-    falls = pd.to_numeric(measured["p_fall_at_claim"], errors="coerce")
+    claim = f"{plan.claim:.0%}"
+    x = table[list(plan.ranges)]
+    threshold = (table["regime"] == "threshold").to_numpy()
+    supported = (table["verdict"] == "supported").to_numpy()
+    share = pd.to_numeric(table["tipping_share_gross"], errors="coerce")
+    natural = pd.to_numeric(table[f"natural_share_{YEARS[1]}y"], errors="coerce")
     return {
-        "verdicts": answers.verdict_shares(measured["verdict"], budget.level),
-        "tipping_share_gross": answers.distribution(share, budget.claim),
-        "p_fall_at_claim": {"mean": float(falls.mean()) if falls.notna().any() else None,
-                            "median": float(falls.median()) if falls.notna().any() else None,
-                            "worlds": int(falls.notna().sum())},
-        "sensitivity": answers.sensitivity(x, share, plan.ranges, plan.sensitivity, seed,
-                                           budget.level),
+        "regimes": answers.regime_shares(table["regime"], plan.level),
+        "tipping_share_gross": answers.distribution(share[threshold], plan.claim),
+        "verdicts": answers.verdict_shares(table.loc[threshold, "verdict"], plan.level),
+        "predictive": answers.predictive(pd.to_numeric(table["p_fall_at_claim"],
+                                                       errors="coerce"),
+                                         table["regime"], plan.claim, plan.window, plan.level),
         "boxes": {
-            "supported": discovery.boxes(x, supported, f"{claim} is supported", **prim),
-            "not_excluded": discovery.boxes(x, not_excluded, f"{claim} is not excluded",
-                                            **prim)},
+            "threshold": _boxes(x, threshold, "The world is a threshold world",
+                                "no threshold world: nothing to bound",
+                                "every world is a threshold world: nothing to bound", plan),
+            "supported": _boxes(x, supported, f"{claim} is supported",
+                                f"no world where {claim} is supported: nothing to bound",
+                                f"{claim} is supported in every world: nothing to bound",
+                                plan)},
+        "sensitivity": {
+            "tipping_share_gross": answers.sensitivity(
+                x[threshold], share[threshold], plan.ranges, plan.sensitivity, seed,
+                plan.level),
+            f"natural_share_{YEARS[1]}y": answers.sensitivity(
+                x, natural, plan.ranges, plan.sensitivity, seed, plan.level)},
     }
 
 
@@ -96,33 +125,27 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     ``out/worlds.json``; return what the JSON holds."""
     start = time.perf_counter()
     plan = plan_from(scenario)
-    out = Path(out)
+    out = results.study_folder(out, scenario, "worlds")
     units, worlds = plan.draw(scenario.seed)
-    specs = specs_for(scenario, plan, worlds)
-    budget = plan.budget
     LOG.info(f"{plan.n} worlds ({plan.method}) over {len(plan.ranges)} parameters, "
-        f"{budget.runs} probed runs each ({len(specs)} runs), horizon {budget.horizon} weeks")
-    manifest = results.manifest(
-        scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
-        kind="worlds", model=MODEL, steps=budget.horizon, worlds=plan_json(plan))
-    report = run_batch(specs, out, manifest, workers=workers, dask=dask, progress=progress,
-                       reporters=("platform_share",))
-    runs = storage.load_runs(out)
-    runs = runs[runs["run_id"].isin({s.run_id for s in specs})]
-    table = world_table(runs, plan, worlds)
+             f"horizon {scenario.steps} weeks")
+    table = measure_worlds(scenario, plan, worlds, out, workers=workers, dask=dask,
+                           progress=progress)
     table[[f"u_{k}" for k in plan.ranges]] = units
-    results.write_parquet(out / TABLE, table)
+    write_parquet(out / TABLE, table)
+    n_runs = int(2 * plan.regime_runs * plan.n
+                 + plan.forks["runs"] * (table["regime"] == "threshold").sum())
     result = {"scenario": scenario.name, "table": TABLE, "plan": plan_json(plan),
-              "worlds": plan.n, "n_runs": len(specs), "n_reused": report.n_skipped,
-              "n_failed": int((runs["status"] != "ok").sum()),
-              "errors": report.errors, **answer(table, plan, scenario.seed),
-              "seconds": time.perf_counter() - start}
-    result = results.json_ready(result)
-    results.write_json(out / "worlds.json", result)
+              "worlds": plan.n, "horizon": scenario.steps, "n_runs": n_runs,
+              **answer(table, plan, scenario.seed), "seconds": time.perf_counter() - start}
+    result = json_ready(result)
+    write_json(out / "worlds.json", result)
     return result
 
 
 def plan_json(plan: WorldsPlan) -> dict[str, Any]:
+    """The plan as JSON: its settings, the ranges as lists and the ``[forks]`` settings."""
     data = dataclasses.asdict(plan)
     data["ranges"] = {k: list(v) for k, v in plan.ranges.items()}
+    data["forks"] = {k: list(v) if isinstance(v, tuple) else v for k, v in plan.forks.items()}
     return data

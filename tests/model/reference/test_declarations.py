@@ -23,7 +23,7 @@ def test_every_reference_model_is_registered_with_its_outcomes():
     ('model = "naming_gme"', "t.toml: model: got 'naming_gme' (did you mean 'naming_game'?), "
      'allowed: one of "trust_market", "naming_game", "binary_agreement", "watts_threshold", '
      '"bass", "granovetter", "granovetter_reversible", "sector_market", "trust_market_forks", '
-     '"granovetter_reversible_forks"'),
+     '"granovetter_reversible_forks", "sector_market_forks"'),
     ('model = "naming_game"\n[params]\nmemroy = 12',
      "t.toml: params: unknown parameter 'memroy' (did you mean 'memory'?)"),
     ('model = "watts_threshold"\n[params]\nthreshold = 1.5',
