@@ -133,3 +133,23 @@ def test_the_fork_experiment_finds_the_basin_boundary_of_reversible_thresholds(t
     assert data["boundary"] == pytest.approx(0.3664, abs=1e-3)
     assert data["ci_low"] <= data["boundary"] <= data["ci_high"]
     assert abs((data["ci_low"] + data["ci_high"]) / 2 - data["boundary"]) <= 0.02
+
+
+def test_stopping_copies_early_never_changes_the_answer_at_a_checkpoint():
+    # the stopping rule decides past / not past exactly as making every copy would: on the
+    # checkpoints of a run whose outcome is uncertain, the answers agree and fewer copies
+    # are made
+    params = resolve_params("trust_market", {**SMALL, "factory_cash_reserve_weeks": 26.0,
+                                             "committed_share": 0.0})
+    course = forks.Course(horizon=120, every=20, ramp=0.01)
+    run = forks.run_pushed(build_market("trust_market", params, 1), course)
+    copies, need, saved = 5, 3, 0
+    for snapshot in run.snapshots[:4]:
+        every_copy = [forks.copy_falls(snapshot, course, "release",
+                                       forks.fork_seed(1, snapshot.steps, j))
+                      for j in range(copies)]
+        falls, made, past = forks.checkpoint(snapshot, course, "release", 1, copies)
+        assert past == (sum(every_copy) >= need)
+        assert falls == sum(every_copy[:made])
+        saved += copies - made
+    assert saved > 0
