@@ -79,6 +79,9 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
     def fail(key: str, message: str) -> ScenarioError:
         return ScenarioError(f"{path}: {key}: {message}")
 
+    if scenario.model != "trust_market":  # its arms run the trust market with forks
+        raise fail("model", 'the verdict study needs model = "trust_market", not '
+                   f'"{scenario.model}"')
     if scenario.sweep or scenario.sample:
         raise fail("sweep", "a verdict study has one point; remove [sweep] and [sample]")
     raw = dict(scenario.tipping or {})
@@ -214,6 +217,8 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
     is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
+    for _, overrides in plan.arms:  # every arm's dose study checked before anything is written
+        tipping.plan_from(_arm_scenario(scenario, overrides, table))
     out = Path(check_out(out, "verdict"))
     results.write_json(out / "manifest.json", results.manifest(
         scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
