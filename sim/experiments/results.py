@@ -10,14 +10,14 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.atomic import write_atomic, write_text
-from sim.experiments.destination import PROJECT, check_out
+from sim.experiments.destination import FORMAT, PROJECT, check_out
 from sim.experiments.provenance import code_version, package_versions
 
 
 def stamp(kind: str, **extra: Any) -> dict:
     """What every manifest starts with: the project, the kind of result, the code and
     package versions and the time (a folder with it is this project's results folder)."""
-    return {"project": PROJECT, "kind": kind, "code_version": code_version(),
+    return {"project": PROJECT, "kind": kind, "format": FORMAT, "code_version": code_version(),
             "packages": package_versions(),
             "created": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
 

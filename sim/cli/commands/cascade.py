@@ -14,13 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import ROOT, UsageError, at_least_one, out_folder
+from sim.cli.options import ROOT, UsageError, out_folder, worker_count
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("cascade", help="the cascade study of a several-sector scenario")
     p.add_argument("scenario", help="scenario TOML file (model sector_market, [cascade] table)")
-    p.add_argument("--workers", type=at_least_one, metavar="N",
+    p.add_argument("--workers", type=worker_count, metavar="N",
                    help="local worker processes (default: one per core)")
     p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
     p.set_defaults(func=run)
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from sim.experiments import results, scenarios
+    from sim.experiments.destination import check_readable
     from sim.outputs import cascade as output
     from sim.studies import cascade
 
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     manifest_path = out / "manifest.json"
     params = scenario.resolved()
     workers = args.workers or len(os.sched_getaffinity(0))
+    check_readable(out)
     manifest = (json.loads(manifest_path.read_text(encoding="utf-8"))
                 if stored.is_file() and manifest_path.is_file() else None)
     if manifest and design(scenarios.parse(manifest["scenario"]["text"])) == design(scenario):
