@@ -25,10 +25,17 @@ from sim.model.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("CLI_FUZZ_EXAMPLES", "150"))
-COMMANDS = sorted(next(a for a in build_parser()._actions if a.dest == "command").choices)
+PARSERS = next(a for a in build_parser()._actions if a.dest == "command").choices
+COMMANDS = sorted(PARSERS)
+WITH_OUT = {c for c, p in PARSERS.items() if any("--out" in a.option_strings for a in p._actions)}
 SCENARIOS = [str(p) for p in sorted((ROOT / "scenarios").rglob("*.toml"))]
 SCRATCH = Path(tempfile.gettempdir()) / f"cli-fuzz-{os.getpid()}"
-BEFORE = {p.name for p in ROOT.iterdir()}  # the checkout's top, which no example may add to
+
+def _top() -> list[Path]:
+    return sorted([*ROOT.iterdir(), *(ROOT / "results").iterdir()])
+
+
+BEFORE = _top()  # the checkout's top and results/, which no example may add to
 
 
 class Reached(Exception):
@@ -93,7 +100,10 @@ def options(draw) -> list[str]:
 def test_any_command_line_ends_in_status_0_or_2_with_one_line(command, target, extra,
                                                               with_target, monkeypatch,
                                                               capsys):
-    argv = [command, *([target] if with_target else []), *extra]
+    # an --out in the scratch folder first, so a command's default (results/NAME) is never
+    # written to; a drawn --out comes later and wins
+    default = ["--out", str(SCRATCH / "default")] if command in WITH_OUT else []
+    argv = [command, *([target] if with_target else []), *default, *extra]
     from sim.studies import cascade
 
     SCRATCH.mkdir(exist_ok=True)
@@ -114,4 +124,4 @@ def test_any_command_line_ends_in_status_0_or_2_with_one_line(command, target, e
     if status == 2:
         assert err.count("\n") == 1 and err.startswith("error: "), (argv, err)
     shutil.rmtree(SCRATCH, ignore_errors=True)  # a verdict's manifest, written before its runs
-    assert sorted(p for p in ROOT.iterdir() if p.name not in BEFORE) == []
+    assert _top() == BEFORE
