@@ -325,21 +325,26 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
         for name in ("network_model", "factory_pricing"):
             expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
 
+        # Each change travels to the server on the page's one connection, in order, and the
+        # server may redraw the inputs after it: a Step answered (the counter moves) is a
+        # round trip sent after the change, so the server holds it before the next input is
+        # touched and before the Reset that builds the run from them.
+        seed = page.get_by_label("seed (integer)")
+        seed.fill("7")
+        seed.press("Enter")
+        seed.press("Tab")
+        step.click()
+        expect(counter).to_have_text("Time: 1.0")
+        expect(seed).to_have_value("7")
         committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
                                      exact=True)
         committed.focus()
         for _ in range(5):
             committed.press("ArrowRight")
         expect(committed).to_have_attribute("aria-valuenow", "0.05")
-        seed = page.get_by_label("seed (integer)")
-        seed.fill("7")
-        seed.press("Enter")
-        seed.press("Tab")
-        # The typed values travel to the server on the page's one connection, in order: a
-        # Step answered (the counter shows week 1) is a round trip sent after them, so the
-        # server holds them before the Reset that builds the run from them.
         step.click()
-        expect(counter).to_have_text("Time: 1.0")
+        expect(counter).to_have_text("Time: 2.0")
+        expect(seed).to_have_value("7")
         page.get_by_role("button", name="Reset").click()
         expect(counter).to_have_text("Time: 0.0")
         help_summary = page.get_by_text(HELP_SUMMARY)
