@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run worlds test chaos bench bench-sweep bench-viz bench-soak viz figures lint docs baseline clean browser
+.PHONY: install run worlds test stress-browser chaos bench bench-sweep bench-viz bench-soak viz figures lint docs baseline clean browser
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ worlds: install
 test: install browser
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The browser tests 10 times in a row while two CPU-bound processes load the machine.
+stress-browser: install browser
+	$(PY) scripts/stress_browser.py
 
 # A sweep SIGKILLed many times and resumed (CHAOS_KILLS=12 by default; CHAOS_SEED to replay).
 chaos: install

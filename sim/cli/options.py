@@ -16,6 +16,7 @@ from sim.model.parameters import ParameterError, parse_value
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = (1, 65535)
+MAX_WORKERS = 1024  # local processes; a larger pool is a Dask cluster's (--dask)
 
 
 class UsageError(UserError):
@@ -70,6 +71,15 @@ def at_least_one(text: str) -> int:
     return value
 
 
+def worker_count(text: str) -> int:
+    """An argparse type: a number of local worker processes, 1 to :data:`MAX_WORKERS`."""
+    value = at_least_one(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{text!r}: at most {MAX_WORKERS} local workers; "
+                                         "for more, use --dask")
+    return value
+
+
 def port(text: str) -> int:
     """An argparse type: a TCP port, a whole number from 1 to 65535."""
     try:
@@ -87,7 +97,7 @@ def add_batch_options(parser: argparse.ArgumentParser,
     """``--workers N | --dask ADDRESS``, ``--out DIR`` and ``--no-progress``: the options of
     every command that runs a batch."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=at_least_one, metavar="N",
+    where.add_argument("--workers", type=worker_count, metavar="N",
                        help="local worker processes (default: one per core)")
     where.add_argument("--dask", metavar="ADDRESS",
                        help="run on a Dask cluster instead, e.g. tcp://HOST:8786")

@@ -17,6 +17,10 @@ from sim.errors import UserError
 from sim.experiments.provenance import ROOT
 
 PROJECT = "trust-tipping"
+# The layout of results folders this version writes, recorded in every manifest; manifests
+# without one are of format 1 (written before it was recorded), which this version reads.
+FORMAT = 2
+READS = (1, 2)
 # Kinds of result that may share a folder: `analyze` stores its free runs as a sweep's.
 SHARED = {"analysis": "sweep"}
 # Files the project leaves in a folder it is writing: a sweep's lock, atomic writes' temps.
@@ -25,6 +29,10 @@ SCRATCH = (".lock",)
 
 class OutFolderError(UserError):
     """An ``--out`` this command must not write to (exit status 2)."""
+
+
+class ResultsVersionError(UserError):
+    """A results folder written by a version whose layout this one cannot read (status 2)."""
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -40,6 +48,21 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     ours = data.get("project") == PROJECT or (
         isinstance(packages, dict) and PROJECT in packages and "code_version" in data)
     return data if ours else None
+
+
+def check_readable(folder: Path | str) -> None:
+    """Refuse, naming the version that wrote it, a results folder whose format this version
+    does not read (a manifest written by a later version, say)."""
+    data = read_manifest(Path(folder))
+    if data is None:
+        return
+    found = data.get("format", 1)
+    if found not in READS:
+        raise ResultsVersionError(
+            f"{folder}: manifest.json: written by trust-tipping "
+            f"{data.get('code_version', 'of unknown version')} in results format {found!r}; "
+            f"this version reads formats {READS[0]} to {READS[-1]}: run the study again into "
+            "a new --out, or read these with the version that wrote them")
 
 
 def kind_of(folder: Path) -> str | None:

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.atomic import write_atomic, write_text
-from sim.experiments.destination import PROJECT, check_out
+from sim.experiments.destination import FORMAT, PROJECT, check_out, check_readable
 from sim.experiments.provenance import code_version, package_versions
 
 
 def stamp(kind: str, **extra: Any) -> dict:
     """What every manifest starts with: the project, the kind of result, the code and
     package versions and the time (a folder with it is this project's results folder)."""
-    return {"project": PROJECT, "kind": kind, "code_version": code_version(),
+    return {"project": PROJECT, "kind": kind, "format": FORMAT, "code_version": code_version(),
             "packages": package_versions(),
             "created": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
 
@@ -39,6 +39,7 @@ def study_folder(out: Path | str, scenario: Any, kind: str, **extra: Any) -> Pat
     from sim.experiments.batch import SEED_RULE  # the batch runner imports this module's peers
 
     out = Path(check_out(out, kind))
+    check_readable(out)
     write_json(out / "manifest.json", manifest(
         scenario, dict(scenario.params), {"root_seed": scenario.seed, "rule": SEED_RULE},
         kind=kind, steps=scenario.steps, **extra))

@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from sim.errors import UserError
 from sim.experiments.atomic import write_atomic
-from sim.experiments.destination import check_out
+from sim.experiments.destination import check_out, check_readable
 from sim.experiments.results import write_json
 
 LOG = logging.getLogger(__name__)
@@ -167,6 +167,7 @@ def open_folder(out: Path, manifest: dict[str, Any]) -> Iterator[None]:
     scenario's folder or one that another sweep is writing; write the manifest if it is
     new; clear what a crash left behind."""
     out = Path(check_out(out, manifest.get("kind", "sweep")))
+    check_readable(out)
     _check_manifest(out, manifest)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".lock", "w") as lock:

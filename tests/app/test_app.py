@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.app.app import PLAY_MS
 from sim.app.components import HELP_SUMMARY, status
 from sim.app.dashboard import CHOICE_PALETTE, FALL_LINE_COLOR, SHARE_TOP, grown
 from sim.app.params import APP_SEED, help_table, label, parse_seed, slider_step, user_params
@@ -26,12 +22,16 @@ from sim.cli.commands.viz import solara_command, solara_environment
 from sim.cli.main import build_parser
 from sim.model.market import TrustMarket
 from sim.model.parameters import PARAMETERS, resolve
+from tests.app.browser import (
+    needs_chromium,
+    page_of,
+    port_answers,
+    serve,
+    wait_quiet,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
 TYPES = {bool: "Checkbox", int: "SliderInt", float: "SliderFloat", str: "Select"}
 
 
@@ -230,49 +230,12 @@ def test_viz_turns_solaras_telemetry_off(monkeypatch):
 
 
 # ----------------------------------------------------------------- in a real browser
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_answers(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 @pytest.fixture
 def server(tmp_path):
     """``run.py viz`` on a free port of 127.0.0.1, answering; yields its process, URL and log;
     stopped (whole process group) afterwards."""
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port)], cwd=ROOT,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited: {(tmp_path / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    assert response.status == 200
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the app did not answer within 60 s")
-                time.sleep(0.5)
-        yield process, url, tmp_path / "server.log"
-    finally:
-        with contextlib.suppress(ProcessLookupError):  # a test may have stopped it already
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.close()
+    with serve(tmp_path) as running:
+        yield running
 
 
 @pytest.mark.slow
@@ -281,10 +244,8 @@ def test_sigterm_to_viz_stops_the_server_and_frees_the_port(server):
     port = int(url.rsplit(":", 1)[1].strip("/"))
     assert port_answers(port)
     process.send_signal(signal.SIGTERM)  # to run.py viz only, not its process group
-    assert process.wait(timeout=5) is not None
-    deadline = time.monotonic() + 5
-    while port_answers(port) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert process.wait(timeout=30) is not None
+    wait_until(lambda: not port_answers(port), f"port {port} freed", timeout_s=30)
     assert not port_answers(port)
 
 
@@ -325,11 +286,9 @@ def test_the_project_starts_no_dask_cluster_of_its_own():
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                    reason="needs Debian's chromium at /usr/bin/chromium (make browser "
-                    "installs it); under CI its absence fails the test instead")
+@needs_chromium
 def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     _, url, log = server
     assert f"The app will be at {url}" in log.read_text()
@@ -342,108 +301,96 @@ def test_the_app_steps_plays_and_resets_in_headless_chromium(server, tmp_path):
         assert model.week["platform_share"] > 0
         return f"Week {week}: platform share {model.week['platform_share']:.1%}."
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1400})
-            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-            page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
-            page.goto(url)
-            step = page.get_by_role("button", name="Step")
-            step.wait_for(timeout=60_000)
-            counter = page.get_by_text(re.compile(r"^Time: \d+\.0$"))
-            expect(counter).to_have_text("Time: 0.0")
+    with page_of(url, errors) as page:
+        step = page.get_by_role("button", name="Step")
+        expect(step).to_be_visible()
+        counter = page.get_by_text(re.compile(r"^Time: \d+\.0$"))
+        expect(counter).to_have_text("Time: 0.0")
 
-            def week() -> int:
-                return int(float(counter.inner_text().removeprefix("Time: ")))
+        def week() -> int:
+            return int(float(counter.inner_text().removeprefix("Time: ")))
 
-            sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
-                       for spec in specs.values() if spec["type"].startswith("Slider")}
-            page.wait_for_function(  # the sidebar may still be filling in
-                "labels => { const shown = new Set([...document.querySelectorAll("
-                "'[role=slider]')].map(e => e.getAttribute('aria-label'))); "
-                "return labels.every(label => shown.has(label)); }", arg=list(sliders))
-            thumbs = page.eval_on_selector_all(
-                "[role=slider]", "els => els.map(e => ['aria-label', 'aria-valuenow', "
-                "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
-            shown = {label: [float(x) for x in values] for label, *values in thumbs}
-            assert {label: shown.get(label) for label in sliders} == sliders
-            assert page.get_by_label("seed (integer)").input_value() == str(APP_SEED)
-            for name in ("network_model", "factory_pricing"):
-                expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
+        sliders = {spec["label"]: [spec["value"], spec["min"], spec["max"]]
+                   for spec in specs.values() if spec["type"].startswith("Slider")}
+        page.wait_for_function(  # the sidebar may still be filling in
+            "labels => { const shown = new Set([...document.querySelectorAll("
+            "'[role=slider]')].map(e => e.getAttribute('aria-label'))); "
+            "return labels.every(label => shown.has(label)); }", arg=list(sliders))
+        thumbs = page.eval_on_selector_all(
+            "[role=slider]", "els => els.map(e => ['aria-label', 'aria-valuenow', "
+            "'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a)))")
+        shown = {label: [float(x) for x in values] for label, *values in thumbs}
+        assert {label: shown.get(label) for label in sliders} == sliders
+        expect(page.get_by_label("seed (integer)")).to_have_value(str(APP_SEED))
+        for name in ("network_model", "factory_pricing"):
+            expect(page.get_by_text(PARAMETERS[name].default, exact=True)).to_be_visible()
 
-            committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
-                                         exact=True)
-            committed.focus()
-            for _ in range(5):
-                committed.press("ArrowRight")
-            expect(committed).to_have_attribute("aria-valuenow", "0.05")
-            seed = page.get_by_label("seed (integer)")
-            seed.fill("7")
-            seed.press("Enter")
-            seed.press("Tab")
-            # the typed seed reaches the server asynchronously: a Reset sent too soon builds
-            # the run from the old seed (seen once on a fresh clone), so the run's own
-            # parameter table is read after Reset, and Reset pressed again if need be
-            help_summary = page.get_by_text(HELP_SUMMARY)
-            resets = 0
-            for _ in range(4):
-                resets += 1
-                page.wait_for_timeout(1500)
-                page.get_by_role("button", name="Reset").click()
-                expect(page.get_by_text("Week 0: platform share")).to_be_visible(
-                    timeout=30_000)
-                help_summary.click()
-                table = page.get_by_text(re.compile(r"The parameters of this run \(seed \d+\)"))
-                expect(table).to_be_visible(timeout=30_000)
-                seeded = "(seed 7)" in table.inner_text()
-                help_summary.click()
-                expect(table).to_be_hidden(timeout=10_000)
-                if seeded:
-                    break
-            assert seeded, f"the typed seed 7 never reached the run ({resets} Resets)"
-            expect(counter).to_have_text("Time: 0.0")
+        # Each change travels to the server on the page's one connection, in order, and the
+        # server may redraw the inputs after it: a Step answered (the counter moves) is a
+        # round trip sent after the change, so the server holds it before the next input is
+        # touched and before the Reset that builds the run from them.
+        seed = page.get_by_label("seed (integer)")
+        seed.fill("7")
+        seed.press("Enter")
+        seed.press("Tab")
+        step.click()
+        expect(counter).to_have_text("Time: 1.0")
+        expect(seed).to_have_value("7")
+        committed = page.get_by_role("slider", name=specs["committed_share"]["label"],
+                                     exact=True)
+        committed.focus()
+        for _ in range(5):
+            committed.press("ArrowRight")
+        expect(committed).to_have_attribute("aria-valuenow", "0.05")
+        step.click()
+        expect(counter).to_have_text("Time: 2.0")
+        expect(seed).to_have_value("7")
+        page.get_by_role("button", name="Reset").click()
+        expect(counter).to_have_text("Time: 0.0")
+        help_summary = page.get_by_text(HELP_SUMMARY)
+        help_summary.click()
+        expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible()
+        help_summary.click()
+        expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_hidden()
+        expect(page.get_by_text("Week 0: platform share")).to_be_visible()
 
-            share = page.locator("img.figure-share")
-            before = share.screenshot()
-            for n in (1, 2, 3):
-                step.click()
-                expect(counter).to_have_text(f"Time: {n}.0", timeout=30_000)
-            expect(page.get_by_text(banner(3))).to_be_visible()
-            assert share.screenshot() != before
-
-            help_summary.click()
-            expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible(
-                timeout=30_000)
-            row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
-            expect(row.locator("td").nth(1)).to_have_text("0.05")
-            expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
-            expect(row.locator("td").nth(4)).to_have_text(PARAMETERS["committed_share"].description)
-            expect(row.locator("td").nth(4)).to_be_visible()
-            help_summary.click()
-
-            page.get_by_role("button", name="▶").click()
-            deadline = time.monotonic() + 30
-            while week() < 5 and time.monotonic() < deadline:
-                time.sleep(0.1)
-            page.get_by_role("button", name="❚❚").click()
-            expect(page.get_by_role("button", name="▶")).to_be_enabled(timeout=10_000)
-            time.sleep(1)
-            paused = week()
-            time.sleep(1)
-            assert week() == paused >= 5
-            expect(page.get_by_text(banner(paused))).to_be_visible()
-
+        share = page.locator("img.figure-share")
+        before = share.screenshot()
+        for n in (1, 2, 3):
             step.click()
-            expect(counter).to_have_text(f"Time: {paused + 1}.0", timeout=30_000)
-            find = page.get_by_role("button", name=re.compile("point of no return"))
-            drawn = share.screenshot()
-            find.click()
-            expect(find).to_have_count(0, timeout=120_000)  # measured: the button goes
-            assert share.screenshot() != drawn  # and the share plot shows the point
-            page.screenshot(path=tmp_path / "app.png", full_page=True)
-        finally:
-            browser.close()
+            expect(counter).to_have_text(f"Time: {n}.0")
+        expect(page.get_by_text(banner(3))).to_be_visible()
+        assert share.screenshot() != before
+
+        help_summary.click()
+        expect(page.get_by_text("The parameters of this run (seed 7).")).to_be_visible()
+        row = page.locator("tr", has=page.get_by_text("committed_share", exact=True))
+        expect(row.locator("td").nth(1)).to_have_text("0.05")
+        expect(row.locator("td").nth(1).locator("strong")).to_have_count(1)
+        expect(row.locator("td").nth(4)).to_have_text(PARAMETERS["committed_share"].description)
+        expect(row.locator("td").nth(4)).to_be_visible()
+        help_summary.click()
+
+        page.get_by_role("button", name="▶").click()
+        expect(counter).to_have_text(re.compile(r"^Time: ([5-9]|\d{2,})\.0$"))
+        page.get_by_role("button", name="❚❚").click()
+        expect(page.get_by_role("button", name="▶")).to_be_enabled()
+        wait_quiet(page, r"^Time: \d+\.0$", quiet_ms=10 * PLAY_MS)
+        paused = week()
+        assert paused >= 5
+        expect(page.get_by_text(banner(paused))).to_be_visible()  # its own week's numbers
+
+        step.click()
+        expect(counter).to_have_text(f"Time: {paused + 1}.0")
+        find = page.get_by_role("button", name=re.compile("point of no return"))
+        drawn = share.screenshot()
+        find.click()
+        expect(find).to_have_count(0)  # measured: the button goes
+        assert share.screenshot() != drawn  # and the share plot shows the point
+        # Paused means paused: the measurement took seconds (at 300 ms a week) and the
+        # counter still shows the week stepped to by hand.
+        expect(counter).to_have_text(f"Time: {paused + 1}.0")
+        page.screenshot(path=tmp_path / "app.png", full_page=True)
     assert (tmp_path / "app.png").stat().st_size > 10_000
     assert errors == []
     server_log = log.read_text()

@@ -1,14 +1,6 @@
 """The several-sector app: its inputs, its model, its status lines and figure, and
 ``run.py viz --sectors``."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,23 +11,7 @@ from sim.cli.main import build_parser
 from sim.model.sectors.market import SectorMarket
 from sim.model.sectors.simulate import series_of
 from sim.outputs.palette import SECTOR_COLORS
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")  # as tests/app/test_app.py
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_answers(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+from tests.app.browser import needs_chromium, page_of, serve
 
 
 def _view(**overrides) -> SectorsView:
@@ -89,41 +65,21 @@ def test_viz_sectors_serves_the_sectors_app():
 
 
 @pytest.mark.browser
+@needs_chromium
 def test_the_sectors_app_steps_in_headless_chromium_and_shows_each_sector(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "run.py", "viz", "--sectors", "--port",
-                                    str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
     errors: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while not port_answers(port):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.5)
-        expected = _view()  # the app's starting model, stepped here to the same weeks
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-            try:
-                page = browser.new_page(viewport={"width": 1600, "height": 1200})
-                page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-                page.goto(f"http://127.0.0.1:{port}/")
-                step = page.get_by_role("button", name="Step")
-                step.wait_for(timeout=90_000)
-                for week in (1, 2):
-                    step.click()
-                    expect(page.get_by_text(f"Time: {week}.0")).to_be_visible(timeout=60_000)
-                    expected.step()
-                for text, _ in status_lines(expected):
-                    expect(page.get_by_text(text)).to_be_visible(timeout=30_000)
-                page.screenshot(path=str(tmp_path / "sectors_app.png"), full_page=True)
-            finally:
-                browser.close()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
+    expected = _view()  # the app's starting model, stepped here to the same weeks
+    with serve(tmp_path, "--sectors") as (_, url, log), page_of(url, errors, 1200) as page:
+        step = page.get_by_role("button", name="Step")
+        expect(step).to_be_visible()
+        for week in (1, 2):
+            step.click()
+            expect(page.get_by_text(f"Time: {week}.0")).to_be_visible()
+            expected.step()
+        for text, _ in status_lines(expected):
+            expect(page.get_by_text(text)).to_be_visible()
+        page.screenshot(path=str(tmp_path / "sectors_app.png"), full_page=True)
     assert errors == []
     assert "Traceback" not in log.read_text()

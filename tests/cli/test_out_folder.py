@@ -27,10 +27,11 @@ SCENARIO_FOR = {
     "worlds": [str(S / "worlds.toml")],
     "cascade": [str(S / "cascade.toml")],
     "validate": ["--quick"],
+    "forks": [str(S / "validation" / "granovetter_reversible.toml")],
 }
 KIND_OF_COMMAND = {"run": "run", "sweep": "sweep", "analyze": "analysis", "tipping": "tipping",
                    "verdict": "verdict", "sensitivity": "sensitivity", "worlds": "worlds",
-                   "cascade": "cascade", "validate": "validation"}
+                   "cascade": "cascade", "validate": "validation", "forks": "fork_study"}
 
 
 def commands_with_out() -> list[str]:

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if args.levels < 2 or args.hold < 1 or args.burn_in < 0:
         raise UsageError("--levels must be at least 2, --hold at least 1, --burn-in >= 0")
     if scenario.model != "trust_market":
-        raise UsageError(f"analyze needs the trust_market model, not {scenario.model!r}")
+        raise UsageError(f'{scenario.path}: model: analyze needs model = "trust_market", not '
+                         f'"{scenario.model}"')
     out = out_folder(args, ROOT / "results" / scenario.name, "analysis")
     specs = batch.specs_for(scenario)
     manifest = results.manifest(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.options import ROOT, UsageError, at_least_one, batch_guard, out_folder
+from sim.cli.options import ROOT, UsageError, batch_guard, out_folder, worker_count
 
 
 def add_parser(subparsers) -> None:
@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
                    help="small populations and budgets (seconds, for the test suite)")
     p.add_argument("--check", action="append", metavar="NAME",
                    help="run only this check (repeatable)")
-    p.add_argument("--workers", type=at_least_one, metavar="N",
+    p.add_argument("--workers", type=worker_count, metavar="N",
                    help="local worker processes (default: one per core)")
     p.add_argument("--out", type=Path,
                    help="results folder (default: results/validation)")

@@ -83,6 +83,9 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
     def fail(key: str, message: str) -> ScenarioError:
         return ScenarioError(f"{path}: {key}: {message}")
 
+    if scenario.model != "trust_market":  # its arms run the trust market with forks
+        raise fail("model", 'the verdict study needs model = "trust_market", not '
+                   f'"{scenario.model}"')
     if scenario.sweep or scenario.sample:
         raise fail("sweep", "a verdict study has one point; remove [sweep] and [sample]")
     raw = dict(scenario.tipping or {})
@@ -254,6 +257,8 @@ def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str 
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
+    for _, overrides in plan.arms:  # every arm's dose study checked before anything is written
+        tipping.plan_from(_arm_scenario(scenario, overrides, table))
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
