@@ -70,7 +70,9 @@ def fork_specs(scenario: Any, model: str, overrides: dict[str, Any], plan: Any,
                intervention: str, point: int = FORK_POINT) -> list[RunSpec]:
     """``plan.runs`` fork runs of ``model`` (the scenario's ``[params]`` updated by
     ``overrides``) under ``intervention``; run ``r`` has seed ``seed_for(seed, point, r)``."""
-    start = {} if plan.committed_share is None else {"committed_share": plan.committed_share}
+    sector = {**scenario.params, **overrides}.get("fork_sector")  # a sector market's
+    key = f"{sector}__committed_share" if sector else "committed_share"
+    start = {} if plan.committed_share is None else {key: plan.committed_share}
     name = forks.model_name(model)
     params = resolve_params(name, {**scenario.params, **overrides, **start,
                                    "fork_every": plan.every, "fork_copies": plan.copies,
@@ -104,6 +106,18 @@ def run_fork_runs(scenario: Any, model: str, overrides: dict[str, Any], plan: An
     return run_fork_specs(scenario, specs, plan, intervention, out, **batch)
 
 
+def check(scenario: Any) -> None:
+    """Refuse, in one line naming the file and the table, a scenario the fork experiment
+    cannot run alone: a model that cannot be forked, no ``[forks]`` table, a bad one."""
+    if scenario.model not in forkable():
+        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
+                            "allowed: " + ", ".join(sorted(forkable())))
+    if scenario.forks is None:
+        raise ScenarioError(f"{scenario.path}: forks: missing; the fork experiment needs a "
+                            "[forks] table (allowed keys: " + ", ".join(FORK_KEYS) + ")")
+    fork_table(scenario)
+
+
 def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
                    dask: str | None = None, progress: bool = True) -> dict[str, Any]:
     """Every intervention of the scenario's ``[forks]`` on its own model; writes
@@ -111,10 +125,12 @@ def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
     from sim.studies.verdict.arms import state_at_point, tipping_summary
 
     begin = time.perf_counter()
-    if scenario.model not in forkable():
-        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
-                            "these can: " + ", ".join(sorted(forkable())))
+    check(scenario)
     plan = SimpleNamespace(**fork_table(scenario))
+    if scenario.model == "sector_market" and not scenario.params.get("fork_sector"):
+        raise ScenarioError(f"{scenario.path}: params.fork_sector: missing; the fork "
+                            "experiment on several sectors forks one of them: give "
+                            "fork_sector = the name of one of the scenario's sectors")
     out = results.study_folder(out, scenario, "fork_study", model=forks.model_name(scenario.model))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     by = {}

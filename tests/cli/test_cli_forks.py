@@ -40,7 +40,7 @@ def test_forks_refuses_a_scenario_without_forks_or_of_a_model_that_cannot_be_for
     done = _run("forks", str(ROOT / "scenarios" / "baseline.toml"), "--out",
                 str(tmp_path / "a"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1
-    assert "baseline.toml: forks: missing" in done.stderr
+    assert "baseline.toml: forks: missing; the fork experiment needs a [forks] table" in done.stderr
     done = _run("forks", str(ROOT / "scenarios" / "validation" / "bass1969.toml"), "--out",
                 str(tmp_path / "b"))
     assert done.returncode == 2 and 'model: "bass" cannot be forked' in done.stderr

@@ -24,19 +24,11 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sim.experiments import scenarios
-    from sim.experiments.scenarios import ScenarioError
-    from sim.model.registry import forkable
     from sim.outputs.verdict_report import span
-    from sim.studies.fork_study import fork_table, run_fork_study
+    from sim.studies.fork_study import check, fork_table, run_fork_study
 
     scenario = scenarios.load(args.scenario)
-    if scenario.model not in forkable():
-        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
-                            "these can: " + ", ".join(sorted(forkable())))
-    if scenario.forks is None:
-        raise ScenarioError(f"{scenario.path}: forks: missing; the fork experiment needs a "
-                            "[forks] table (every, copies, runs, ramp, committed_share, "
-                            "interventions)")
+    check(scenario)
     plan = fork_table(scenario)
     out = out_folder(args, ROOT / "results" / f"{scenario.name}-forks", "fork_study")
     print(f"Fork experiment {scenario.name}: {plan['runs']} runs, checkpoints every "
