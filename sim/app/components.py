@@ -28,6 +28,8 @@ CSS = """
   grid-template-columns: repeat(auto-fill, minmax(580px, 1fr)); }
 .story-grid > * { min-width: 0; }
 .v-btn__content { white-space: normal; }
+.claim-reading, .no-return-found, .no-return-measuring, .no-return-meaning, .natural-course,
+.natural-measuring { display: block; margin: 4px 0; }
 .parameter-help table { border-collapse: collapse; }
 .parameter-help tr { border-bottom: 1px solid #e0e0e0; }
 .parameter-help th, .parameter-help td { text-align: left !important; vertical-align: top;
@@ -102,7 +104,7 @@ def Share(model: MarketView) -> None:
             solara.Button("Find the point of no return", on_click=task, color="primary",
                           disabled=task.pending, outlined=True, dense=True)
         solara.Text(f"In the copies of this run: {INTERVENTIONS[chosen.value]}.",
-                    style={"font-size": "13px"})
+                    style={"font-size": "13px"}, classes=["no-return-meaning"])
         if task.pending:
             solara.Text(f"Measuring the point of no return ({chosen.value}): copies of this "
                         "run every 13 weeks, a few seconds...", classes=["no-return-measuring"])
@@ -115,7 +117,9 @@ def no_return_sentence(how: str, found: dict | None) -> str:
     """The measured point of no return in words."""
     if found is None:
         return f"Point of no return ({how}): none within {noreturn.HORIZON} weeks."
-    at = " (at the fall itself)" if found["by"] == "fall" else ""
+    at = (" (at the fall itself)" if found["by"] == "fall" else
+          " (already past at the first checkpoint: the fall was inevitable from the start)"
+          if found.get("share_before") is None else "")
     return (f"Point of no return ({how}): week {found['week']}, {found['share']:.1%} of the "
             f"gross{at}.")
 

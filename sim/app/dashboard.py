@@ -36,6 +36,8 @@ SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
 BREAK_EVEN_REGIME = "fixed price, no reserve, no switching"
 NO_RETURN_MARKERS = {"release": "o", "hold": "s", "stall": "^"}  # one per intervention
+NEAR_TIE = (0.1, 0.1, 0.1, 1.0)  # a strong tie within a cluster of inner circles
+FAR_TIE = (0.55, 0.55, 0.6, 1.0)  # a strong tie to another cluster
 CLAIM_MARKER = {"marker": "D", "ms": 7, "mfc": "white", "mec": BLACK, "mew": 1.4, "ls": ""}
 
 
@@ -118,8 +120,10 @@ class Dashboard:
         ax = fig.add_subplot()
         ax.add_collection(LineCollection(self.model.tie_segments[False], colors="#9a9a9a",
                                          linewidths=0.3, alpha=0.1, zorder=1))
-        ax.add_collection(LineCollection(self.model.tie_segments[True], colors="#303030",
-                                         linewidths=0.8, alpha=0.35, zorder=2))
+        far = self.model.strong_far  # strong ties between clusters: long, so fainter
+        ax.add_collection(LineCollection(self.model.tie_segments[True], alpha=0.45, zorder=2,
+                                         colors=np.where(far[:, None], FAR_TIE, NEAR_TIE),
+                                         linewidths=np.where(far, 0.4, 0.9)))
         xy, committed = self.model.layout, self.model.consumers.committed
         self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=30, c=CODE_COLORS[NOTHING],
                                 edgecolors="white", linewidths=0.4, zorder=3)
@@ -129,13 +133,16 @@ class Dashboard:
                           label=CHOICE_NAMES[k]) for k in (FACTORY, PLATFORM, NOTHING)]
         handles += [Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                            label="committed"),
-                    Line2D([], [], color="#303030", lw=1.6, alpha=0.7, label="strong tie"),
+                    Line2D([], [], color=NEAR_TIE[:3], lw=1.6, alpha=0.8,
+                           label="strong, same cluster"),
+                    Line2D([], [], color=FAR_TIE[:3], lw=1.0, alpha=0.8,
+                           label="strong, other cluster"),
                     Line2D([], [], color="#9a9a9a", lw=0.6, alpha=0.7, label="weak tie")]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
                   frameon=False, title="bought this week", title_fontsize=8)
         circles = int(self.model.circle.max()) + 1 if self.model.circle.size else 0
-        ax.set_title(f"The tie network: {self.model.p['n_consumers']} consumers in {circles} "
-                     "clusters of inner circles", fontsize=10)
+        ax.set_title(f"Inner circles: {self.model.p['n_consumers']} consumers in {circles} "
+                     "clusters", fontsize=10)
         ax.set_aspect("equal")
         ax.autoscale_view()
         ax.set_axis_off()

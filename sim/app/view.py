@@ -43,9 +43,12 @@ class MarketView(TrustMarket):
         super().__init__(rng=np.random.default_rng(self.seed), **params)
         graph = to_networkx(self.ties)
         self.layout, self.circle = inner_circles(graph, self.seed)
-        self.tie_segments = {
-            kind: self.layout[np.array([(u, v) for u, v, s in graph.edges(data="strong")
-                                        if s == kind], dtype=int).reshape(-1, 2)]
-            for kind in (True, False)}
+        ends = {kind: np.array([(u, v) for u, v, s in graph.edges(data="strong") if s == kind],
+                               dtype=int).reshape(-1, 2) for kind in (True, False)}
+        # strong ties within a cluster first, then those between clusters (drawn fainter)
+        far = self.circle[ends[True][:, 0]] != self.circle[ends[True][:, 1]]
+        ends[True] = ends[True][np.argsort(far, kind="stable")]
+        self.strong_far = np.sort(far)
+        self.tie_segments = {kind: self.layout[pairs] for kind, pairs in ends.items()}
         self.no_return: dict[str, dict[str, Any] | None] = {}  # by intervention, measured
         self.dashboard = Dashboard(self)

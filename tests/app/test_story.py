@@ -62,7 +62,7 @@ def test_the_drawn_segments_are_the_layouts_strong_and_weak_ties():
     mean = {name: np.mean([np.linalg.norm(s[1] - s[0]) for s in c.get_segments()])
             for name, c in (("strong", strong), ("weak", weak))}
     assert mean["weak"] > SHORTER * mean["strong"]
-    assert ax.get_title().startswith("The tie network: 120 consumers in ")
+    assert ax.get_title().startswith("Inner circles: 120 consumers in ")
 
 
 # ----------------------------------------------------------------- the readings
@@ -115,8 +115,12 @@ def test_the_natural_course_counts_falls_without_push_and_is_cached():
 
 
 def test_the_point_of_no_return_sentence_gives_week_and_share_of_the_gross():
-    assert no_return_sentence("hold", {"week": 52, "share": 0.1234, "by": "forks"}) == (
+    found = {"week": 52, "share": 0.1234, "by": "forks", "share_before": 0.1}
+    assert no_return_sentence("hold", found) == (
         "Point of no return (hold): week 52, 12.3% of the gross.")
+    assert no_return_sentence("stall", {**found, "share_before": None}) == (
+        "Point of no return (stall): week 52, 12.3% of the gross (already past at the first "
+        "checkpoint: the fall was inevitable from the start).")
     assert no_return_sentence("release", None) == (
         "Point of no return (release): none within 520 weeks.")
 
@@ -256,7 +260,7 @@ def test_the_page_tells_the_story_at_1280x800_and_1920x1080(app_server, tmp_path
                 expect(points).to_have_count(k, timeout=300_000)
                 text = points.nth(k - 1).inner_text()
                 week = re.fullmatch(rf"Point of no return \({how}\): week (\d+), "
-                                    r"([\d.]+)% of the gross( \(at the fall itself\))?\.", text)
+                                    r"([\d.]+)% of the gross( \(.+\))?\.", text)
                 assert week is not None, text
                 assert 1 <= int(week[1]) <= run["fall"]
                 assert 0 <= float(week[2]) <= 100
