@@ -62,10 +62,10 @@ def Page() -> None:
                     f"others: seed {APP_SEED}, the default here, is one where it takes off; "
                     f"seed {QUIET_SEED} is one where it dies out. Change a parameter, then press "
                     "Reset.", dense=True)
+        NaturalCourse(model.value)
         with solara.Div(classes=["story-grid"]):
             Share(model.value)
             Network(model.value)
-            NaturalCourse(model.value)
             FactoryPlots(model.value)
             PlatformPlots(model.value)
         with solara.Details(HELP_SUMMARY):

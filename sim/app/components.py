@@ -135,6 +135,8 @@ def NaturalCourse(model: MarketView) -> None:
     with solara.Card("What the natural course of this world does", margin=0):
         if known is not None:
             solara.Text(natural.sentence(known), classes=["natural-course"])
+            solara.Text("The run shown below is one run of this world: its own course can "
+                        "differ from most.", style={"font-size": "13px"})
         elif task.pending:
             solara.Text(f"Measuring: {natural.RUNS} runs of this world without push, to week "
                         f"{natural.HORIZON}...", classes=["natural-measuring"])

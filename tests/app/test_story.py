@@ -258,7 +258,7 @@ def test_the_page_tells_the_story_at_1280x800_and_1920x1080(app_server, tmp_path
                 page.get_by_role("button", name="Find the point of no return").click()
                 points = page.locator(".no-return-found")
                 expect(points).to_have_count(k, timeout=300_000)
-                text = points.nth(k - 1).inner_text()
+                text = " ".join(points.nth(k - 1).text_content().split())
                 week = re.fullmatch(rf"Point of no return \({how}\): week (\d+), "
                                     r"([\d.]+)% of the gross( \(.+\))?\.", text)
                 assert week is not None, text
