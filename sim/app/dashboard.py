@@ -273,7 +273,7 @@ class Dashboard:
             ax.plot([found["week"]], [found["share"]], NO_RETURN_MARKERS[intervention],
                     color=FALL_LINE_COLOR, ms=7, zorder=6,
                     label=f"point of no return ({intervention}{how}): week {found['week']}, "
-                          f"{found['share']:.0%} of the gross")
+                          f"{found['share']:.1%} of the gross")
             while found["week"] > self.horizon:
                 self.horizon *= 2
             for name in ("share", "factory", "platform"):
