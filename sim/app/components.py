@@ -106,8 +106,9 @@ def Share(model: MarketView) -> None:
         solara.Text(f"In the copies of this run: {INTERVENTIONS[chosen.value]}.",
                     style={"font-size": "13px"}, classes=["no-return-meaning"])
         if task.pending:
-            solara.Text(f"Measuring the point of no return ({chosen.value}): copies of this "
-                        "run every 13 weeks, a few seconds...", classes=["no-return-measuring"])
+            solara.Text(f"Measuring the point of no return: copies of this run every "
+                        f"{noreturn.EVERY} weeks, a few seconds...",
+                        classes=["no-return-measuring"])
             solara.ProgressLinear(True)
         for how, found in model.no_return.items():
             solara.Text(no_return_sentence(how, found), classes=["no-return-found"])

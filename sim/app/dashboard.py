@@ -181,7 +181,7 @@ class Dashboard:
     def _panels(self, title: str, side: int, shape: tuple[int, int],
                 panels: list[tuple[str, str]]) -> Frame:
         fig = Figure(figsize=(5.6, 1.85 * shape[0] + 0.5), dpi=100)  # fixed margins: cheap
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.84, wspace=0.28,
+        fig.subplots_adjust(left=0.1, right=0.95, bottom=0.12, top=0.84, wspace=0.3,
                             hspace=0.5)
         color = CODE_COLORS[side]
         lines = []

@@ -97,6 +97,22 @@ def test_the_share_plot_marks_the_first_week_past_20_percent_and_the_fall():
     assert x[-1] == fall + 3
 
 
+def test_nothing_drawn_in_any_figure_reaches_past_its_edges_with_every_mark_drawn():
+    model = MarketView(seed=APP_SEED, n_consumers=APP_CONSUMERS)
+    while model.factory.fall_step is None and model.time < 520:
+        model.step()
+    for how, week in (("release", 13), ("hold", 26), ("stall", 39)):
+        model.dashboard.mark_no_return({"week": week, "share": 0.012, "by": "forks",
+                                        "share_before": None}, how)
+    for name, frame in model.dashboard.frames.items():
+        model.dashboard.png(name)
+        drawn = frame.fig.get_tightbbox(frame.canvas.get_renderer())  # inches
+        width, height = frame.fig.get_size_inches()
+        tolerance = 0.01
+        assert drawn.x0 >= -tolerance and drawn.y0 >= -tolerance, (name, drawn)
+        assert drawn.x1 <= width + tolerance and drawn.y1 <= height + tolerance, (name, drawn)
+
+
 def test_the_natural_course_counts_falls_without_push_and_is_cached():
     params = resolve({"n_consumers": 60, "committed_share": 0.3})
     first = natural_course(params, 5, runs=3, horizon=30)
