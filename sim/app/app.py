@@ -16,13 +16,14 @@ from sim.app.components import (
     HELP_SUMMARY,
     FactoryPlots,
     FallenBadge,
+    NaturalCourse,
     Network,
     ParameterHelp,
     PlatformPlots,
     Share,
     Status,
 )
-from sim.app.params import APP_CONSUMERS, APP_SEED, user_params
+from sim.app.params import APP_CONSUMERS, APP_SEED, QUIET_SEED, user_params
 from sim.app.view import MarketView
 from sim.model.parameters import PARAMETERS
 
@@ -35,16 +36,22 @@ def initial_model() -> MarketView:
 # Weeks played per second: a week must render before the next is stepped, or Solara's render
 # loop guard stops the page ("Too many renders") on a busy machine.
 PLAY_MS = 300
+TITLE = "Trust tipping: do trust platforms tip mass-production incumbents?"
 
 
 @solara.component
 def Page() -> None:
     """The app: one model per browser session, shown by Mesa's SolaraViz."""
     model = solara.use_reactive(solara.use_memo(initial_model, []))
+    solara.Title(TITLE)
     solara.Style(CSS)
     with solara.AppBar():
         FallenBadge(model.value)
-    with solara.Column(gap="6px", style={"padding": "8px 12px 0 12px"}):
+    # SolaraViz gives the sidebar (controls, sliders); the panels are laid out here, without
+    # its draggable grid and its "Page 0" tab
+    SolaraViz(model, components=[], play_interval=PLAY_MS, model_params=user_params(),
+              name=TITLE)
+    with solara.Column(gap="8px", style={"padding": "8px 12px"}):
         Status(model.value)
         if model.value.seed_note:
             solara.Warning(model.value.seed_note, dense=True)
@@ -53,13 +60,16 @@ def Page() -> None:
                     "other parameter starts at its declared default. With no committed "
                     "consumers the platform takes off on its own in some runs and dies out in "
                     f"others: seed {APP_SEED}, the default here, is one where it takes off; "
-                    "seed 1 is one where it dies out. Change a parameter, then press Reset.",
-                    dense=True)
+                    f"seed {QUIET_SEED} is one where it dies out. Change a parameter, then press "
+                    "Reset.", dense=True)
+        NaturalCourse(model.value)
+        with solara.Div(classes=["story-grid"]):
+            Share(model.value)
+            Network(model.value)
+            FactoryPlots(model.value)
+            PlatformPlots(model.value)
         with solara.Details(HELP_SUMMARY):
             ParameterHelp(model.value)
-    SolaraViz(model, components=[Share, Network, FactoryPlots, PlatformPlots],
-              play_interval=PLAY_MS, model_params=user_params(),
-              name="Trust tipping: do trust platforms tip mass-production incumbents?")
 
 
 page = Page()

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from sim.app.story import first_past
 from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, break_even_share
 from sim.outputs.palette import BLACK, CHOICE_COLORS, GREEN, GREY
@@ -34,6 +35,10 @@ THIS_WEEK = {"marker": "o", "ms": 3.5, "markevery": [-1]}  # a dot on each line'
 SHARE_TOP = 1.05  # the share axis grows up to here, with room above 100%
 SAME_LEVEL = 1e-9  # the 20% and break-even lines closer than this are drawn as one
 BREAK_EVEN_REGIME = "fixed price, no reserve, no switching"
+NO_RETURN_MARKERS = {"release": "o", "hold": "s", "stall": "^"}  # one per intervention
+NEAR_TIE = (0.1, 0.1, 0.1, 1.0)  # a strong tie within a cluster of inner circles
+FAR_TIE = (0.55, 0.55, 0.6, 1.0)  # a strong tie to another cluster
+CLAIM_MARKER = {"marker": "D", "ms": 7, "mfc": "white", "mec": BLACK, "mew": 1.4, "ls": ""}
 
 
 def in_break_even_regime(p: dict) -> bool:
@@ -83,7 +88,7 @@ def grown(limits: tuple[float, float], low: float, high: float) -> tuple[float, 
 
 def share_legend(ax: Axes) -> None:
     """The share plot's legend, below the axes, where it covers no line."""
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1,
               frameon=False)
 
 
@@ -96,6 +101,8 @@ class Dashboard:
         self.lines: dict[str, Line2D] = {}
         self.horizon = 52  # weeks on the x axes; doubles when the run gets there
         self.fall_marked = False
+        self.claim_week: int | None = None
+        self.claim_marker: Line2D | None = None  # drawn once the platform passes 20%
         self.frames = {"network": self._network(), "share": self._share(),
                        "factory": self._panels("The factory", FACTORY, (2, 2), [
                            ("factory_price", "price"), ("factory_volume", "volume (units sold)"),
@@ -113,9 +120,11 @@ class Dashboard:
         fig = Figure(figsize=(5.6, 3.8), dpi=100, layout="constrained")
         ax = fig.add_subplot()
         ax.add_collection(LineCollection(self.model.tie_segments[False], colors="#9a9a9a",
-                                         linewidths=0.3, alpha=0.12, zorder=1))
-        ax.add_collection(LineCollection(self.model.tie_segments[True], colors="#303030",
-                                         linewidths=0.7, alpha=0.3, zorder=2))
+                                         linewidths=0.3, alpha=0.1, zorder=1))
+        far = self.model.strong_far  # strong ties between clusters: long, so fainter
+        ax.add_collection(LineCollection(self.model.tie_segments[True], alpha=0.45, zorder=2,
+                                         colors=np.where(far[:, None], FAR_TIE, NEAR_TIE),
+                                         linewidths=np.where(far, 0.4, 0.9)))
         xy, committed = self.model.layout, self.model.consumers.committed
         self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=30, c=CODE_COLORS[NOTHING],
                                 edgecolors="white", linewidths=0.4, zorder=3)
@@ -125,11 +134,16 @@ class Dashboard:
                           label=CHOICE_NAMES[k]) for k in (FACTORY, PLATFORM, NOTHING)]
         handles += [Line2D([], [], ls="", marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                            label="committed"),
-                    Line2D([], [], color="#303030", lw=1.6, alpha=0.7, label="strong tie"),
+                    Line2D([], [], color=NEAR_TIE[:3], lw=1.6, alpha=0.8,
+                           label="strong, same cluster"),
+                    Line2D([], [], color=FAR_TIE[:3], lw=1.0, alpha=0.8,
+                           label="strong, other cluster"),
                     Line2D([], [], color="#9a9a9a", lw=0.6, alpha=0.7, label="weak tie")]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
                   frameon=False, title="bought this week", title_fontsize=8)
-        ax.set_title(f"The tie network ({self.model.p['n_consumers']} consumers)", fontsize=10)
+        circles = int(self.model.circle.max()) + 1 if self.model.circle.size else 0
+        ax.set_title(f"Inner circles: {self.model.p['n_consumers']} consumers in {circles} "
+                     "clusters", fontsize=10)
         ax.set_aspect("equal")
         ax.autoscale_view()
         ax.set_axis_off()
@@ -138,8 +152,8 @@ class Dashboard:
         return Frame(fig, [self.nodes, rings, self.counts])
 
     def _share(self) -> Frame:
-        fig = Figure(figsize=(5.6, 3.9), dpi=100)
-        fig.subplots_adjust(left=0.14, right=0.97, bottom=0.3, top=0.92)
+        # constrained: the legend below grows with the marks; only full redraws lay it out
+        fig = Figure(figsize=(5.6, 4.6), dpi=100, layout="constrained")
         ax = fig.add_subplot()
         p = self.model.p
         be = break_even_share(p["factory_fixed_cost_share"])
@@ -168,7 +182,7 @@ class Dashboard:
     def _panels(self, title: str, side: int, shape: tuple[int, int],
                 panels: list[tuple[str, str]]) -> Frame:
         fig = Figure(figsize=(5.6, 1.85 * shape[0] + 0.5), dpi=100)  # fixed margins: cheap
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.84, wspace=0.28,
+        fig.subplots_adjust(left=0.1, right=0.95, bottom=0.12, top=0.84, wspace=0.3,
                             hspace=0.5)
         color = CODE_COLORS[side]
         lines = []
@@ -207,8 +221,11 @@ class Dashboard:
                 for ax in self.frames[name].fig.axes:
                     ax.set_xlim(0, self.horizon)
                 self.frames[name].invalidate()
+        fall = model.factory.fall_step
         for name, line in self.lines.items():
             values = np.asarray(model.datacollector.model_vars.get(name, []), dtype=float)
+            if name.startswith("factory_") and fall is not None:
+                values = values[:fall]  # the factory has no price, volume or cash after exit
             line.set_data(np.arange(1, values.size + 1), values)
             finite = values[np.isfinite(values)]
             if finite.size and (new := grown(line.axes.get_ylim(), finite.min(), finite.max())):
@@ -218,21 +235,46 @@ class Dashboard:
             self.fall_marked = True
             for line in self.lines.values():
                 line.axes.axvline(model.factory.fall_step, color=FALL_LINE_COLOR, lw=1.5,
-                                  label="the incumbent fell")
+                                  label=f"the incumbent fell: week {model.factory.fall_step}")
                 self.frame_of(line).invalidate()
             share_legend(self.lines["platform_share"].axes)
+        self._mark_claim()
 
-    def mark_no_return(self, found: dict[str, Any] | None) -> None:
-        """Draw the measured point of no return on the share plot (or say there is none)."""
+    def _mark_claim(self) -> None:
+        """A marker where the platform first passed 20% of the gross; once the incumbent has
+        fallen, its label gives the weeks from there to the fall."""
+        shares = self.model.datacollector.model_vars.get("platform_share", [])
+        week = self.claim_week = self.claim_week or first_past(shares)
+        if week is None:
+            return
+        fall = self.model.factory.fall_step
+        label = f"first past {CLAIM_SHARE:.0%}: week {week}"
+        if fall is not None and fall >= week:
+            label += f", fell {fall - week} weeks later"
+        ax = self.lines["platform_share"].axes
+        if self.claim_marker is None:
+            (self.claim_marker,) = ax.plot([week], [shares[week - 1]], zorder=5,
+                                           **CLAIM_MARKER)
+        if label != self.claim_marker.get_label():
+            self.claim_marker.set_label(label)
+            share_legend(ax)
+            self.frame_of(self.lines["platform_share"]).invalidate()
+
+    def mark_no_return(self, found: dict[str, Any] | None, intervention: str = "release",
+                       horizon: int = 520) -> None:
+        """Draw the measured point of no return (the push withdrawn by ``intervention``) on
+        the share plot, or say there is none within ``horizon`` weeks."""
         ax = self.lines["platform_share"].axes
         if found is None:
-            ax.plot([], [], ls="", label="no point of no return within 520 weeks")
+            ax.plot([], [], ls="", label=f"no point of no return ({intervention}) within "
+                                         f"{horizon} weeks")
         else:
-            how = "forks" if found["by"] == "forks" else "the fall itself"
-            ax.axvline(found["week"], color=FALL_LINE_COLOR, ls=":", lw=1.5)
-            ax.plot([found["week"]], [found["share"]], "o", color=FALL_LINE_COLOR, ms=6,
-                    label=f"point of no return ({how}): week {found['week']}, "
-                          f"{found['share']:.0%} of the gross")
+            how = "" if found["by"] == "forks" else ", at the fall"
+            ax.axvline(found["week"], color=FALL_LINE_COLOR, ls=":", lw=1.2)
+            ax.plot([found["week"]], [found["share"]], NO_RETURN_MARKERS[intervention],
+                    color=FALL_LINE_COLOR, ms=7, zorder=6,
+                    label=f"point of no return ({intervention}{how}): week {found['week']}, "
+                          f"{found['share']:.1%} of the gross")
             while found["week"] > self.horizon:
                 self.horizon *= 2
             for name in ("share", "factory", "platform"):

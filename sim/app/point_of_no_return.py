@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.experiments.forks import point_of_no_return
-from sim.model.market import TrustMarket
+from sim.model.registry import build_market
 
 HORIZON = 520  # weeks, as the main study
 EVERY = 13  # weeks between checkpoints
@@ -26,8 +26,8 @@ def measure(seed: int, params: dict[str, Any], horizon: int = HORIZON, every: in
     seed and these parameters (``by``: "forks", or "fall" when it fell before a checkpoint
     was past; ``share_before``: the share at the last checkpoint not past, None if the first
     was already past); None if there is none within ``horizon`` weeks."""
-    found = point_of_no_return(TrustMarket(rng=seed, **params), horizon, seed, every, copies,
-                               intervention=intervention)
+    found = point_of_no_return(build_market("trust_market", params, seed), horizon, seed, every,
+                               copies, intervention=intervention)
     if not found["tipping_reached"]:
         return None
     return {"week": found["tipping_step"], "share": found["tipping_share_gross"],
