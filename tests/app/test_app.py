@@ -60,7 +60,7 @@ def test_only_the_population_differs_and_its_label_says_so():
     assert (spec["value"], spec["min"], spec["max"]) == (300, declared.low, 2000)
     assert spec["label"] == "n_consumers (consumers): app starts at 300, not 2000"
     assert user_params()["seed"] == {"type": "InputText", "label": "seed (integer)",
-                                         "value": "11"}
+                                         "value": "8"}
 
 
 def test_every_float_default_and_bound_lies_on_its_slider_steps():
@@ -158,13 +158,13 @@ def test_the_share_legend_lies_below_the_axes_where_it_covers_no_line():
         "platform share", "20% claim = break-even share (fixed price, no reserve, no switching)"]
 
 
-def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_11_and_says_so():
+def test_a_seed_that_is_not_an_integer_of_0_or_more_falls_back_to_seed_8_and_says_so():
     assert parse_seed("7") == (7, None)
     assert parse_seed(0) == (0, None)
     note = ("The seed must be a whole number, 0 or more; {!r} is not, so this run uses "
-            "seed 11.")
+            "seed 8.")
     for typed in ("-3", "1.5", "abc", ""):
-        assert parse_seed(typed) == (11, note.format(typed))
+        assert parse_seed(typed) == (8, note.format(typed))
     model = MarketView(seed="-3", n_consumers=60)  # what Reset does with the typed text
     assert (model.seed, model.seed_note) == (8, note.format("-3"))
     plain = TrustMarket(rng=np.random.default_rng(8), n_consumers=60)
