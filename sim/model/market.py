@@ -24,7 +24,7 @@ from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
     Week,
 )
 from sim.model.parameters import resolve
-from sim.model.rules import economics, graph_kernels, referrals, trust, weekly
+from sim.model.rules import economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
@@ -168,10 +168,8 @@ class TrustMarket(Controls, mesa.Model):
         used = self.platform_use()
         if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
             seen_good, seen_bad = self.platform_evidence()
-            strong = self.ties.strong.adjacency
-            endorsed = graph_kernels.marked_neighbours(
-                strong.indptr, strong.indices, used & (seen_good > seen_bad)
-            ) >= p["endorsements_needed"]
+            endorsers = (used & (seen_good > seen_bad)).astype(float)
+            endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
         else:
             endorsed = np.ones(n, bool)
         self._contested = p["consumer_switching"] & (used | endorsed)

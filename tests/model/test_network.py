@@ -125,18 +125,6 @@ def test_symmetric_csr_equals_scipy():
     np.testing.assert_array_equal(ours.indices, ref.indices)
 
 
-def test_marked_neighbours_equal_the_adjacency_mat_vec_and_their_python_source():
-    ties = _ties(n=600, seed=4)
-    adjacency = ties.strong.adjacency
-    marked = np.random.default_rng(6).random(600) < 0.3
-    counts = graph_kernels.marked_neighbours(adjacency.indptr, adjacency.indices, marked)
-    np.testing.assert_array_equal(counts, adjacency @ marked.astype(float))
-    np.testing.assert_array_equal(
-        counts, graph_kernels.marked_neighbours.py_func(adjacency.indptr, adjacency.indices,
-                                                         marked))
-    assert counts.dtype == np.int64 and counts.shape == (600,) and counts.sum() > 0
-
-
 def _uneven(ties, rng, scale, floor):
     """The layers' records with uneven stored trust (as after weeks of use and decay), the
     given strong ``scale`` and ``floor`` and a weak scale of one half."""

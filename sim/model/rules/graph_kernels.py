@@ -1,7 +1,6 @@
 """Compiled building blocks of the tie network's CSR arrays (numba): edge lists sorted and
 made distinct, the symmetric CSR graph of an edge list, the triangles through each node,
-the stored position of given entries, and the marked neighbours of each node. Compiled code
-is cached on disk (``cache=True``).
+and the stored position of given entries. Compiled code is cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
@@ -90,20 +89,4 @@ def find_entries(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
                 hi = mid
         if lo < indptr[rows[k] + 1] and indices[lo] == cols[k]:
             out[k] = lo
-    return out
-
-
-@njit(cache=True)
-def marked_neighbours(indptr: np.ndarray, indices: np.ndarray, marked: np.ndarray
-                      ) -> np.ndarray:
-    """How many neighbours of each row of a CSR graph are ``marked`` (the mat-vec of the
-    graph's 0/1 adjacency with ``marked``, without scipy's per-call cost)."""
-    n = indptr.size - 1
-    out = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        count = 0
-        for k in range(indptr[i], indptr[i + 1]):
-            if marked[indices[k]]:
-                count += 1
-        out[i] = count
     return out
