@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.model import vendors
 from sim.model.agents import Consumer, Factory, Platform, VendorArrays
+from sim.model.collector import WeeklyCollector
 from sim.model.controls import MID_RUN, Controls  # noqa: F401 (MID_RUN: part of the API)
 from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
     MODEL_REPORTERS,
@@ -98,7 +99,7 @@ class TrustMarket(Controls, mesa.Model):
         self._contested = np.zeros(n, bool)
         self._refresh_platform_trust()
         self._share_history: list[float] = []
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = WeeklyCollector(MODEL_REPORTERS)
 
     # ----------------------------------------------------------------- the week
     def step(self) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+import numpy as np
+
 
 class Week(TypedDict, total=False):
     """The week's figures (``TrustMarket.week``), each filled by name by the rule that
@@ -31,6 +33,11 @@ class Week(TypedDict, total=False):
     campaigns: int
     campaign_success_share: float  # NaN with no campaign
 
+def _share(flags: np.ndarray) -> float:
+    """The share of true entries (a bool array's mean, without numpy's reduction setup)."""
+    return int(np.count_nonzero(flags)) / flags.size
+
+
 # One column per week in the DataCollector (and in every stored series), read off the model.
 MODEL_REPORTERS = {
     "platform_share": lambda m: m.week["platform_share"],
@@ -38,9 +45,9 @@ MODEL_REPORTERS = {
     "factory_volume": lambda m: m.factory.volume,
     "factory_profit": lambda m: m.factory.profit,
     "factory_cash": lambda m: m.factory.cash,
-    "n_vendors": lambda m: int(m.vendors.active.sum()),
+    "n_vendors": lambda m: int(np.count_nonzero(m.vendors.active)),
     "platform_trust": lambda m: float(m.platform_trust.mean()),
-    "share_ever_used_platform": lambda m: float(m.consumers.ever_used.mean()),
+    "share_ever_used_platform": lambda m: _share(m.consumers.ever_used),
     "gross": lambda m: m.week["gross"],
     "unserved": lambda m: m.week["unserved"],
     "factory_price_contested": lambda m: m.factory.price_contested,

@@ -68,10 +68,12 @@ def exits(model: TrustMarket) -> dict[str, int]:
         now = v.active & rules[name] & ~left
         counts[name] = int(now.sum())
         left |= now
-    for index in np.flatnonzero(left):
-        model.vendor_agents.pop(int(index)).remove()
-    v.active &= ~left
-    c.owns[np.isin(c.owns, np.flatnonzero(left))] = -1
+    gone = np.flatnonzero(left)
+    if gone.size:
+        for index in gone:
+            model.vendor_agents.pop(int(index)).remove()
+        v.active &= ~left
+        c.owns[np.isin(c.owns, gone)] = -1
     return counts
 
 

@@ -30,6 +30,24 @@ def test_model_takes_keyword_parameters_and_rng_like_mesa_models():
     assert set(model.outcomes()) == set(OUTCOMES)
 
 
+def test_weekly_collector_gives_mesas_table_to_the_bit_and_drives_batch_run():
+    ours = TrustMarket(rng=3, committed_share=0.2, **SMALL)
+    theirs = TrustMarket(rng=3, committed_share=0.2, **SMALL)
+    theirs.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+    ours.run_for(40)
+    theirs.run_for(40)
+    a = ours.datacollector.get_model_vars_dataframe()
+    b = theirs.datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert a.shape == (40, len(MODEL_REPORTERS))
+    assert ours.datacollector._collection_steps == theirs.datacollector._collection_steps
+    runs = mesa.batch_run(TrustMarket, parameters={**SMALL, "committed_share": [0.2]},
+                          rng=[3], max_steps=40, number_processes=1,
+                          data_collection_period=-1, display_progress=False)
+    assert len(runs) == 1
+    assert runs[0]["platform_share"] == a["platform_share"].iloc[-1]
+
+
 def test_agentset_queries_read_the_model_arrays():
     model = TrustMarket(rng=2, committed_share=0.25, **SMALL)
     model.run_for(3)

@@ -212,3 +212,17 @@ def test_tie_layer_decays_to_its_floor_and_used_ties_return_to_full_trust_at_onc
     np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.15)
     weak.decay(0.5)
     np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.075)
+
+
+def test_share_at_top_counts_the_shown_stars_of_rated_active_vendors_to_the_bit():
+    rng = np.random.default_rng(8)
+    good = rng.integers(0, 40, 300).astype(float)
+    bad = rng.integers(0, 6, 300).astype(float)
+    active = rng.random(300) < 0.8
+    rated = active & (good + bad >= platform.MIN_RATED)
+    shown = platform.stars(platform.shown_rating(good[rated], bad[rated], 0.3))
+    expected = float((shown >= platform.TOP_STARS).mean())
+    assert 0.0 < expected < 1.0
+    assert platform.share_at_top(good, bad, 0.3, active) == expected
+    assert platform.share_at_top.py_func(good, bad, 0.3, active) == expected
+    assert np.isnan(platform.share_at_top(good, bad, 0.3, np.zeros(300, bool)))

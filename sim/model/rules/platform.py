@@ -6,6 +6,7 @@ Plain functions, no Mesa.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.model.rules.trust import beta_mean
 
@@ -23,15 +24,20 @@ def stars(rating: np.ndarray | float) -> np.ndarray:
     return 1.0 + 4.0 * np.asarray(rating, float)
 
 
+@njit(cache=True)
 def share_at_top(successes: np.ndarray, failures: np.ndarray, inflation: float,
                  active: np.ndarray) -> float:
     """Share of active vendors with at least ``MIN_RATED`` rated sales that show 4.5 stars
-    or more (NaN when no vendor is rated yet)."""
-    rated = active & (successes + failures >= MIN_RATED)
-    if not rated.any():
-        return float("nan")
-    shown = stars(shown_rating(successes[rated], failures[rated], inflation))
-    return float((shown >= TOP_STARS).mean())
+    or more (NaN when no vendor is rated yet), vendor by vendor: the stars of
+    :func:`stars` of :func:`shown_rating`, in the same operations."""
+    rated, top = 0, 0
+    for i in range(successes.size):
+        if active[i] and successes[i] + failures[i] >= MIN_RATED:
+            rated += 1
+            rating = 1.0 - (1.0 - beta_mean(successes[i], failures[i])) * (1.0 - inflation)
+            if 1.0 + 4.0 * rating >= TOP_STARS:
+                top += 1
+    return top / rated if rated else np.nan
 
 
 def institutional_trust(good: float, bad: float, initial: float, strength: float = 1.0

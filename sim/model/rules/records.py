@@ -8,6 +8,7 @@ model's state, never copied: a rule that writes a field writes the model's array
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -166,6 +167,15 @@ class Learning(NamedTuple):
 
 def from_params(record: type, p: dict) -> NamedTuple:
     """A parameter record (``Talk``, ``Tastes``, ``Learning``) read from the parameters ``p``
-    by its field names, each as a float or a bool, so that numba compiles one version."""
-    return record(**{name: (bool if kind == "bool" else float)(p[name])
-                     for name, kind in record.__annotations__.items()})
+    by its field names, each as a float or a bool, so that numba compiles one version.
+
+    Built once for each set of values and reused (the rules read their records every week,
+    and ``p`` may change between weeks: the values are looked up each time)."""
+    return _record_of(record, tuple(map(p.__getitem__, record._fields)))
+
+
+@functools.lru_cache(maxsize=256)
+def _record_of(record: type, values: tuple) -> NamedTuple:
+    return record(*((bool if kind == "bool" else float)(value)
+                    for kind, value in zip(record.__annotations__.values(), values,
+                                           strict=True)))

@@ -1,0 +1,138 @@
+"""Where a week's time goes: TrustMarket.step split into its rules and the data collection,
+at a small and a large market, with the week's cost in mat-vecs of its own tie graph and the
+consumer-weeks per second of each size, against their targets.
+
+    python benchmarks/bench_week_split.py [--sizes 2000 100000] [--weeks 520]
+        [--repeats 3] [--json]
+
+Each repeat runs the market twice from the same seed: once plain (the run's CPU time gives
+consumer-weeks per second; its median week over one strong-layer mat-vec, measured as
+``bench_model.py`` does, gives the week in mat-vecs), once with each rule timed (the median
+week of each part). Figures are medians over repeats, in CPU time of this single-threaded
+process (on a shared machine wall time also counts the time others hold the cores).
+``--json`` writes them to ``benchmarks/results.json`` (section ``week_split``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this tree's sim, whatever is installed
+from bench_model import matvec_seconds  # noqa: E402
+from record import record, verdict  # noqa: E402
+
+PARTS = ("draw_needs", "ask_network", "choose", "trade", "update_trust", "account",
+         "enter_and_exit", "collect")
+WEEK_MATVECS = {2_000: 15.0, 100_000: 12.0}  # a week, in mat-vecs of its own strong ties
+RATE_RATIO = 1.5  # consumer-weeks per second at 100,000 over those at 2,000, at most
+
+
+def _market(n: int, committed_share: float, seed: int) -> Any:
+    from sim.model.market import TrustMarket
+
+    return TrustMarket(n_consumers=n, committed_share=committed_share, rng=seed)
+
+
+def plain_run(n: int, weeks: int, committed_share: float, seed: int) -> dict[str, float]:
+    """CPU seconds of ``weeks`` weeks (build excluded), the median week, and the week in
+    mat-vecs of the strong-tie graph at the end of the run."""
+    model = _market(n, committed_share, seed)
+    steps = []
+    start = time.process_time()
+    for _ in range(weeks):
+        t0 = time.process_time()
+        model.step()
+        steps.append(time.process_time() - t0)
+    run = time.process_time() - start
+    week = statistics.median(steps)
+    matvec = matvec_seconds(model)
+    return {"run_s": run, "consumer_weeks_per_s": n * weeks / run, "week_ms": week * 1e3,
+            "matvec_ms": matvec * 1e3, "week_matvecs": week / matvec}
+
+
+def split_run(n: int, weeks: int, committed_share: float, seed: int) -> dict[str, float]:
+    """The median week's CPU milliseconds of each part of the step (each rule, and the
+    data collection), each timed by a wrapper on the market's own method."""
+    model = _market(n, committed_share, seed)
+    spent: dict[str, float] = dict.fromkeys(PARTS, 0.0)
+
+    def timed(name: str, method: Any) -> Any:
+        def run(*args: Any) -> Any:
+            t0 = time.process_time()
+            out = method(*args)
+            spent[name] += time.process_time() - t0
+            return out
+        return run
+
+    for name in PARTS[:-1]:
+        setattr(model, name, timed(name, getattr(model, name)))
+    model.datacollector.collect = timed("collect", model.datacollector.collect)
+    per_week: dict[str, list[float]] = {name: [] for name in PARTS}
+    for _ in range(weeks):
+        spent.update(dict.fromkeys(PARTS, 0.0))
+        model.step()
+        for name in PARTS:
+            per_week[name].append(spent[name])
+    return {name: statistics.median(per_week[name]) * 1e3 for name in PARTS}
+
+
+def measure(n: int, weeks: int, repeats: int, committed_share: float) -> dict[str, Any]:
+    """Medians over ``repeats`` of the plain run's figures and of each part's ms, with each
+    part's share of their sum."""
+    plain = [plain_run(n, weeks, committed_share, seed) for seed in range(1, repeats + 1)]
+    split = [split_run(n, weeks, committed_share, seed) for seed in range(1, repeats + 1)]
+    out = {k: statistics.median(r[k] for r in plain) for k in plain[0]}
+    ms = {name: statistics.median(r[name] for r in split) for name in PARTS}
+    total = sum(ms.values())
+    return {"n": n, "weeks": weeks, "repeats": repeats, **out,
+            "split_ms": ms, "split_share": {k: v / total for k, v in ms.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 100_000])
+    parser.add_argument("--weeks", type=int, default=520)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--committed-share", type=float, default=0.1)
+    parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"TrustMarket.step split, {args.weeks} weeks, committed_share="
+          f"{args.committed_share}, {args.repeats} repeats (seeds 1..{args.repeats}), CPU "
+          f"time; load average {load:.1f} before")
+    plain_run(2_000, 3, args.committed_share, 1)  # compile (or load) the kernels untimed
+    sizes = {}
+    for n in args.sizes:
+        med = measure(n, args.weeks, args.repeats, args.committed_share)
+        sizes[str(n)] = med
+        print(f"\n{n:,} consumers: week {med['week_ms']:.3f} ms = {med['week_matvecs']:.1f} "
+              f"mat-vecs ({med['matvec_ms']:.4f} ms each), "
+              f"{med['consumer_weeks_per_s']:,.0f} consumer-weeks/s")
+        for name in PARTS:
+            print(f"  {name:<15} {med['split_ms'][name]:8.3f} ms  "
+                  f"{100 * med['split_share'][name]:5.1f} %")
+        if n in WEEK_MATVECS:
+            print(f"  week {med['week_matvecs']:.1f} mat-vecs, target at most "
+                  f"{WEEK_MATVECS[n]:.0f}: "
+                  f"{verdict(med['week_matvecs'], WEEK_MATVECS[n] + 1e-9)}", flush=True)
+    if {"2000", "100000"} <= sizes.keys():
+        ratio = (sizes["100000"]["consumer_weeks_per_s"]
+                 / sizes["2000"]["consumer_weeks_per_s"])
+        print(f"\nconsumer-weeks/s at 100,000 over those at 2,000: {ratio:.2f}, target at "
+              f"most {RATE_RATIO}: {verdict(ratio, RATE_RATIO + 1e-9)}")
+        sizes["rate_ratio_100000_over_2000"] = ratio
+    print(f"load average {os.getloadavg()[0]:.1f} after")
+    if args.json:
+        record("week_split", {"committed_share": args.committed_share, "load_before": load,
+                              "sizes": sizes})
+
+
+if __name__ == "__main__":
+    main()
