@@ -29,10 +29,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.experiments import storage
+from sim.experiments.results import SEED_RULE  # noqa: F401 (recorded by the studies)
 from sim.model.registry import MODELS, outcome_types, resolve_params
-
-SEED_RULE = ("seed = the 2 uint32 words of SeedSequence(root_seed, spawn_key=(point_id, "
-             "replicate)).generate_state(2) as one 64-bit integer, shifted right by 1")
 
 
 @dataclass(frozen=True)

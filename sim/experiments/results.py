@@ -15,6 +15,11 @@ from sim.experiments.atomic import write_atomic, write_text
 from sim.experiments.destination import FORMAT, PROJECT, check_out, check_readable
 from sim.experiments.provenance import code_version, package_versions
 
+# How every run's seed follows from the root seed (sim.experiments.batch.seed_for), as
+# every manifest records it.
+SEED_RULE = ("seed = the 2 uint32 words of SeedSequence(root_seed, spawn_key=(point_id, "
+             "replicate)).generate_state(2) as one 64-bit integer, shifted right by 1")
+
 
 def stamp(kind: str, **extra: Any) -> dict:
     """What every manifest starts with: the project, the kind of result, the code and
@@ -36,8 +41,6 @@ def study_folder(out: Path | str, scenario: Any, kind: str, **extra: Any) -> Pat
     """A study's results folder: ``out`` checked (:func:`check_out`: only a new or empty
     folder, or this project's folder of the same kind) and its manifest written at its top,
     before anything is computed; the study's runs go in folders below it."""
-    from sim.experiments.batch import SEED_RULE  # the batch runner imports this module's peers
-
     out = Path(check_out(out, kind))
     check_readable(out)
     write_json(out / "manifest.json", manifest(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command line imports this module before any run loads pandas
+    import pandas as pd
 
 
 def every_kth_week(series: pd.DataFrame, every: int) -> pd.DataFrame:

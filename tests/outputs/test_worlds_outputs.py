@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
 
-from sim.experiments.results import write_json, write_parquet
+from sim.experiments.results import json_ready, write_json, write_parquet
 from sim.outputs import worlds as report
 from sim.outputs.figures import Result
 from sim.outputs.figures.worlds import (
@@ -22,7 +22,7 @@ def stored(tmp_path_factory):
     """A stored synthetic worlds result (the PRIM and sensitivity answers computed once)."""
     folder = tmp_path_factory.mktemp("worlds")
     table, plan = _synthetic()
-    result = study.clean({"scenario": "synthetic", "table": study.TABLE, "worlds": len(table),
+    result = json_ready({"scenario": "synthetic", "table": study.TABLE, "worlds": len(table),
                           "horizon": 520, "plan": study.plan_json(plan),
                           "n_runs": 6 * len(table), "seconds": 12.0,
                           **study.answer(table, plan, 0)})
