@@ -61,7 +61,7 @@ def test_the_other_fall_changes_nothing_at_spillover_zero_and_runs_are_reused(tm
     text = (out / "report.md").read_text()
     assert "- spillover 0: food's tipping share" in text and "a difference of +0.0%" in text
     assert {p.name for p in (out / "figures").iterdir()} == {"cascade.pdf", "cascade.png",
-                                                              "cascade.txt"}
+                                                              "cascade.svg", "cascade.txt"}
     parts = sorted(p.name for p in (out / "forks").rglob("part-*.parquet"))
     capsys.readouterr()
     assert main(["cascade", str(path), "--workers", "1", "--out", str(out),
