@@ -102,9 +102,11 @@ def regime_lines(result: dict[str, Any]) -> list[str]:
     nat, push, fall = r["natural"], r["pushed"], r["natural_fall"]
     when = ""
     if fall.get("median_fall_week") is not None:
-        when = (f"; half the natural runs have fallen by week {fall['median_fall_week']:.0f} "
-                f"(95% band weeks {fall.get('ci_low') or 'open'} to "
-                f"{fall.get('ci_high') or 'open'})")
+        def week(key: str) -> str:
+            return OPEN if fall.get(key) is None else f"{fall[key]:.0f}"
+
+        when = (f"; half the natural runs have fallen by week {week('median_fall_week')} "
+                f"(95% band weeks {week('ci_low')} to {week('ci_high')})")
     return [f"REGIME: {r['regime'].upper()}: {r['words']}. The incumbent fell in "
             f"{nat['falls']} of {nat['runs']} runs of the natural course (no push; "
             f"{span(nat)}){when}, and in {push['falls']} of {push['runs']} runs at "

@@ -81,7 +81,7 @@ FIGURES = [
          lambda r: any(m in r.json("sensitivity.json") for m in ("morris", "sobol"))),
     FigureDef("fork_fall", "The point of no return", fork_fall,
          lambda r: "arms" in _tipping(r) and r.has("forks")),
-    FigureDef("arms", "What trust does: the three arms", arms,
+    FigureDef("arms", "What trust does: the arms", arms,
          lambda r: "arms" in _tipping(r)),
     FigureDef("survival", "The fall in time", survival,
          lambda r: bool(_tipping(r).get("survival"))),
