@@ -102,13 +102,16 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
         if key not in own_keys:
             raise fail(f"verdict.{key}", f"unknown key{suggest(key, own_keys)}; "
                        "allowed: " + ", ".join(own_keys))
-    if "horizons" in own:
-        weeks = own["horizons"]
-        if not isinstance(weeks, list) or not weeks or not all(
+    def weeks(key: str) -> tuple[int, ...]:
+        found = own[key]
+        if not isinstance(found, list) or not found or not all(
                 isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= scenario.steps
-                for w in weeks):
-            raise fail("verdict.horizons", f"got {weeks!r}, allowed: {VERDICT_KEYS['horizons']}")
-        values["horizons"] = tuple(sorted(set(weeks)))
+                for w in found):
+            raise fail(f"verdict.{key}", f"got {found!r}, allowed: {VERDICT_KEYS[key]}")
+        return tuple(sorted(set(found)))
+
+    if "horizons" in own:
+        values["horizons"] = weeks("horizons")
     else:
         values["horizons"] = tuple(sorted({w for w in VerdictPlan.horizons
                                            if w <= scenario.steps} | {scenario.steps}))
@@ -129,12 +132,7 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
                        f"got {x!r}, allowed: {VERDICT_KEYS['largest_push']}")
         values["largest_push"] = float(x)
     if "windows" in own:
-        weeks = own["windows"]
-        if not isinstance(weeks, list) or not weeks or not all(
-                isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= scenario.steps
-                for w in weeks):
-            raise fail("verdict.windows", f"got {weeks!r}, allowed: {VERDICT_KEYS['windows']}")
-        values["windows"] = tuple(sorted(set(weeks)))
+        values["windows"] = weeks("windows")
     arms = []
     for name, overrides in (scenario.arms or {"full": {}}).items():
         if not isinstance(overrides, dict):
