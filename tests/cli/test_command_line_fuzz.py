@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,12 @@ def _top() -> list[Path]:
     return sorted([*ROOT.iterdir(), *(ROOT / "results").iterdir()])
 
 
-BEFORE = _top()  # the checkout's top and results/, which no example may add to
+@pytest.fixture(scope="module")
+def before() -> list[Path]:
+    """The checkout's top and results/ when this module's test starts, which no example may
+    add to (other tests may, before it: a browser test's screenshots, a Hypothesis
+    database)."""
+    return _top()
 
 
 class Reached(Exception):
@@ -99,7 +105,7 @@ def options(draw) -> list[str]:
        extra=options(), with_target=st.booleans())
 def test_any_command_line_ends_in_status_0_or_2_with_one_line(command, target, extra,
                                                               with_target, monkeypatch,
-                                                              capsys):
+                                                              capsys, before):
     # an --out in the scratch folder first, so a command's default (results/NAME) is never
     # written to; a drawn --out comes later and wins
     default = ["--out", str(SCRATCH / "default")] if command in WITH_OUT else []
@@ -124,4 +130,4 @@ def test_any_command_line_ends_in_status_0_or_2_with_one_line(command, target, e
     if status == 2:
         assert err.count("\n") == 1 and err.startswith("error: "), (argv, err)
     shutil.rmtree(SCRATCH, ignore_errors=True)  # a verdict's manifest, written before its runs
-    assert _top() == BEFORE
+    assert _top() == before  # no example added to the checkout's top or results/
