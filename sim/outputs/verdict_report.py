@@ -264,11 +264,31 @@ def arms_table(result: dict[str, Any]) -> list[str]:
     return rows
 
 
+def interventions_table(result: dict[str, Any]) -> list[str]:
+    """One row per intervention on the main arm's copies: the tipping share of the gross,
+    its interval, the runs that reached it and the state at the point."""
+    rows = ["| intervention | tipping share of the gross | 95% interval | runs reached | "
+            "ever used the platform | committed | factory profit a week | cash / reserve |",
+            "|---|---|---|---|---|---|---|---|"]
+    found = {"release": result["tipping_share_gross"], **result.get("variants", {})}
+    for name, tip in found.items():
+        state = tip.get("state_at_point") or {}
+        cash, reserve = state.get("factory_cash"), state.get("factory_reserve")
+        profit = state.get("factory_profit")
+        rows.append(f"| {name} ({INTERVENTION_WORDS[name]}) | {percent(tip['estimate'])} | "
+                    f"{span(tip)} | {tip['reached']} of {tip['runs']} | "
+                    f"{percent(state.get('ever_used'), 0)} | {percent(state.get('committed'), 0)}"
+                    f" | {OPEN if profit is None else f'{profit:+.0f}'} | "
+                    f"{percent(cash / reserve, 0) if cash is not None and reserve else OPEN} |")
+    return rows
+
+
 def verdict_report(result: dict[str, Any], description: str = "") -> str:
     """``report.md`` of a verdict study."""
     parts = [f"# {result['scenario']}: the verdict", "", description.strip(), "",
              "## The question", "", QUESTION, "", "## The verdict", "",
-             *verdict_lines(result), "", "## The arms", "", *arms_table(result), "",
+             *verdict_lines(result), "", "## The interventions", "",
+             *interventions_table(result), "", "## The arms", "", *arms_table(result), "",
              "## What each number means", "",
              "- *Regime*: platform-dominant if the incumbent falls on the natural course (no "
              "push) in at least half of the runs; a threshold world if it survives that but "
