@@ -35,6 +35,7 @@ as ``MODEL_forks``, its parameters extended by :data:`SETTINGS`.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import math
@@ -173,22 +174,47 @@ def checkpoint(snapshot: Any, course: Course, intervention: str, run_seed: int, 
     return falls, made, falls >= need
 
 
+KEYFRAME_WEEKS = 52  # an exact copy of a pushed run is kept about once a year
+
+
 @dataclass
 class Run:
-    """A pushed run to its horizon: weekly shares, snapshots at checkpoints with their
-    states, and the state at the fall."""
+    """A pushed run to its horizon: weekly shares, the weeks of its checkpoints with their
+    states, the state at the fall, and exact copies of the run (keyframes) from which the
+    market at any checkpoint is rebuilt (:meth:`snapshot`).
 
+    Copying a market costs about twenty of its weeks, so a run keeps one copy a year
+    rather than one per checkpoint and replays the weeks between: the week is
+    deterministic given the market's state (its random streams included), so the rebuilt
+    market is the one the run had at that checkpoint, to the bit.
+    """
+
+    course: Course | None = None
     shares: list[float] = field(default_factory=list)
-    snapshots: list[Any] = field(default_factory=list)
+    weeks: list[int] = field(default_factory=list)
     states: list[dict[str, float]] = field(default_factory=list)
+    keyframes: dict[int, Any] = field(default_factory=dict)
     fall_state: dict[str, float] | None = None
     fall_step: int | None = None
 
+    def snapshot(self, index: int) -> Any:
+        """The market at checkpoint ``index`` (before that checkpoint's ramp step)."""
+        start = max(k for k in self.keyframes if k <= index)
+        market = copy.deepcopy(self.keyframes[start])
+        for j in range(start, index):  # the run's steps from checkpoint j to the next
+            if self.course.ramp:
+                market.push(market.pushed + self.course.ramp)
+            while market.steps < self.weeks[j + 1]:
+                market.step()
+        return market
 
-def run_pushed(market: Any, course: Course) -> Run:
-    """Run ``market`` to the horizon, copying it at each checkpoint while the incumbent
-    stands and then ramping its push."""
-    run = Run()
+
+def run_pushed(market: Any, course: Course, keyframe_weeks: int = KEYFRAME_WEEKS) -> Run:
+    """Run ``market`` to the horizon, ramping its push at each checkpoint while the
+    incumbent stands, keeping an exact copy of it every ``keyframe_weeks`` (at a
+    checkpoint, before its ramp step)."""
+    run = Run(course)
+    spacing = max(1, keyframe_weeks // course.every) if course.every else 1
     while market.steps < course.horizon:
         market.step()
         run.shares.append(market.tracked_share)
@@ -197,7 +223,9 @@ def run_pushed(market: Any, course: Course) -> Run:
                 run.fall_step, run.fall_state = market.steps, market.state()
             continue
         if course.checkpoint(market.steps):
-            run.snapshots.append(market.fork(0))
+            if len(run.weeks) % spacing == 0:
+                run.keyframes[len(run.weeks)] = copy.deepcopy(market)
+            run.weeks.append(market.steps)
             run.states.append(market.state())
             if course.ramp:
                 market.push(market.pushed + course.ramp)
@@ -207,17 +235,17 @@ def run_pushed(market: Any, course: Course) -> Run:
 def first_past(run: Run, course: Course, intervention: str, run_seed: int, copies: int
                ) -> tuple[int | None, dict[int, tuple[int, int]]]:
     """Index of the first checkpoint past the point of no return, by bisection:
-    ``len(run.snapshots)`` for the fall itself, ``None`` if no checkpoint is past and the
+    ``len(run.weeks)`` for the fall itself, ``None`` if no checkpoint is past and the
     run did not fall; and per checkpoint tried, (copies that fell, copies made)."""
     tried: dict[int, tuple[int, int]] = {}
 
     def past(i: int) -> bool:
-        falls, made, answer = checkpoint(run.snapshots[i], course, intervention, run_seed,
+        falls, made, answer = checkpoint(run.snapshot(i), course, intervention, run_seed,
                                          copies)
         tried[i] = (falls, made)
         return answer
 
-    n = len(run.snapshots)
+    n = len(run.weeks)
     if n and past(0):  # the fall inevitable from the first checkpoint on: one probe
         return 0, tried
     low, high = 0 if n else -1, n
@@ -247,7 +275,7 @@ def measure(run: Run, course: Course, intervention: str, run_seed: int, copies: 
     if not course.every:
         return out
     index, tried = first_past(run, course, intervention, run_seed, copies)
-    weeks = [s.steps for s in run.snapshots]
+    weeks = run.weeks
     out["checkpoints"] = json.dumps(
         [[w, shares[w - 1], *tried.get(i, (None, None))] for i, w in enumerate(weeks)])
     if index is None:

@@ -8,6 +8,7 @@ scalar state and its own accounting (M9).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import mesa
@@ -16,7 +17,22 @@ import numpy as np
 from sim.model.rules import economics, platform
 
 
-class Consumer(mesa.Agent):
+_IMMUTABLE = (int, float, bool, str, type(None))
+
+
+class _ArrayView(mesa.Agent):
+    """A Mesa agent whose state is a row of the model's arrays: copied as its few fields
+    (a market's fork copies two thousand of them; the generic deep copy took most of it)."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _ArrayView:
+        twin = object.__new__(type(self))
+        memo[id(self)] = twin
+        twin.__dict__.update({k: v if type(v) in _IMMUTABLE else copy.deepcopy(v, memo)
+                              for k, v in self.__dict__.items()})
+        return twin
+
+
+class Consumer(_ArrayView):
     """A consumer: a view onto row ``index`` of the model's consumer arrays."""
 
     def __init__(self, model: mesa.Model, index: int) -> None:
@@ -51,7 +67,7 @@ class Consumer(mesa.Agent):
         return bool(self.model.consumers.tied[self.index])
 
 
-class Vendor(mesa.Agent):
+class Vendor(_ArrayView):
     """A small platform seller: a view onto row ``index`` of the vendor arrays."""
 
     def __init__(self, model: mesa.Model, index: int) -> None:
