@@ -16,7 +16,6 @@ import numpy as np
 
 from sim.model.rules import economics, platform
 
-
 _IMMUTABLE = (int, float, bool, str, type(None))
 
 
