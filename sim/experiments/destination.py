@@ -21,6 +21,10 @@ PROJECT = "trust-tipping"
 # without one are of format 1 (written before it was recorded), which this version reads.
 FORMAT = 2
 READS = (1, 2)
+# Kinds whose layout changed with format 2, so that their format-1 folders are not read (a
+# cascade of format 1 ran its own fork loop into other files: resumed, its files would lie
+# beside the new ones).
+READS_KIND = {"cascade": (2,)}
 # Kinds of result that may share a folder: `analyze` stores its free runs as a sweep's.
 SHARED = {"analysis": "sweep"}
 # Files the project leaves in a folder it is writing: a sweep's lock, atomic writes' temps.
@@ -57,12 +61,16 @@ def check_readable(folder: Path | str) -> None:
     if data is None:
         return
     found = data.get("format", 1)
-    if found not in READS:
+    reads = READS_KIND.get(kind_of(Path(folder)) or "", READS)
+    if found not in reads:
+        kind = f"{kind_of(Path(folder))} " if reads != READS else ""
+        formats = (f"formats {reads[0]} to {reads[-1]}" if len(reads) > 1
+                   else f"format {reads[0]} only")
         raise ResultsVersionError(
             f"{folder}: manifest.json: written by trust-tipping "
             f"{data.get('code_version', 'of unknown version')} in results format {found!r}; "
-            f"this version reads formats {READS[0]} to {READS[-1]}: run the study again into "
-            "a new --out, or read these with the version that wrote them")
+            f"this version reads {kind}{formats}: run the study "
+            "again into a new --out, or read these with the version that wrote them")
 
 
 def kind_of(folder: Path) -> str | None:

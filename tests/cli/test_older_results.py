@@ -76,3 +76,22 @@ def test_results_an_earlier_version_laid_out_otherwise_are_refused_naming_it(tmp
                           "version 0a1b2c3 (KeyError: ")
     assert err.endswith("run the study again with this version into a new folder\n")
     assert err.count("\n") == 1
+
+
+def test_a_cascade_of_the_earlier_layout_is_refused_before_anything_is_written(tmp_path,
+                                                                              capsys):
+    # format 1 cascades ran their own fork loop into other files: a new cascade resumed there
+    # would leave them beside its own, so the folder is refused in one line
+    folder = tmp_path / "cascade"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({
+        "project": "trust-tipping", "code_version": "0a1b2c3", "study": "cascade"}))
+    (folder / "cascade.parquet").write_bytes(b"old")
+    assert kind_of(folder) == "cascade"
+    assert main(["cascade", str(ROOT / "scenarios" / "cascade.toml"), "--out", str(folder),
+                 "--workers", "1", "--no-progress"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {folder}: manifest.json: written by trust-tipping 0a1b2c3 in results format "
+        "1; this version reads cascade format 2 only: run the study again into a new --out, "
+        "or read these with the version that wrote them\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["cascade.parquet", "manifest.json"]
