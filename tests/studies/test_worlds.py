@@ -105,6 +105,11 @@ def test_sensitivity_ranks_the_parameters_that_move_each_answer_first_with_inter
     natural = answers["sensitivity"]["natural_share_5y"]
     assert natural["worlds"] == 300
     assert natural["ranking"][0] == "factory_fixed_cost_share"
+    dominant = answers["sensitivity"]["platform_dominant"]  # fixed costs above 0.8 decide it
+    assert dominant["worlds"] == 300 and dominant["ranking"][0] == "factory_fixed_cost_share"
+    first = dominant["indices"]["factory_fixed_cost_share"]["S1"]
+    assert first > 0.5 and all(v["S1"] < 0.1 for k, v in dominant["indices"].items()
+                               if k != "factory_fixed_cost_share")
 
 
 def test_decision_rule_and_median_interval():

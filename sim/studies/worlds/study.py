@@ -115,7 +115,11 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
                 x[threshold], share[threshold], plan.ranges, plan.sensitivity, seed,
                 plan.level),
             f"natural_share_{YEARS[1]}y": answers.sensitivity(
-                x, natural, plan.ranges, plan.sensitivity, seed, plan.level)},
+                x, natural, plan.ranges, plan.sensitivity, seed, plan.level),
+            # over every world: what decides whether there is a threshold to find at all
+            "platform_dominant": answers.sensitivity(
+                x, (table["regime"] == "platform-dominant").astype(float), plan.ranges,
+                plan.sensitivity, seed, plan.level)},
     }
 
 
