@@ -29,9 +29,12 @@ from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
 from sim.model.rules.records import (
+    Adjacency,
+    Adoption,
     ConsumerArrays,
     Learning,
     Listing,
+    Offer,
     Recommendation,
     Referral,
     Sales,
@@ -152,7 +155,7 @@ class TrustMarket(Controls, mesa.Model):
         Returns the vendor each platform buyer asks (-1 for everyone else) and the referral
         each one acted on (-1 where its choice did not follow one).
         """
-        p, c, f = self.p, self.consumers, self.factory
+        p, c = self.p, self.consumers
         n = p["n_consumers"]
         weekly.forget_closed(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
@@ -162,37 +165,26 @@ class TrustMarket(Controls, mesa.Model):
         listing = candidate < 0
         if active.size:
             candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
-        u_platform = np.empty(n)
+        u_platform, tastes = np.empty(n), from_params(Tastes, p)
         weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
-                                  self.platform_trust, from_params(Tastes, p), u_platform)
-        used = self.platform_use()
+                                  self.platform_trust, tastes, u_platform)
+        adoption = Adoption(self.platform_use(), *self.platform_evidence())
+        endorsed_by = np.empty(n)
         if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
-            seen_good, seen_bad = self.platform_evidence()
-            endorsers = (used & (seen_good > seen_bad)).astype(float)
-            endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
-        else:
-            endorsed = np.ones(n, bool)
-        self._contested = p["consumer_switching"] & (used | endorsed)
-        u_factory = economics.purchase_utility(
-            f.quality, f.prices_for(self._contested), 0.0, p["beta_quality"], p["beta_price"],
-            p["beta_risk"]) + p["factory_advertising"] * f.advertising_reach
-        newcomers_allowed = endorsed if p["platform_open_to_new"] else False
-        platform_open = p["consumer_switching"] & (used | newcomers_allowed) & (
-            candidate >= 0)
-        u_factory += p["habit"] * (c.last == FACTORY)
-        weights = np.empty((n, 3))
-        weekly.logit_exponents(u_factory, f.alive, u_platform, platform_open, weights)
+            strong = self.ties.strong.adjacency
+            weekly.endorsements(Adjacency(strong.indptr, strong.indices, strong.data),
+                                adoption, np.empty(n), endorsed_by)
+        self._contested, weights = np.empty(n, bool), np.empty((n, 3))
+        weekly.gate_and_weigh(c, adoption, endorsed_by, candidate, u_platform, self._offer(),
+                              tastes, self._contested, weights)
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
-        choice[c.committed] = PLATFORM
-        choice[~need] = NOTHING
-        c.choice[:] = choice
-        vendor = np.where((choice == PLATFORM) & (candidate >= 0), candidate, -1)
-        acted = use_ref & (vendor == referral.vendor) & (vendor >= 0)
-        return vendor, Referral(np.where(acted, vendor, -1), referral.good, referral.bad,
-                                np.where(acted, referral.via, -1),
-                                np.where(acted, referral.source, -1))
+        vendor = np.empty(n, np.int64)
+        acted = Referral(np.empty(n, np.int64), referral.good, referral.bad,
+                         np.empty(n, np.int64), np.empty(n, np.int64))
+        weekly.take_choices(choice, need, c, candidate, use_ref, referral, vendor, acted)
+        return vendor, acted
 
     def trade(self, vendor: np.ndarray) -> Sales:
         """Platform buyers are served up to each vendor's capacity; the rest try one more
@@ -300,6 +292,16 @@ class TrustMarket(Controls, mesa.Model):
         return Listing(active=v.active, price=v.price, quality=v.quality,
                        rating=shown_rating(v.good, v.bad, self.p["rating_inflation"]),
                        prior_mean=self._vendor_prior_mean())
+
+    def _offer(self) -> Offer:
+        """The factory's offer and the platform's gates as this week's choice sees them."""
+        p, f = self.p, self.factory
+        return Offer(factory_open=bool(f.alive), quality=float(f.quality), price=float(f.price),
+                     price_contested=float(f.price_contested),
+                     advertising=float(p["factory_advertising"] * f.advertising_reach),
+                     endorsements_needed=float(p["endorsements_needed"]),
+                     switching=bool(p["consumer_switching"]),
+                     open_to_new=bool(p["platform_open_to_new"]))
 
     def _vendor_prior_mean(self) -> float:
         """What a consumer expects of a vendor before any evidence: the active vendors'

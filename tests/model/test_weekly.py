@@ -11,13 +11,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from sim.model.rules import economics, weekly
 from sim.model.rules.python_source import python_source
 from sim.model.rules.records import (
+    Adjacency,
+    Adoption,
     ConsumerArrays,
     Learning,
     Listing,
+    Offer,
     Recommendation,
     Referral,
     Sales,
@@ -209,3 +213,51 @@ def test_settling_and_learning_compiled_equal_their_python_source(seed, same_bit
     assert books.sales.sum() == sales.served.sum() > books.good_sales.sum() > 0
     assert (sales.vendor[~sales.served] == -1).all() and (c.fav == -1).any()
     assert c.tied.any() and (c.fav[c.tied] >= 0).any()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gates_and_taking_choices_compiled_equal_their_python_source(seed, same_bits):
+    """Endorsements counted over a random graph as scipy's mat-vec counts them, the gates
+    and the logit with trust channels off at odd seeds, switching off at seed 4, newcomers
+    shut out at seed 2, the factory closed at every third seed; then the choices taken."""
+    n = 2000
+    tastes = Tastes(beta_quality=3.0, beta_price=2.0, beta_risk=1.5, habit=0.7,
+                    rating_weight=2.0, payment_guarantee=0.3, trust_channels=bool(seed % 2))
+    offer = Offer(factory_open=bool(seed % 3), quality=0.8, price=1.1, price_contested=0.9,
+                  advertising=0.4, endorsements_needed=float(1 + seed % 2),
+                  switching=seed != 4, open_to_new=seed != 2)
+
+    def run():
+        rng = np.random.default_rng(seed)
+        c = _consumers(rng, n, 40)
+        c.committed[:] = rng.random(n) < 0.1
+        graph = sp.random(n, n, density=0.006, format="csr", random_state=seed)
+        graph.data[:] = 1.0
+        adoption = Adoption(rng.random(n) < 0.3, rng.random(n) * 3, rng.random(n) * 3)
+        endorsed_by = np.zeros(n)
+        weekly.endorsements(Adjacency(graph.indptr, graph.indices, graph.data), adoption,
+                            np.empty(n), endorsed_by)
+        vendor = np.where(rng.random(n) < 0.8, rng.integers(0, 40, n), -1)
+        contested, weights = np.empty(n, bool), np.empty((n, 3))
+        weekly.gate_and_weigh(c, adoption, endorsed_by, vendor, rng.normal(0, 2, n), offer,
+                              tastes, contested, weights)
+        referral = Referral(np.where(rng.random(n) < 0.5, vendor, 3), rng.random(n),
+                            rng.random(n), rng.integers(0, n, n), rng.integers(0, n, n))
+        asks = np.empty(n, np.int64)
+        acted = Referral(np.empty(n, np.int64), referral.good, referral.bad,
+                         np.empty(n, np.int64), np.empty(n, np.int64))
+        weekly.take_choices(rng.integers(0, 3, n), rng.random(n) < 0.7, c, vendor,
+                            rng.random(n) < 0.5, referral, asks, acted)
+        endorsers = (adoption.used & (adoption.good > adoption.bad)).astype(float)
+        return endorsed_by, graph @ endorsers, contested, weights, c.choice, asks, acted
+
+    endorsed_by, by_scipy, contested, weights, choice, asks, acted = same_bits(run)
+    np.testing.assert_array_equal(endorsed_by, by_scipy)
+    assert endorsed_by.max() >= 2
+    assert contested.any() == (seed != 4)
+    assert contested.all() == (seed % 2 == 0 and seed != 4)  # channels off: all endorsed
+    assert np.isinf(weights[:, 1]).all() == (seed % 3 == 0)
+    assert (asks[choice != 2] == -1).all() and (asks[choice == 2] >= 0).any()
+    followed = acted.vendor >= 0
+    assert followed.any() and (acted.via[~followed] == -1).all()
+    np.testing.assert_array_equal(acted.vendor[followed], asks[followed])
