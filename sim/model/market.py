@@ -24,11 +24,12 @@ from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
     Week,
 )
 from sim.model.parameters import resolve
-from sim.model.rules import economics, referrals, trust, weekly
-from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
+from sim.model.rules import books, economics, referrals, trust, weekly
+from sim.model.rules.economics import FACTORY, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
 from sim.model.rules.platform import share_at_top, shown_rating
 from sim.model.rules.records import (
+    Accounts,
     Adjacency,
     Adoption,
     ConsumerArrays,
@@ -193,42 +194,34 @@ class TrustMarket(Controls, mesa.Model):
         p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
         wants = (c.choice == PLATFORM)
         served = economics.allocate_capacity(vendor, v.capacity, self.rng.random(n))
-        left = wants & ~served
-        room = np.maximum(v.capacity - np.bincount(vendor[served], minlength=len(v)), 0) * v.active
-        if left.any() and room.sum() > 0:
-            vendor[left] = weekly.weighted_choice(self.rng, room / room.sum(), int(left.sum()))
+        room = np.empty(len(v), np.int64)
+        unserved, free = books.room_left(vendor, served, wants, v.capacity, v.active, room)
+        if unserved and free > 0:
+            left = wants & ~served
+            vendor[left] = weekly.weighted_choice(self.rng, room / free, unserved)
             retry = np.where(left, vendor, -1)
             second = economics.allocate_capacity(retry, room, self.rng.random(n))
             served |= second
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
-        books = VendorBooks(sales=np.zeros(len(v), np.int64),
-                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
-        weekly.settle_sales(week, self._listing(), self.rng.random(n), books)
-        good, spent, sales, good_sales, sold_for = week.good, week.spent, *books
-        c.choice[wants & ~served] = NOTHING
-        np.copyto(c.last, c.choice, where=c.choice != NOTHING)
-        c.bought_from[:] = vendor
-        v.sales = sales
-        v.idle = np.where(sales > 0, 0, v.idle + 1)
-        v.good += good_sales
-        v.bad += sales - good_sales
-        factory_buyers = c.choice == FACTORY
-        offered = self.factory.prices_for(self._contested)
-        spent[factory_buyers] = offered[factory_buyers]
+        sold = VendorBooks(sales=np.zeros(len(v), np.int64),
+                           good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
+        weekly.settle_sales(week, self._listing(), self.rng.random(n), sold)
+        unserved, buyers, contested, went_well, went_wrong = books.book_buyers(
+            c, week, self._offer(), self._contested)
+        v.sales = sold.sales
+        vendor_revenue, fees = np.empty(len(v)), np.empty(len(v))
+        books.book_vendors(sold, Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
+                           float(p["platform_fee"]), float(p["vendor_fixed_cost"]),
+                           vendor_revenue, fees)
+        spent = week.spent
         paid = spent[served].sum()
-        vendor_revenue, fees = economics.split_payment(sold_for, p["platform_fee"])
-        v.cash += np.where(v.active, economics.vendor_profit(
-            vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
-        contested = int((factory_buyers & self._contested).sum())
         self.week = Week(platform_sales=paid, vendor_revenue=vendor_revenue.sum(),
-                         fees=fees.sum(), unserved=int(left.sum() - (served & left).sum()),
-                         factory_contested=contested,
-                         factory_captive=int(factory_buyers.sum()) - contested,
-                         factory_revenue=float(spent[factory_buyers].sum()),
+                         fees=fees.sum(), unserved=unserved, factory_contested=contested,
+                         factory_captive=buyers - contested,
+                         factory_revenue=float(spent[c.choice == FACTORY].sum()),
                          consumer_spending=spent.sum(),
                          referrals_made=self.week.get("referrals_made", 0))
-        self.platform.record(int(good.sum()), int((served & ~good).sum()), n, paid,
-                             self.week["fees"])
+        self.platform.record(went_well, went_wrong, n, paid, self.week["fees"])
         self._book_gross()
         return week
 

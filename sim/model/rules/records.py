@@ -148,6 +148,18 @@ class VendorBooks(NamedTuple):
     revenue: np.ndarray
 
 
+class Accounts(NamedTuple):
+    """Per vendor, what its week's sales change: open or not, its unit cost, its cash, the
+    weeks since its last sale, and its public rating evidence (good, bad)."""
+
+    active: np.ndarray
+    unit_cost: np.ndarray
+    cash: np.ndarray
+    idle: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+
+
 class TieLayer(NamedTuple):
     """One layer of ties as CSR arrays: a tie's trust is ``max(stored * scale, floor)``;
     ``peak`` bounds the stored entries from above."""
