@@ -56,6 +56,18 @@ def test_serving_in_priority_compiled_equals_its_python_source(seed, same_bits):
     for v in np.flatnonzero(asked > capacity)[:20]:
         mine = asks == v
         assert priority[mine & served].max(initial=0) <= priority[mine & ~served].min()
+    stable = np.zeros(n, bool)  # each vendor's first buyers in a stable sort by priority
+    for v in range(n_vendors):
+        mine = np.flatnonzero(asks == v)
+        stable[mine[np.argsort(priority[mine], kind="stable")[:capacity[v]]]] = True
+    np.testing.assert_array_equal(served, stable)
+
+
+def test_serving_in_priority_keeps_the_earlier_of_equal_priorities(same_bits):
+    asks = np.array([0, 1, 0, 0, 1, 0, 0, -1, 1])
+    priority = np.array([0.5, 0.1, 0.2, 0.5, 0.1, 0.2, 0.9, 0.0, 0.1])
+    served = same_bits(lambda: economics.allocate_capacity(asks, np.array([3, 2]), priority))
+    np.testing.assert_array_equal(np.flatnonzero(served), [0, 1, 2, 4, 5])
 
 
 def test_serving_with_no_buyers_and_no_vendors():

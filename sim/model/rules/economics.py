@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 NOTHING, FACTORY, PLATFORM = 0, 1, 2
-SMALL_GROUP = 32  # a vendor's buyers up to this many are sorted in place
+SMALL_GROUP = 32  # a vendor's capacity up to this: its best buyers are kept in place
 
 
 @njit(cache=True)
@@ -117,7 +117,8 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
     ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
 
     A counting sort groups the buyers by vendor, with their priorities beside them; only a
-    vendor asked by more buyers than it can serve sorts its own (few) buyers by priority.
+    vendor asked by more buyers than it can serve picks its lowest (:func:`serve_lowest`
+    while its capacity is at most ``SMALL_GROUP``, else by sorting its buyers).
     """
     n_vendors = capacity.size
     start = np.zeros(n_vendors + 1, dtype=np.int64)
@@ -140,16 +141,33 @@ def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.nda
             for k in range(lo, hi):
                 served[group[k]] = True
             continue
-        if hi - lo <= SMALL_GROUP:  # sort the few buyers by priority in place
-            for k in range(lo + 1, hi):
-                buyer, first = group[k], key[k]
-                j = k - 1
-                while j >= lo and key[j] > first:
-                    group[j + 1], key[j + 1] = group[j], key[j]
-                    j -= 1
-                group[j + 1], key[j + 1] = buyer, first
-            members = group[lo:hi]
-        else:
-            members = group[lo:hi][np.argsort(key[lo:hi])]
-        for rank in range(min(hi - lo, max(capacity[v], 0))):
+        if capacity[v] <= SMALL_GROUP:
+            serve_lowest(group, key, lo, hi, max(capacity[v], 0), served)
+            continue
+        members = group[lo:hi][np.argsort(key[lo:hi])]
+        for rank in range(min(hi - lo, capacity[v])):
             served[members[rank]] = True
+
+
+@njit(cache=True)
+def serve_lowest(group: np.ndarray, key: np.ndarray, lo: int, hi: int, room: int,
+                 served: np.ndarray) -> None:
+    """Serve the ``room`` buyers of ``group[lo:hi]`` with the lowest ``key`` (the earlier
+    buyer first among equal keys, as a stable sort orders them), keeping the best so far
+    in order at the front of the slice: each buyer after the first ``room`` displaces the
+    last kept one only if its key is lower. Reorders the slice."""
+    if room == 0:
+        return
+    for k in range(lo + 1, hi):
+        buyer, first = group[k], key[k]
+        end = k if k - lo < room else lo + room  # the kept ones are lo .. end - 1
+        if end < k and first >= key[end - 1]:
+            continue
+        j = end - 1
+        while j >= lo and key[j] > first:
+            if j + 1 < lo + room:
+                group[j + 1], key[j + 1] = group[j], key[j]
+            j -= 1
+        group[j + 1], key[j + 1] = buyer, first
+    for k in range(lo, lo + room):
+        served[group[k]] = True
