@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.rules import books
+from sim.model.rules import books, platform
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.records import Accounts, ConsumerArrays, Offer, Sales, VendorBooks
 
@@ -81,3 +81,31 @@ def test_booking_buyers_and_vendors_compiled_equals_python_source_and_numpy(seed
     assert cash.tobytes() == accounts.cash.tobytes()  # -0.0 + 0.0 is 0.0 in both
     np.testing.assert_array_equal(accounts.idle, np.where(bought.sales > 0, 0, before.idle + 1))
     np.testing.assert_array_equal(accounts.bad, before.bad + (bought.sales - bought.good_sales))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exits_compiled_equal_their_python_source_and_the_rules_over_arrays(seed, same_bits):
+    """Each rule counted where it is the first one a vendor meets, closed vendors never
+    leaving again, against the same rules over numpy arrays."""
+    n_vendors, inflation, min_stars, idle_weeks = 400, 0.3, 3.5, 8
+
+    def run():
+        rng = np.random.default_rng(seed)
+        accounts = Accounts(rng.random(n_vendors) < 0.8, rng.random(n_vendors),
+                            rng.normal(1, 2, n_vendors), rng.integers(0, 12, n_vendors),
+                            rng.integers(0, 30, n_vendors).astype(float),
+                            rng.integers(0, 12, n_vendors).astype(float))
+        left = np.empty(n_vendors, bool)
+        return books.exits(accounts, inflation, min_stars, idle_weeks, left), left, accounts
+
+    counts, left, v = same_bits(run)
+    shown = platform.stars(platform.shown_rating(v.good, v.bad, inflation))
+    rules = [(v.good + v.bad >= platform.MIN_RATED) & (shown < min_stars), v.cash < 0,
+             v.idle >= idle_weeks]
+    expected, gone = [], np.zeros(n_vendors, bool)
+    for rule in rules:
+        now = v.active & rule & ~gone
+        expected.append(int(now.sum()))
+        gone |= now
+    assert counts == tuple(expected) and min(expected) > 0
+    np.testing.assert_array_equal(left, gone)

@@ -1,5 +1,6 @@
 """The week's trade booked (M6, M7, M9), compiled (numba): the room vendors have left after
-the first round of serving, each buyer's purchase and each vendor's accounts.
+the first round of serving, each buyer's purchase, each vendor's accounts, and the vendors
+who leave.
 
 Each rule is one pass, per buyer or per vendor, in the ODD's order, over the records of
 :mod:`sim.model.rules.records`; as the rules of ``sim.model.rules.weekly``, each is tested
@@ -12,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
+from sim.model.rules.platform import MIN_RATED
 from sim.model.rules.records import Accounts, ConsumerArrays, Offer, Sales, VendorBooks, rule
+from sim.model.rules.trust import beta_mean
 
 
 @rule
@@ -78,3 +81,30 @@ def book_vendors(books: VendorBooks, accounts: Accounts, fee: float, fixed_cost:
         revenue[v] = books.revenue[v] - fees[v]
         profit = revenue[v] - units * accounts.unit_cost[v] - fixed_cost
         accounts.cash[v] += profit if accounts.active[v] else 0.0
+
+
+@rule
+def exits(accounts: Accounts, inflation: float, min_stars: float, idle_weeks: float,
+          left: np.ndarray) -> tuple[int, int, int]:
+    """Which open vendors leave this week (M7), by the first rule each meets: a shown
+    rating below ``min_stars`` once rated (at least ``MIN_RATED`` rated sales), cash below
+    0, or ``idle_weeks`` weeks without a sale; into ``left``. Returns how many left by each
+    rule, in that order. The stars are those of ``platform.stars(platform.shown_rating(...))``,
+    in the same operations."""
+    rating, loss, idle = 0, 0, 0
+    for v in range(left.size):
+        left[v] = False
+        if not accounts.active[v]:
+            continue
+        good, bad = accounts.good[v], accounts.bad[v]
+        shown = 1.0 - (1.0 - beta_mean(good, bad)) * (1.0 - inflation)
+        if good + bad >= MIN_RATED and 1.0 + 4.0 * shown < min_stars:
+            rating += 1
+        elif accounts.cash[v] < 0:
+            loss += 1
+        elif accounts.idle[v] >= idle_weeks:
+            idle += 1
+        else:
+            continue
+        left[v] = True
+    return rating, loss, idle
