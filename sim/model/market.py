@@ -231,20 +231,14 @@ class TrustMarket(Controls, mesa.Model):
         p, c = self.p, self.consumers
         rate = p["evidence_decay"]
         weekly.learn_from_sales(c, sales, from_params(Learning, p))
-        served, good = sales.served, sales.good
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
-        followed = served & (acted.via >= 0)
-        went_well, went_wrong = followed & good, followed & ~good
-        for counts in (c.helped, c.thanked, c.blamed):
-            counts *= 1.0 - rate
-        referrals.credit(c.helped, np.flatnonzero(went_well))
-        referrals.credit(c.thanked, acted.source[went_well])
-        referrals.credit(c.blamed, acted.source[went_wrong])
-        used = np.flatnonzero(went_well)
-        self.ties.reactivate(used, acted.via[used])
-        wrong = np.flatnonzero(went_wrong)
-        self.ties.weaken(wrong, acted.via[wrong], p["referral_reputation_cost"])
+        well, wrong = np.empty(p["n_consumers"], np.int64), np.empty(p["n_consumers"], np.int64)
+        k, m = referrals.credit_referrals(c, sales, acted, 1.0 - rate, well, wrong)
+        if k:  # the ties that carried a referral that went well are restored
+            self.ties.reactivate(well[:k], acted.via[well[:k]])
+        if m:  # and those that carried one that went wrong lose trust
+            self.ties.weaken(wrong[:m], acted.via[wrong[:m]], p["referral_reputation_cost"])
 
     def account(self) -> None:
         """The factory books the week (profit, cash, the fall) and reprices (M9)."""

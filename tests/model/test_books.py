@@ -6,9 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.rules import books, platform
+from sim.model.rules import books, platform, referrals
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
-from sim.model.rules.records import Accounts, ConsumerArrays, Offer, Sales, VendorBooks
+from sim.model.rules.records import (
+    Accounts,
+    ConsumerArrays,
+    Offer,
+    Referral,
+    Sales,
+    VendorBooks,
+)
 
 OFFER = Offer(factory_open=True, quality=0.8, price=1.1, price_contested=0.9, advertising=0.4,
               endorsements_needed=1.0, switching=True, open_to_new=True)
@@ -109,3 +116,36 @@ def test_exits_compiled_equal_their_python_source_and_the_rules_over_arrays(seed
         gone |= now
     assert counts == tuple(expected) and min(expected) > 0
     np.testing.assert_array_equal(left, gone)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_crediting_referrals_compiled_equals_its_python_source_and_numpy(seed, same_bits):
+    """Against the masked decays and ``np.add.at`` the market used before: sources that
+    referred several buyers, buyers not served, referrals that went well and wrong."""
+    n, keep = 3000, 0.95
+
+    def run():
+        rng = np.random.default_rng(seed)
+        c = ConsumerArrays.empty(n)
+        c.helped[:], c.thanked[:], c.blamed[:] = rng.random(n), rng.random(n), rng.random(n)
+        before = (c.helped.copy(), c.thanked.copy(), c.blamed.copy())
+        sales = Sales(vendor=np.zeros(n, np.int64), served=rng.random(n) < 0.7,
+                      good=rng.random(n) < 0.7, spent=np.zeros(n))
+        via = np.where(rng.random(n) < 0.3, rng.integers(0, n, n), -1)
+        acted = Referral(via, np.zeros(n), np.zeros(n), via,
+                         np.where(via >= 0, rng.integers(0, 200, n), -1))
+        well, wrong = np.empty(n, np.int64), np.empty(n, np.int64)
+        k, m = referrals.credit_referrals(c, sales, acted, keep, well, wrong)
+        return (k, m), well[:k], wrong[:m], c.helped, c.thanked, c.blamed, before, sales, acted
+
+    (k, m), well, wrong, helped, thanked, blamed, before, sales, acted = same_bits(run)
+    followed = sales.served & (acted.via >= 0)
+    np.testing.assert_array_equal(well, np.flatnonzero(followed & sales.good))
+    np.testing.assert_array_equal(wrong, np.flatnonzero(followed & ~sales.good))
+    expected = [counts * keep for counts in before]
+    np.add.at(expected[0], well, 1.0)
+    np.add.at(expected[1], acted.source[well], 1.0)
+    np.add.at(expected[2], acted.source[wrong], 1.0)
+    for ours, theirs in zip((helped, thanked, blamed), expected, strict=True):
+        assert ours.tobytes() == theirs.tobytes()
+    assert k > m > 0 and np.bincount(acted.source[well]).max() > 1
