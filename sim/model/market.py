@@ -141,7 +141,8 @@ class TrustMarket(Controls, mesa.Model):
         self.week["referrals_made"] = weekly.recommend(c, self.vendors.active,
                                                        from_params(Talk, p),
                                                        self.rng.random(n), said)
-        looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
+        looking = np.empty(n, bool)
+        weekly.looking_around(c, self.rng.random(n), float(p["search_rate"]), looking)
         weight, source, via = trust.propagate_referrals(
             TieLayer.of(self.ties.strong), TieLayer.of(self.ties.weak), said.strength,
             p["referral_hops"], p["hop_discount"], asking=looking)
@@ -245,8 +246,9 @@ class TrustMarket(Controls, mesa.Model):
         w, v = self.week, self.vendors
         self.factory.account(w["factory_contested"], w["factory_captive"], w["factory_revenue"],
                              self.steps)
-        listed = v.price[v.active]
-        self.factory.reprice(self.steps, float(listed.mean()) if listed.size else np.inf)
+        if self.factory.reprices_at(self.steps):  # the listed prices' mean only when used
+            listed = v.price[v.active]
+            self.factory.reprice(self.steps, float(listed.mean()) if listed.size else np.inf)
 
     def enter_and_exit(self) -> None:
         """Vendors exit when badly rated, out of cash or idle; new ones enter where platform

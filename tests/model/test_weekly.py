@@ -148,9 +148,14 @@ def test_recommending_and_taking_referrals_compiled_equal_their_python_source(se
         taken = Referral(np.empty(n, np.int64), np.empty(n), np.empty(n),
                          np.where(source >= 0, rng.integers(0, n, n), -1), source)
         weekly.take_referrals(weight, said, rng.random(n) < 0.3, taken)
-        return count, said, taken
+        uniforms, looking = rng.random(n), np.empty(n, bool)
+        weekly.looking_around(c, uniforms, 0.05, looking)
+        by_numpy = (uniforms < 0.05) | (c.last_bad & (c.last == 2))
+        return count, said, taken, looking, by_numpy
 
-    count, said, taken = same_bits(run)
+    count, said, taken, looking, by_numpy = same_bits(run)
+    np.testing.assert_array_equal(looking, by_numpy)
+    assert 0.05 * n < looking.sum() < 0.2 * n
     if seed:
         assert 0 < count < (said.vendor >= 0).sum()  # some recommend, not all of them speak
         assert (said.good == TALK.founder_vouch).any()  # a founder vouches for its shop

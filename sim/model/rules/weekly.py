@@ -82,6 +82,15 @@ def recommend(c: ConsumerArrays, active: np.ndarray, talk: Talk, uniforms: np.nd
 
 
 @rule
+def looking_around(c: ConsumerArrays, uniforms: np.ndarray, search_rate: float,
+                   out: np.ndarray) -> None:
+    """Who looks for a seller this week and asks its ties (M2): by chance (``uniforms``
+    below ``search_rate``), or after its last platform purchase went wrong."""
+    for i in range(uniforms.size):
+        out[i] = uniforms[i] < search_rate or (c.last_bad[i] and c.last[i] == PLATFORM)
+
+
+@rule
 def take_referrals(weight: np.ndarray, said: Recommendation, looking: np.ndarray,
                    out: Referral) -> None:
     """The referral each consumer takes: the best it reached (``weight``, from
