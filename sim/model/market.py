@@ -27,7 +27,7 @@ from sim.model.parameters import resolve
 from sim.model.rules import books, economics, referrals, trust, weekly
 from sim.model.rules.economics import FACTORY, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
-from sim.model.rules.platform import share_at_top, shown_rating
+from sim.model.rules.platform import share_at_top, shown_ratings
 from sim.model.rules.records import (
     Accounts,
     Adjacency,
@@ -279,7 +279,7 @@ class TrustMarket(Controls, mesa.Model):
         """The vendors as this week's buyers see them."""
         v = self.vendors
         return Listing(active=v.active, price=v.price, quality=v.quality,
-                       rating=shown_rating(v.good, v.bad, self.p["rating_inflation"]),
+                       rating=shown_ratings(v.good, v.bad, float(self.p["rating_inflation"])),
                        prior_mean=self._vendor_prior_mean())
 
     def _offer(self) -> Offer:

@@ -39,6 +39,14 @@ def test_mediated_evidence_weighs_the_rating_by_trust_in_the_platform():
     assert trust.mediated_evidence(0.75, 0.5, 4.0) == (1.5, 0.5)
 
 
+def test_shown_ratings_vendor_by_vendor_equal_the_ratings_over_arrays(same_bits):
+    rng = np.random.default_rng(3)
+    good, bad = rng.integers(0, 40, 500).astype(float), rng.random(500) * 9
+    shown = same_bits(lambda: platform.shown_ratings(good, bad, 0.35))
+    assert shown.tobytes() == platform.shown_rating(good, bad, 0.35).tobytes()
+    assert platform.shown_ratings(np.zeros(0), np.zeros(0), 0.35).shape == (0,)
+
+
 def test_shown_rating_is_inflated_towards_one():
     rating = platform.shown_rating(np.array([8.0]), np.array([2.0]), inflation=0.6)
     assert rating[0] == pytest.approx(1 - (1 - 9 / 12) * 0.4)
