@@ -46,7 +46,7 @@ def test_serving_in_priority_compiled_equals_its_python_source(seed, same_bits):
     n, n_vendors = int(rng.integers(1, 3000)), int(rng.integers(1, 300))
     asks = np.where(rng.random(n) < 0.8, rng.integers(0, n_vendors, n), -1)
     capacity = rng.integers(0, 12, n_vendors)
-    capacity[0] = 100  # a vendor with more buyers than economics.SMALL_GROUP to sort
+    capacity[0] = 100  # a vendor asked by some 160 buyers, with room for 100 of them
     asks[:200] = np.where(asks[:200] >= 0, 0, -1)
     priority = rng.random(n)
     served = same_bits(lambda: economics.allocate_capacity(asks, capacity, priority))
