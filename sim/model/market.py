@@ -198,9 +198,9 @@ class TrustMarket(Controls, mesa.Model):
         room = np.empty(len(v), np.int64)
         unserved, free = books.room_left(vendor, served, wants, v.capacity, v.active, room)
         if unserved and free > 0:
-            left = wants & ~served
-            vendor[left] = weekly.weighted_choice(self.rng, room / free, unserved)
-            retry = np.where(left, vendor, -1)
+            retry = np.empty(n, np.int64)
+            books.second_try(wants, served, weekly.weighted_choice(self.rng, room / free,
+                                                                   unserved), vendor, retry)
             second = economics.allocate_capacity(retry, room, self.rng.random(n))
             served |= second
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))

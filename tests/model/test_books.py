@@ -149,3 +149,26 @@ def test_crediting_referrals_compiled_equals_its_python_source_and_numpy(seed, s
     for ours, theirs in zip((helped, thanked, blamed), expected, strict=True):
         assert ours.tobytes() == theirs.tobytes()
     assert k > m > 0 and np.bincount(acted.source[well]).max() > 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_second_try_compiled_equals_its_python_source_and_numpy(seed, same_bits):
+    n = 3000
+
+    def run():
+        rng = np.random.default_rng(seed)
+        vendor = np.where(rng.random(n) < 0.7, rng.integers(0, 50, n), -1)
+        wants = vendor >= 0
+        served = wants & (rng.random(n) < 0.6)
+        left = wants & ~served
+        drawn = rng.integers(0, 50, int(left.sum()))
+        expected = vendor.copy()
+        expected[left] = drawn
+        retry = np.empty(n, np.int64)
+        books.second_try(wants, served, drawn, vendor, retry)
+        return vendor, retry, expected, np.where(left, expected, -1)
+
+    vendor, retry, expected, expected_retry = same_bits(run)
+    np.testing.assert_array_equal(vendor, expected)
+    np.testing.assert_array_equal(retry, expected_retry)
+    assert (retry >= 0).sum() > 0.2 * n

@@ -41,6 +41,21 @@ def room_left(vendor: np.ndarray, served: np.ndarray, wants: np.ndarray,
 
 
 @rule
+def second_try(wants: np.ndarray, served: np.ndarray, drawn: np.ndarray, vendor: np.ndarray,
+               retry: np.ndarray) -> None:
+    """The buyers who wanted the platform and were not served ask the vendors ``drawn`` for
+    them, in buyer order: into ``vendor`` and ``retry`` (-1 for every other buyer)."""
+    k = 0
+    for i in range(vendor.size):
+        if wants[i] and not served[i]:
+            vendor[i] = drawn[k]
+            retry[i] = drawn[k]
+            k += 1
+        else:
+            retry[i] = -1
+
+
+@rule
 def book_buyers(c: ConsumerArrays, sales: Sales, offer: Offer, contested: np.ndarray
                 ) -> tuple[int, int, int, int, int]:
     """Each consumer's purchase this week: a platform buyer no vendor served buys nothing;
