@@ -132,8 +132,8 @@ class TrustMarket(Controls, mesa.Model):
         """
         p, c = self.p, self.consumers
         n = p["n_consumers"]
-        none = np.full(n, -1, np.int64)
         if not p["trust_channels"]:
+            none = np.full(n, -1, np.int64)
             self.week["referrals_made"] = 0
             return Referral(none, np.zeros(n), np.zeros(n), none, none)
         said = Recommendation(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
@@ -166,7 +166,7 @@ class TrustMarket(Controls, mesa.Model):
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
-            candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
+            candidate[listing] = weekly.uniform_choice(self.rng, active, int(listing.sum()))
         u_platform, tastes = np.empty(n), from_params(Tastes, p)
         weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
                                   self.platform_trust, tastes, u_platform)

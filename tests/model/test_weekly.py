@@ -93,6 +93,21 @@ def test_weighted_choice_draws_what_numpy_draws(seed):
 
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_uniform_choice_draws_what_numpy_draws(seed):
+    """The same draws as Generator.choice without p, from the same state, and the generator
+    left in the same state; no draw at all at seed 0."""
+    rng = np.random.default_rng(seed)
+    options = np.flatnonzero(rng.random(int(rng.integers(1, 3000))) < 0.7)
+    size = 0 if seed == 0 else int(rng.integers(1, 5000))
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    ours.random(seed), theirs.random(seed)
+    drawn = weekly.uniform_choice(ours, options, size)
+    np.testing.assert_array_equal(drawn, theirs.choice(options, size=size))
+    assert drawn.shape == (size,) and drawn.dtype == np.int64
+    assert ours.bit_generator.state == theirs.bit_generator.state
+
+
 def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
     """A week's peak memory (tracemalloc, above what the market holds), per consumer, stays
     flat as the market grows (and its vendors with it) and as referral paths get longer,

@@ -308,6 +308,14 @@ def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.nd
     return out
 
 
+def uniform_choice(rng: np.random.Generator, options: np.ndarray, size: int) -> np.ndarray:
+    """The draws of ``rng.choice(options, size=size)`` (uniform, with replacement), the same
+    ones from the same generator state, without ``Generator.choice``'s checks of its
+    arguments: numpy draws them as ``rng.integers(0, len(options), size)`` and indexes
+    ``options`` with them. ``tests/model/test_weekly.py`` checks the draws against numpy's."""
+    return options[rng.integers(0, options.size, size=size, dtype=np.int64)]
+
+
 @rule
 def settle_sales(sales: Sales, listing: Listing, uniforms: np.ndarray,
                  books: VendorBooks) -> None:
