@@ -197,10 +197,15 @@ class Factory(mesa.Agent):
         elif self.profit < 0:
             self.fixed_cost *= 1.0 - self.cost_cut_rate
 
+    def reprices_at(self, step: int) -> bool:
+        """Whether it reprices at ``step``: while it trades, not at fixed prices, every
+        ``reprice_every`` weeks."""
+        return self.alive and self.pricing != "fixed" and not step % self.reprice_every
+
     def reprice(self, step: int, platform_price: float) -> None:
         """Every few weeks: full cost at the recent volume, or the responsive pair of prices
         (``platform_price``: the mean price listed on the platform)."""
-        if not self.alive or self.pricing == "fixed" or step % self.reprice_every:
+        if not self.reprices_at(step):
             return
         window = np.array(self._window, float).reshape(-1, 2)
         self._window = []

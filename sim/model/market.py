@@ -24,14 +24,18 @@ from sim.model.measures import (  # noqa: F401 (per-week measures, M11)
     Week,
 )
 from sim.model.parameters import resolve
-from sim.model.rules import economics, referrals, trust, weekly
-from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
+from sim.model.rules import books, economics, referrals, trust, weekly
+from sim.model.rules.economics import FACTORY, PLATFORM
 from sim.model.rules.network import Ties, build_ties, network_statistics
-from sim.model.rules.platform import share_at_top, shown_rating
+from sim.model.rules.platform import share_at_top, shown_ratings
 from sim.model.rules.records import (
+    Accounts,
+    Adjacency,
+    Adoption,
     ConsumerArrays,
     Learning,
     Listing,
+    Offer,
     Recommendation,
     Referral,
     Sales,
@@ -128,8 +132,8 @@ class TrustMarket(Controls, mesa.Model):
         """
         p, c = self.p, self.consumers
         n = p["n_consumers"]
-        none = np.full(n, -1, np.int64)
         if not p["trust_channels"]:
+            none = np.full(n, -1, np.int64)
             self.week["referrals_made"] = 0
             return Referral(none, np.zeros(n), np.zeros(n), none, none)
         said = Recommendation(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
@@ -137,7 +141,8 @@ class TrustMarket(Controls, mesa.Model):
         self.week["referrals_made"] = weekly.recommend(c, self.vendors.active,
                                                        from_params(Talk, p),
                                                        self.rng.random(n), said)
-        looking = (self.rng.random(n) < p["search_rate"]) | (c.last_bad & (c.last == PLATFORM))
+        looking = np.empty(n, bool)
+        weekly.looking_around(c, self.rng.random(n), float(p["search_rate"]), looking)
         weight, source, via = trust.propagate_referrals(
             TieLayer.of(self.ties.strong), TieLayer.of(self.ties.weak), said.strength,
             p["referral_hops"], p["hop_discount"], asking=looking)
@@ -152,7 +157,7 @@ class TrustMarket(Controls, mesa.Model):
         Returns the vendor each platform buyer asks (-1 for everyone else) and the referral
         each one acted on (-1 where its choice did not follow one).
         """
-        p, c, f = self.p, self.consumers, self.factory
+        p, c = self.p, self.consumers
         n = p["n_consumers"]
         weekly.forget_closed(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
@@ -161,38 +166,27 @@ class TrustMarket(Controls, mesa.Model):
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
-            candidate[listing] = self.rng.choice(active, size=int(listing.sum()))
-        u_platform = np.empty(n)
+            candidate[listing] = weekly.uniform_choice(self.rng, active, int(listing.sum()))
+        u_platform, tastes = np.empty(n), from_params(Tastes, p)
         weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
-                                  self.platform_trust, from_params(Tastes, p), u_platform)
-        used = self.platform_use()
+                                  self.platform_trust, tastes, u_platform)
+        adoption = Adoption(self.platform_use(), *self.platform_evidence())
+        endorsed_by = np.empty(n)
         if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
-            seen_good, seen_bad = self.platform_evidence()
-            endorsers = (used & (seen_good > seen_bad)).astype(float)
-            endorsed = self.ties.strong.adjacency @ endorsers >= p["endorsements_needed"]
-        else:
-            endorsed = np.ones(n, bool)
-        self._contested = p["consumer_switching"] & (used | endorsed)
-        u_factory = economics.purchase_utility(
-            f.quality, f.prices_for(self._contested), 0.0, p["beta_quality"], p["beta_price"],
-            p["beta_risk"]) + p["factory_advertising"] * f.advertising_reach
-        newcomers_allowed = endorsed if p["platform_open_to_new"] else False
-        platform_open = p["consumer_switching"] & (used | newcomers_allowed) & (
-            candidate >= 0)
-        u_factory += p["habit"] * (c.last == FACTORY)
-        weights = np.empty((n, 3))
-        weekly.logit_exponents(u_factory, f.alive, u_platform, platform_open, weights)
+            strong = self.ties.strong.adjacency
+            weekly.endorsements(Adjacency(strong.indptr, strong.indices, strong.data),
+                                adoption, np.empty(n), endorsed_by)
+        self._contested, weights = np.empty(n, bool), np.empty((n, 3))
+        weekly.gate_and_weigh(c, adoption, endorsed_by, candidate, u_platform, self._offer(),
+                              tastes, self._contested, weights)
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
-        choice[c.committed] = PLATFORM
-        choice[~need] = NOTHING
-        c.choice[:] = choice
-        vendor = np.where((choice == PLATFORM) & (candidate >= 0), candidate, -1)
-        acted = use_ref & (vendor == referral.vendor) & (vendor >= 0)
-        return vendor, Referral(np.where(acted, vendor, -1), referral.good, referral.bad,
-                                np.where(acted, referral.via, -1),
-                                np.where(acted, referral.source, -1))
+        vendor = np.empty(n, np.int64)
+        acted = Referral(np.empty(n, np.int64), referral.good, referral.bad,
+                         np.empty(n, np.int64), np.empty(n, np.int64))
+        weekly.take_choices(choice, need, c, candidate, use_ref, referral, vendor, acted)
+        return vendor, acted
 
     def trade(self, vendor: np.ndarray) -> Sales:
         """Platform buyers are served up to each vendor's capacity; the rest try one more
@@ -201,42 +195,34 @@ class TrustMarket(Controls, mesa.Model):
         p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
         wants = (c.choice == PLATFORM)
         served = economics.allocate_capacity(vendor, v.capacity, self.rng.random(n))
-        left = wants & ~served
-        room = np.maximum(v.capacity - np.bincount(vendor[served], minlength=len(v)), 0) * v.active
-        if left.any() and room.sum() > 0:
-            vendor[left] = weekly.weighted_choice(self.rng, room / room.sum(), int(left.sum()))
-            retry = np.where(left, vendor, -1)
+        room = np.empty(len(v), np.int64)
+        unserved, free = books.room_left(vendor, served, wants, v.capacity, v.active, room)
+        if unserved and free > 0:
+            retry = np.empty(n, np.int64)
+            books.second_try(wants, served, weekly.weighted_choice(self.rng, room / free,
+                                                                   unserved), vendor, retry)
             second = economics.allocate_capacity(retry, room, self.rng.random(n))
             served |= second
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
-        books = VendorBooks(sales=np.zeros(len(v), np.int64),
-                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
-        weekly.settle_sales(week, self._listing(), self.rng.random(n), books)
-        good, spent, sales, good_sales, sold_for = week.good, week.spent, *books
-        c.choice[wants & ~served] = NOTHING
-        np.copyto(c.last, c.choice, where=c.choice != NOTHING)
-        c.bought_from[:] = vendor
-        v.sales = sales
-        v.idle = np.where(sales > 0, 0, v.idle + 1)
-        v.good += good_sales
-        v.bad += sales - good_sales
-        factory_buyers = c.choice == FACTORY
-        offered = self.factory.prices_for(self._contested)
-        spent[factory_buyers] = offered[factory_buyers]
+        sold = VendorBooks(sales=np.zeros(len(v), np.int64),
+                           good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
+        weekly.settle_sales(week, self._listing(), self.rng.random(n), sold)
+        unserved, buyers, contested, went_well, went_wrong = books.book_buyers(
+            c, week, self._offer(), self._contested)
+        v.sales = sold.sales
+        vendor_revenue, fees = np.empty(len(v)), np.empty(len(v))
+        books.book_vendors(sold, Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
+                           float(p["platform_fee"]), float(p["vendor_fixed_cost"]),
+                           vendor_revenue, fees)
+        spent = week.spent
         paid = spent[served].sum()
-        vendor_revenue, fees = economics.split_payment(sold_for, p["platform_fee"])
-        v.cash += np.where(v.active, economics.vendor_profit(
-            vendor_revenue, sales, v.unit_cost, p["vendor_fixed_cost"]), 0.0)
-        contested = int((factory_buyers & self._contested).sum())
         self.week = Week(platform_sales=paid, vendor_revenue=vendor_revenue.sum(),
-                         fees=fees.sum(), unserved=int(left.sum() - (served & left).sum()),
-                         factory_contested=contested,
-                         factory_captive=int(factory_buyers.sum()) - contested,
-                         factory_revenue=float(spent[factory_buyers].sum()),
+                         fees=fees.sum(), unserved=unserved, factory_contested=contested,
+                         factory_captive=buyers - contested,
+                         factory_revenue=float(spent[c.choice == FACTORY].sum()),
                          consumer_spending=spent.sum(),
                          referrals_made=self.week.get("referrals_made", 0))
-        self.platform.record(int(good.sum()), int((served & ~good).sum()), n, paid,
-                             self.week["fees"])
+        self.platform.record(went_well, went_wrong, n, paid, self.week["fees"])
         self._book_gross()
         return week
 
@@ -246,28 +232,23 @@ class TrustMarket(Controls, mesa.Model):
         p, c = self.p, self.consumers
         rate = p["evidence_decay"]
         weekly.learn_from_sales(c, sales, from_params(Learning, p))
-        served, good = sales.served, sales.good
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
-        followed = served & (acted.via >= 0)
-        went_well, went_wrong = followed & good, followed & ~good
-        for counts in (c.helped, c.thanked, c.blamed):
-            counts *= 1.0 - rate
-        referrals.credit(c.helped, np.flatnonzero(went_well))
-        referrals.credit(c.thanked, acted.source[went_well])
-        referrals.credit(c.blamed, acted.source[went_wrong])
-        used = np.flatnonzero(went_well)
-        self.ties.reactivate(used, acted.via[used])
-        wrong = np.flatnonzero(went_wrong)
-        self.ties.weaken(wrong, acted.via[wrong], p["referral_reputation_cost"])
+        well, wrong = np.empty(p["n_consumers"], np.int64), np.empty(p["n_consumers"], np.int64)
+        k, m = referrals.credit_referrals(c, sales, acted, 1.0 - rate, well, wrong)
+        if k:  # the ties that carried a referral that went well are restored
+            self.ties.reactivate(well[:k], acted.via[well[:k]])
+        if m:  # and those that carried one that went wrong lose trust
+            self.ties.weaken(wrong[:m], acted.via[wrong[:m]], p["referral_reputation_cost"])
 
     def account(self) -> None:
         """The factory books the week (profit, cash, the fall) and reprices (M9)."""
         w, v = self.week, self.vendors
         self.factory.account(w["factory_contested"], w["factory_captive"], w["factory_revenue"],
                              self.steps)
-        listed = v.price[v.active]
-        self.factory.reprice(self.steps, float(listed.mean()) if listed.size else np.inf)
+        if self.factory.reprices_at(self.steps):  # the listed prices' mean only when used
+            listed = v.price[v.active]
+            self.factory.reprice(self.steps, float(listed.mean()) if listed.size else np.inf)
 
     def enter_and_exit(self) -> None:
         """Vendors exit when badly rated, out of cash or idle; new ones enter where platform
@@ -298,8 +279,18 @@ class TrustMarket(Controls, mesa.Model):
         """The vendors as this week's buyers see them."""
         v = self.vendors
         return Listing(active=v.active, price=v.price, quality=v.quality,
-                       rating=shown_rating(v.good, v.bad, self.p["rating_inflation"]),
+                       rating=shown_ratings(v.good, v.bad, float(self.p["rating_inflation"])),
                        prior_mean=self._vendor_prior_mean())
+
+    def _offer(self) -> Offer:
+        """The factory's offer and the platform's gates as this week's choice sees them."""
+        p, f = self.p, self.factory
+        return Offer(factory_open=bool(f.alive), quality=float(f.quality), price=float(f.price),
+                     price_contested=float(f.price_contested),
+                     advertising=float(p["factory_advertising"] * f.advertising_reach),
+                     endorsements_needed=float(p["endorsements_needed"]),
+                     switching=bool(p["consumer_switching"]),
+                     open_to_new=bool(p["platform_open_to_new"]))
 
     def _vendor_prior_mean(self) -> float:
         """What a consumer expects of a vendor before any evidence: the active vendors'

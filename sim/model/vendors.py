@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.agents import Vendor
-from sim.model.rules import campaigns, economics, platform
+from sim.model.rules import books, campaigns, economics
+from sim.model.rules.records import Accounts
 
 if TYPE_CHECKING:
     from sim.model.market import TrustMarket
@@ -58,16 +59,11 @@ def open_shops(model: TrustMarket, founders: np.ndarray, drawn: dict[str, np.nda
 def exits(model: TrustMarket) -> dict[str, int]:
     """Vendors leave when badly rated, out of cash, or idle too long; returns the counts."""
     p, v, c = model.p, model.vendors, model.consumers
-    rated = v.good + v.bad >= platform.MIN_RATED
-    shown = platform.stars(platform.shown_rating(v.good, v.bad, p["rating_inflation"]))
-    rules = {"rating": rated & (shown < p["vendor_min_stars"]),
-             "loss": v.cash < 0,
-             "idle": v.idle >= p["vendor_idle_weeks"]}
-    counts, left = {}, np.zeros(len(v), bool)
-    for name in EXITS:
-        now = v.active & rules[name] & ~left
-        counts[name] = int(now.sum())
-        left |= now
+    left = np.empty(len(v), bool)
+    counts = dict(zip(EXITS, books.exits(
+        Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
+        float(p["rating_inflation"]), float(p["vendor_min_stars"]),
+        float(p["vendor_idle_weeks"]), left), strict=True))
     gone = np.flatnonzero(left)
     if gone.size:
         for index in gone:
@@ -87,6 +83,8 @@ def campaign(model: TrustMarket) -> dict[str, float]:
     p, c = model.p, model.consumers
     attempts = model.rng.poisson(p["entry_rate"] * model.week["unserved"]
                                  / p["vendor_capacity"])
+    if attempts == 0:  # no founder drawn (drawing none leaves the generator as it is)
+        return {"campaigns": 0, "successes": 0, "pledged": 0.0}
     founders = np.unique(model.rng.integers(0, p["n_consumers"], size=attempts))
     founders = founders[c.owns[founders] < 0]
     if founders.size == 0:

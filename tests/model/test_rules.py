@@ -39,6 +39,14 @@ def test_mediated_evidence_weighs_the_rating_by_trust_in_the_platform():
     assert trust.mediated_evidence(0.75, 0.5, 4.0) == (1.5, 0.5)
 
 
+def test_shown_ratings_vendor_by_vendor_equal_the_ratings_over_arrays(same_bits):
+    rng = np.random.default_rng(3)
+    good, bad = rng.integers(0, 40, 500).astype(float), rng.random(500) * 9
+    shown = same_bits(lambda: platform.shown_ratings(good, bad, 0.35))
+    assert shown.tobytes() == platform.shown_rating(good, bad, 0.35).tobytes()
+    assert platform.shown_ratings(np.zeros(0), np.zeros(0), 0.35).shape == (0,)
+
+
 def test_shown_rating_is_inflated_towards_one():
     rating = platform.shown_rating(np.array([8.0]), np.array([2.0]), inflation=0.6)
     assert rating[0] == pytest.approx(1 - (1 - 9 / 12) * 0.4)
@@ -206,12 +214,30 @@ def test_tie_layer_decays_to_its_floor_and_used_ties_return_to_full_trust_at_onc
         weak.decay(0.05)
     np.testing.assert_allclose(strong.current(), 0.8)  # 0.95**10 = 0.60 < floor
     np.testing.assert_allclose(weak.current(), 0.15 * 0.95**10)
-    strong.reactivate(np.array([0]), np.array([1]))
-    weak.reactivate(np.array([1, 0]), np.array([2, 2]))  # (0, 2) is not a tie: ignored
+    strong.reactivate(np.array([0]), np.array([1]), np.zeros(1, bool))
+    found = np.array([False, False, True])  # (2, 1) found already, in the other layer
+    weak.reactivate(np.array([1, 0, 2]), np.array([2, 2, 1]), found)  # (0, 2): no tie
+    np.testing.assert_array_equal(found, [True, False, True])
     np.testing.assert_allclose(strong.current(), [1.0, 0.8, 0.8, 0.8])
     np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.15)
+    assert weak.matrix().toarray()[2, 1] < 0.15 and weak.peak == 0.15 / weak.scale
     weak.decay(0.5)
     np.testing.assert_allclose(weak.matrix().toarray()[1, 2], 0.075)
+
+
+def test_weakened_ties_lose_their_share_once_and_the_peak_follows():
+    from sim.model.rules.network import Layer, Ties
+
+    ties = Ties(Layer(_path(4), 1.0, 0.0), Layer(_path(4), 0.5, 0.0))  # found in strong first
+    ties.weaken(np.array([0, 1, 3]), np.array([1, 0, 2]), 0.25)  # (0, 1) and (1, 0): two ties
+    np.testing.assert_allclose(ties.strong.matrix().toarray()[[0, 1, 3], [1, 0, 2]],
+                               [0.75, 0.75, 0.75])
+    assert ties.strong.peak == 1.0  # (1, 2) still holds 1
+    ties.weaken(np.array([1, 2, 2]), np.array([2, 1, 3]), 0.5)
+    assert ties.strong.peak == 0.75 and ties.strong.matrix().toarray()[2, 3] == 0.5
+    ties.reactivate(np.array([2]), np.array([3]))
+    assert ties.strong.matrix().toarray()[2, 3] == 1.0 and ties.strong.peak == 1.0
+    np.testing.assert_array_equal(ties.weak.current(), 0.5)  # never reached
 
 
 def test_share_at_top_counts_the_shown_stars_of_rated_active_vendors_to_the_bit():

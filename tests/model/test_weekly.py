@@ -11,13 +11,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from sim.model.rules import economics, weekly
 from sim.model.rules.python_source import python_source
 from sim.model.rules.records import (
+    Adjacency,
+    Adoption,
     ConsumerArrays,
     Learning,
     Listing,
+    Offer,
     Recommendation,
     Referral,
     Sales,
@@ -42,7 +46,7 @@ def test_serving_in_priority_compiled_equals_its_python_source(seed, same_bits):
     n, n_vendors = int(rng.integers(1, 3000)), int(rng.integers(1, 300))
     asks = np.where(rng.random(n) < 0.8, rng.integers(0, n_vendors, n), -1)
     capacity = rng.integers(0, 12, n_vendors)
-    capacity[0] = 100  # a vendor with more buyers than economics.SMALL_GROUP to sort
+    capacity[0] = 100  # a vendor asked by some 160 buyers, with room for 100 of them
     asks[:200] = np.where(asks[:200] >= 0, 0, -1)
     priority = rng.random(n)
     served = same_bits(lambda: economics.allocate_capacity(asks, capacity, priority))
@@ -52,6 +56,18 @@ def test_serving_in_priority_compiled_equals_its_python_source(seed, same_bits):
     for v in np.flatnonzero(asked > capacity)[:20]:
         mine = asks == v
         assert priority[mine & served].max(initial=0) <= priority[mine & ~served].min()
+    stable = np.zeros(n, bool)  # each vendor's first buyers in a stable sort by priority
+    for v in range(n_vendors):
+        mine = np.flatnonzero(asks == v)
+        stable[mine[np.argsort(priority[mine], kind="stable")[:capacity[v]]]] = True
+    np.testing.assert_array_equal(served, stable)
+
+
+def test_serving_in_priority_keeps_the_earlier_of_equal_priorities(same_bits):
+    asks = np.array([0, 1, 0, 0, 1, 0, 0, -1, 1])
+    priority = np.array([0.5, 0.1, 0.2, 0.5, 0.1, 0.2, 0.9, 0.0, 0.1])
+    served = same_bits(lambda: economics.allocate_capacity(asks, np.array([3, 2]), priority))
+    np.testing.assert_array_equal(np.flatnonzero(served), [0, 1, 2, 4, 5])
 
 
 def test_serving_with_no_buyers_and_no_vendors():
@@ -75,6 +91,21 @@ def test_weighted_choice_draws_what_numpy_draws(seed):
     assert ours.random() == theirs.random()
     assert (room[drawn] > 0).all()
 
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_uniform_choice_draws_what_numpy_draws(seed):
+    """The same draws as Generator.choice without p, from the same state, and the generator
+    left in the same state; no draw at all at seed 0."""
+    rng = np.random.default_rng(seed)
+    options = np.flatnonzero(rng.random(int(rng.integers(1, 3000))) < 0.7)
+    size = 0 if seed == 0 else int(rng.integers(1, 5000))
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    ours.random(seed), theirs.random(seed)
+    drawn = weekly.uniform_choice(ours, options, size)
+    np.testing.assert_array_equal(drawn, theirs.choice(options, size=size))
+    assert drawn.shape == (size,) and drawn.dtype == np.int64
+    assert ours.bit_generator.state == theirs.bit_generator.state
 
 
 def test_a_week_allocates_a_few_arrays_of_n_not_n_by_vendors_or_hops():
@@ -132,9 +163,14 @@ def test_recommending_and_taking_referrals_compiled_equal_their_python_source(se
         taken = Referral(np.empty(n, np.int64), np.empty(n), np.empty(n),
                          np.where(source >= 0, rng.integers(0, n, n), -1), source)
         weekly.take_referrals(weight, said, rng.random(n) < 0.3, taken)
-        return count, said, taken
+        uniforms, looking = rng.random(n), np.empty(n, bool)
+        weekly.looking_around(c, uniforms, 0.05, looking)
+        by_numpy = (uniforms < 0.05) | (c.last_bad & (c.last == 2))
+        return count, said, taken, looking, by_numpy
 
-    count, said, taken = same_bits(run)
+    count, said, taken, looking, by_numpy = same_bits(run)
+    np.testing.assert_array_equal(looking, by_numpy)
+    assert 0.05 * n < looking.sum() < 0.2 * n
     if seed:
         assert 0 < count < (said.vendor >= 0).sum()  # some recommend, not all of them speak
         assert (said.good == TALK.founder_vouch).any()  # a founder vouches for its shop
@@ -209,3 +245,51 @@ def test_settling_and_learning_compiled_equal_their_python_source(seed, same_bit
     assert books.sales.sum() == sales.served.sum() > books.good_sales.sum() > 0
     assert (sales.vendor[~sales.served] == -1).all() and (c.fav == -1).any()
     assert c.tied.any() and (c.fav[c.tied] >= 0).any()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gates_and_taking_choices_compiled_equal_their_python_source(seed, same_bits):
+    """Endorsements counted over a random graph as scipy's mat-vec counts them, the gates
+    and the logit with trust channels off at odd seeds, switching off at seed 4, newcomers
+    shut out at seed 2, the factory closed at every third seed; then the choices taken."""
+    n = 2000
+    tastes = Tastes(beta_quality=3.0, beta_price=2.0, beta_risk=1.5, habit=0.7,
+                    rating_weight=2.0, payment_guarantee=0.3, trust_channels=bool(seed % 2))
+    offer = Offer(factory_open=bool(seed % 3), quality=0.8, price=1.1, price_contested=0.9,
+                  advertising=0.4, endorsements_needed=float(1 + seed % 2),
+                  switching=seed != 4, open_to_new=seed != 2)
+
+    def run():
+        rng = np.random.default_rng(seed)
+        c = _consumers(rng, n, 40)
+        c.committed[:] = rng.random(n) < 0.1
+        graph = sp.random(n, n, density=0.006, format="csr", random_state=seed)
+        graph.data[:] = 1.0
+        adoption = Adoption(rng.random(n) < 0.3, rng.random(n) * 3, rng.random(n) * 3)
+        endorsed_by = np.zeros(n)
+        weekly.endorsements(Adjacency(graph.indptr, graph.indices, graph.data), adoption,
+                            np.empty(n), endorsed_by)
+        vendor = np.where(rng.random(n) < 0.8, rng.integers(0, 40, n), -1)
+        contested, weights = np.empty(n, bool), np.empty((n, 3))
+        weekly.gate_and_weigh(c, adoption, endorsed_by, vendor, rng.normal(0, 2, n), offer,
+                              tastes, contested, weights)
+        referral = Referral(np.where(rng.random(n) < 0.5, vendor, 3), rng.random(n),
+                            rng.random(n), rng.integers(0, n, n), rng.integers(0, n, n))
+        asks = np.empty(n, np.int64)
+        acted = Referral(np.empty(n, np.int64), referral.good, referral.bad,
+                         np.empty(n, np.int64), np.empty(n, np.int64))
+        weekly.take_choices(rng.integers(0, 3, n), rng.random(n) < 0.7, c, vendor,
+                            rng.random(n) < 0.5, referral, asks, acted)
+        endorsers = (adoption.used & (adoption.good > adoption.bad)).astype(float)
+        return endorsed_by, graph @ endorsers, contested, weights, c.choice, asks, acted
+
+    endorsed_by, by_scipy, contested, weights, choice, asks, acted = same_bits(run)
+    np.testing.assert_array_equal(endorsed_by, by_scipy)
+    assert endorsed_by.max() >= 2
+    assert contested.any() == (seed != 4)
+    assert contested.all() == (seed % 2 == 0 and seed != 4)  # channels off: all endorsed
+    assert np.isinf(weights[:, 1]).all() == (seed % 3 == 0)
+    assert (asks[choice != 2] == -1).all() and (asks[choice == 2] >= 0).any()
+    followed = acted.vendor >= 0
+    assert followed.any() and (acted.via[~followed] == -1).all()
+    np.testing.assert_array_equal(acted.vendor[followed], asks[followed])

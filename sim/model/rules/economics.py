@@ -11,7 +11,6 @@ import numpy as np
 from numba import njit
 
 NOTHING, FACTORY, PLATFORM = 0, 1, 2
-SMALL_GROUP = 32  # a vendor's buyers up to this many are sorted in place
 
 
 @njit(cache=True)
@@ -114,42 +113,41 @@ def allocate_capacity(choice_vendor: np.ndarray, capacity: np.ndarray,
 def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.ndarray,
                       served: np.ndarray) -> None:
     """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
-    ``priority`` up to its ``capacity``; sets ``served[i]`` for those served.
+    ``priority`` (the earlier buyer first among equal priorities) up to its ``capacity``;
+    sets ``served[i]`` for those served.
 
-    A counting sort groups the buyers by vendor, with their priorities beside them; only a
-    vendor asked by more buyers than it can serve sorts its own (few) buyers by priority.
+    The buyers are put in priority order once for all vendors: a counting sort into as many
+    equal buckets of [0, 1) as there are buyers, then an insertion sort of that nearly
+    sorted order (stable, it only moves buyers within a bucket); each buyer in turn is
+    served while its vendor has room.
     """
-    n_vendors = capacity.size
-    start = np.zeros(n_vendors + 1, dtype=np.int64)
+    buyers = 0
+    for i in range(vendor.size):
+        buyers += 1 if vendor[i] >= 0 else 0
+    start = np.zeros(buyers + 1, dtype=np.int64)
     for i in range(vendor.size):
         if vendor[i] >= 0:
-            start[vendor[i] + 1] += 1
-    for v in range(n_vendors):
-        start[v + 1] += start[v]
-    fill = start[:-1].copy()
-    group = np.empty(start[n_vendors], dtype=np.int64)
-    key = np.empty(start[n_vendors])
+            start[min(int(priority[i] * buyers), buyers - 1) + 1] += 1
+    for b in range(buyers):
+        start[b + 1] += start[b]
+    order = np.empty(buyers, dtype=np.int64)
+    key = np.empty(buyers)
     for i in range(vendor.size):
-        v = vendor[i]
-        if v >= 0:
-            group[fill[v]], key[fill[v]] = i, priority[i]
-            fill[v] += 1
-    for v in range(n_vendors):
-        lo, hi = start[v], start[v + 1]
-        if hi - lo <= capacity[v]:
-            for k in range(lo, hi):
-                served[group[k]] = True
-            continue
-        if hi - lo <= SMALL_GROUP:  # sort the few buyers by priority in place
-            for k in range(lo + 1, hi):
-                buyer, first = group[k], key[k]
-                j = k - 1
-                while j >= lo and key[j] > first:
-                    group[j + 1], key[j + 1] = group[j], key[j]
-                    j -= 1
-                group[j + 1], key[j + 1] = buyer, first
-            members = group[lo:hi]
-        else:
-            members = group[lo:hi][np.argsort(key[lo:hi])]
-        for rank in range(min(hi - lo, max(capacity[v], 0))):
-            served[members[rank]] = True
+        if vendor[i] >= 0:
+            b = min(int(priority[i] * buyers), buyers - 1)
+            order[start[b]], key[start[b]] = i, priority[i]
+            start[b] += 1
+    for k in range(1, buyers):
+        buyer, first = order[k], key[k]
+        j = k - 1
+        while j >= 0 and key[j] > first:
+            order[j + 1], key[j + 1] = order[j], key[j]
+            j -= 1
+        order[j + 1], key[j + 1] = buyer, first
+    room = np.empty(capacity.size, dtype=np.int64)
+    for v in range(capacity.size):
+        room[v] = capacity[v] if capacity[v] > 0 else 0
+    for k in range(buyers):
+        if room[vendor[order[k]]] > 0:
+            served[order[k]] = True
+            room[vendor[order[k]]] -= 1

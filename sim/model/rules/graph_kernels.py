@@ -1,6 +1,7 @@
 """Compiled building blocks of the tie network's CSR arrays (numba): edge lists sorted and
 made distinct, the symmetric CSR graph of an edge list, the triangles through each node,
-and the stored position of given entries. Compiled code is cached on disk (``cache=True``).
+the stored position of an entry, and given entries restored or weakened in place.
+Compiled code is cached on disk (``cache=True``).
 """
 
 from __future__ import annotations
@@ -74,19 +75,47 @@ def symmetric_csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, n
 
 
 @njit(cache=True)
-def find_entries(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray,
-                 cols: np.ndarray) -> np.ndarray:
-    """The stored position of each entry (rows[k], cols[k]) of a CSR matrix with sorted
-    rows, -1 where there is none (a binary search within the row)."""
-    out = np.full(rows.size, -1, dtype=np.int64)
+def position(indptr: np.ndarray, indices: np.ndarray, row: int, col: int) -> int:
+    """The stored position of entry (row, col) of a CSR matrix with sorted rows, -1 where
+    there is none (a binary search within the row)."""
+    lo, hi = indptr[row], indptr[row + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if indices[mid] < col:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < indptr[row + 1] and indices[lo] == col else -1
+
+
+@njit(cache=True)
+def set_entries(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray, value: float, found: np.ndarray) -> int:
+    """Entries (rows[k], cols[k]) not ``found`` yet that are stored get ``value`` and are
+    marked ``found``; returns how many."""
+    count = 0
     for k in range(rows.size):
-        lo, hi = indptr[rows[k]], indptr[rows[k] + 1]
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if indices[mid] < cols[k]:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < indptr[rows[k] + 1] and indices[lo] == cols[k]:
-            out[k] = lo
-    return out
+        if not found[k]:
+            at = position(indptr, indices, rows[k], cols[k])
+            if at >= 0:
+                data[at], found[k] = value, True
+                count += 1
+    return count
+
+
+@njit(cache=True)
+def scale_entries(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
+                  rows: np.ndarray, cols: np.ndarray, keep: float, peak: float,
+                  found: np.ndarray) -> bool:
+    """Entries (rows[k], cols[k]) not ``found`` yet that are stored are multiplied by
+    ``keep`` and marked ``found`` (each entry at most once among them); returns whether
+    one of them was at least ``peak`` before."""
+    at_peak = False
+    for k in range(rows.size):
+        if not found[k]:
+            at = position(indptr, indices, rows[k], cols[k])
+            if at >= 0:
+                at_peak = at_peak or data[at] >= peak
+                data[at] *= keep
+                found[k] = True
+    return at_peak

@@ -73,33 +73,23 @@ class Layer:
             self.scale = 1.0
             self.peak = float(self.stored.data.max(initial=0.0))
 
-    def _find(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which k are ties (rows[k], cols[k]) of this layer, their stored positions)."""
-        if self.stored.nnz == 0 or rows.size == 0:
-            return np.zeros(rows.size, bool), np.zeros(0, np.int64)
-        where = graph_kernels.find_entries(self.stored.indptr, self.stored.indices, rows, cols)
-        found = where >= 0
-        return found, where[found]
+    def reactivate(self, rows: np.ndarray, cols: np.ndarray, found: np.ndarray) -> None:
+        """Ties (rows[k], cols[k]) of this layer, where not ``found`` yet, are restored to
+        their starting trust and marked ``found``."""
+        value = self.initial / self.scale
+        stored = self.stored
+        if graph_kernels.set_entries(stored.indptr, stored.indices, stored.data, rows, cols,
+                                     value, found):
+            self.peak = max(self.peak, value)
 
-    def reactivate(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Ties (rows[k], cols[k]) of this layer are restored to their starting trust;
-        returns which k are ties of this layer."""
-        found, where = self._find(rows, cols)
-        if where.size:
-            self.stored.data[where] = self.initial / self.scale
-            self.peak = max(self.peak, self.initial / self.scale)
-        return found
-
-    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> np.ndarray:
-        """Ties (rows[k], cols[k]) of this layer lose a ``share`` of their current trust;
-        returns which k are ties of this layer."""
-        found, where = self._find(rows, cols)
-        if where.size:
-            at_peak = self.stored.data[where].max() >= self.peak
-            self.stored.data[where] *= 1.0 - share
-            if at_peak:
-                self.peak = float(self.stored.data.max())
-        return found
+    def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float,
+               found: np.ndarray) -> None:
+        """Ties (rows[k], cols[k]) of this layer (each at most once), where not ``found``
+        yet, lose a ``share`` of their current trust and are marked ``found``."""
+        stored = self.stored
+        if graph_kernels.scale_entries(stored.indptr, stored.indices, stored.data, rows, cols,
+                                       1.0 - share, self.peak, found):
+            self.peak = float(stored.data.max())
 
 
 @dataclass
@@ -122,13 +112,16 @@ class Ties:
         """Ties that were just used are restored to full trust at once. (The layers share
         no tie, :func:`build_ties`, so a tie found among the strong ones is not looked for
         among the weak.)"""
-        strong = self.strong.reactivate(rows, cols)
-        self.weak.reactivate(rows[~strong], cols[~strong])
+        found = np.zeros(rows.size, bool)
+        self.strong.reactivate(rows, cols, found)
+        self.weak.reactivate(rows, cols, found)
 
     def weaken(self, rows: np.ndarray, cols: np.ndarray, share: float) -> None:
-        """Ties through which a referral went wrong lose a share of their trust (M12)."""
-        strong = self.strong.weaken(rows, cols, share)
-        self.weak.weaken(rows[~strong], cols[~strong], share)
+        """Ties through which a referral went wrong lose a share of their trust (M12); each
+        tie at most once (each row's tie is its own)."""
+        found = np.zeros(rows.size, bool)
+        self.strong.weaken(rows, cols, share, found)
+        self.weak.weaken(rows, cols, share, found)
 
 
 SUPPORT_SHARE = 1 / 3  # support clique / sympathy group: Dunbar's layers 5 and 15

@@ -97,6 +97,39 @@ class Listing(NamedTuple):
     prior_mean: float
 
 
+class Adoption(NamedTuple):
+    """Per consumer, what the choice's gates read of the platform (M6): whether it counts as
+    having used it, and its evidence about it (good, bad outcomes)."""
+
+    used: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+
+
+class Adjacency(NamedTuple):
+    """A tie layer's graph as CSR arrays (``data``: 1 per tie): whom each consumer hears."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+class Offer(NamedTuple):
+    """The factory's offer and the platform's gates this week (M6, M9): the factory open or
+    not, its quality, its prices to captive and to contested consumers, its advertising
+    (``factory_advertising`` times its reach), and the parameters ``endorsements_needed``,
+    ``consumer_switching`` and ``platform_open_to_new``."""
+
+    factory_open: bool
+    quality: float
+    price: float
+    price_contested: float
+    advertising: float
+    endorsements_needed: float
+    switching: bool
+    open_to_new: bool
+
+
 class Sales(NamedTuple):
     """Per consumer, this week: the vendor it bought from (-1 none), whether it was served,
     whether the purchase went well, and what it spent."""
@@ -113,6 +146,18 @@ class VendorBooks(NamedTuple):
     sales: np.ndarray
     good_sales: np.ndarray
     revenue: np.ndarray
+
+
+class Accounts(NamedTuple):
+    """Per vendor, what its week's sales change: open or not, its unit cost, its cash, the
+    weeks since its last sale, and its public rating evidence (good, bad)."""
+
+    active: np.ndarray
+    unit_cost: np.ndarray
+    cash: np.ndarray
+    idle: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
 
 
 class TieLayer(NamedTuple):

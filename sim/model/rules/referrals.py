@@ -11,14 +11,14 @@ the satisfaction of helping; a referral that goes wrong costs the referrer reput
 with ``helped`` the referrals it acted on that went well, ``thanked`` its own referrals that
 others acted on with a good outcome, ``blamed`` its own referrals that went wrong. No Mesa;
 ``willingness`` is compiled and runs inside the week's loop over consumers
-(``sim.model.rules.weekly.recommend``).
+(``sim.model.rules.weekly.recommend``); ``credit_referrals`` keeps the three counts.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.model.rules.records import ConsumerArrays, Talk, rule
+from sim.model.rules.records import ConsumerArrays, Referral, Sales, Talk, rule
 
 
 @rule
@@ -30,7 +30,29 @@ def willingness(i: int, c: ConsumerArrays, talk: Talk) -> float:
     return 0.0 if chance < 0.0 else (1.0 if chance > 1.0 else chance)
 
 
-def credit(counts: np.ndarray, who: np.ndarray) -> None:
-    """Add one to ``counts`` for every entry of ``who`` (repeats count), in place."""
-    if who.size:
-        np.add.at(counts, who, 1.0)
+@rule
+def credit_referrals(c: ConsumerArrays, sales: Sales, acted: Referral, keep: float,
+                     went_well: np.ndarray, went_wrong: np.ndarray) -> tuple[int, int]:
+    """The week's referrals credited (M12): every consumer's counts keep a share ``keep``;
+    a served buyer who acted on a referral (``acted.via >= 0``) counts it as help and its
+    source as thanked when the purchase went well, else the source is blamed. Writes those
+    buyers, in increasing order, into ``went_well[:k]`` and ``went_wrong[:m]``; returns
+    ``(k, m)``."""
+    for i in range(c.helped.size):
+        c.helped[i] *= keep
+        c.thanked[i] *= keep
+        c.blamed[i] *= keep
+    k, m = 0, 0
+    for i in range(c.helped.size):
+        if not (sales.served[i] and acted.via[i] >= 0):
+            continue
+        if sales.good[i]:
+            c.helped[i] += 1.0
+            c.thanked[acted.source[i]] += 1.0
+            went_well[k] = i
+            k += 1
+        else:
+            c.blamed[acted.source[i]] += 1.0
+            went_wrong[m] = i
+            m += 1
+    return k, m

@@ -64,12 +64,16 @@ def mediated_evidence(rating: float, platform_trust: float, weight: float
     return strength * rating, strength * (1.0 - rating)
 
 
+@njit(cache=True, error_model="numpy")
 def platform_trust(own_good: np.ndarray, own_bad: np.ndarray, institutional: float,
                    institutional_weight: float) -> np.ndarray:
-    """A consumer's trust in the platform: own evidence on a prior set by institutional trust."""
-    return (own_good + institutional_weight * institutional) / (
-        own_good + own_bad + institutional_weight
-    )
+    """A consumer's trust in the platform: own evidence on a prior set by institutional
+    trust, consumer by consumer (0 / 0 is NaN, as numpy's division gives it)."""
+    prior = institutional_weight * institutional
+    trust = np.empty(own_good.size)
+    for i in range(own_good.size):
+        trust[i] = (own_good[i] + prior) / (own_good[i] + own_bad[i] + institutional_weight)
+    return trust
 
 
 def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, hops: int,

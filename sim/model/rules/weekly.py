@@ -16,11 +16,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.model.rules.economics import PLATFORM, purchase_utility
+from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM, purchase_utility
 from sim.model.rules.records import (
+    Adjacency,
+    Adoption,
     ConsumerArrays,
     Learning,
     Listing,
+    Offer,
     Recommendation,
     Referral,
     Sales,
@@ -76,6 +79,15 @@ def recommend(c: ConsumerArrays, active: np.ndarray, talk: Talk, uniforms: np.nd
         else:
             out.strength[i] = 0.0
     return speaking
+
+
+@rule
+def looking_around(c: ConsumerArrays, uniforms: np.ndarray, search_rate: float,
+                   out: np.ndarray) -> None:
+    """Who looks for a seller this week and asks its ties (M2): by chance (``uniforms``
+    below ``search_rate``), or after its last platform purchase went wrong."""
+    for i in range(uniforms.size):
+        out[i] = uniforms[i] < search_rate or (c.last_bad[i] and c.last[i] == PLATFORM)
 
 
 @rule
@@ -164,18 +176,70 @@ def platform_utilities(c: ConsumerArrays, referral: Referral, use_ref: np.ndarra
 
 
 @rule
-def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.ndarray,
-                    platform_open: np.ndarray, out: np.ndarray) -> None:
+def logit_row(u_factory: float, factory_open: bool, u_platform: float, platform_open: bool,
+              out: np.ndarray, i: int) -> None:
     """Row i of ``out``: the utilities of (nothing, factory, platform) less the row's
     largest (-inf where closed; nothing, at utility 0, is always open), ready for ``exp``."""
+    a = u_factory if factory_open else -np.inf
+    b = u_platform if platform_open else -np.inf
+    top = a if a > b else b
+    top = top if top > 0.0 else 0.0
+    out[i, 0] = -top
+    out[i, 1] = a - top
+    out[i, 2] = b - top
+
+
+@rule
+def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.ndarray,
+                    platform_open: np.ndarray, out: np.ndarray) -> None:
+    """:func:`logit_row` for every consumer, into ``out``."""
     for i in range(u_platform.size):
-        a = u_factory[i] if factory_open else -np.inf
-        b = u_platform[i] if platform_open[i] else -np.inf
-        top = a if a > b else b
-        top = top if top > 0.0 else 0.0
-        out[i, 0] = -top
-        out[i, 1] = a - top
-        out[i, 2] = b - top
+        logit_row(u_factory[i], factory_open, u_platform[i], platform_open[i], out, i)
+
+
+@rule
+def endorsements(graph: Adjacency, adoption: Adoption, endorsers: np.ndarray,
+                 count: np.ndarray) -> None:
+    """How many of each consumer's ties endorse the platform (M6): have used it and hold
+    more good than bad evidence about it (1 each in ``endorsers``, one entry per consumer),
+    summed over the graph's ties in storage order, as a sparse mat-vec sums them."""
+    for j in range(endorsers.size):
+        endorsers[j] = 1.0 if adoption.used[j] and adoption.good[j] > adoption.bad[j] else 0.0
+    for i in range(count.size):
+        total = 0.0
+        for k in range(graph.indptr[i], graph.indptr[i + 1]):
+            total += graph.data[k] * endorsers[graph.indices[k]]
+        count[i] = total
+
+
+@rule
+def factory_utility(i: int, c: ConsumerArrays, offer: Offer, tastes: Tastes,
+                    contested: bool) -> float:
+    """Consumer i's utility of buying from the factory (M6, M9): its quality, the price it
+    is offered (contested or captive) and its advertising; plus habit."""
+    price = offer.price_contested if contested else offer.price
+    u = purchase_utility(offer.quality, price, 0.0, tastes.beta_quality, tastes.beta_price,
+                         tastes.beta_risk) + offer.advertising
+    return u + tastes.habit * (1.0 if c.last[i] == FACTORY else 0.0)
+
+
+@rule
+def gate_and_weigh(c: ConsumerArrays, adoption: Adoption, endorsed_by: np.ndarray,
+                   vendor: np.ndarray, u_platform: np.ndarray, offer: Offer, tastes: Tastes,
+                   contested: np.ndarray, out: np.ndarray) -> None:
+    """The gates and the logit of each consumer's choice (M6). With trust channels on, a
+    consumer is endorsed when at least ``endorsements_needed`` of its ties endorse the
+    platform (``endorsed_by``; not read with them off, when everyone is). Where consumers
+    may switch, one who has used the platform or is endorsed is ``contested`` by it; the
+    platform is open to one who has used it, or is endorsed while newcomers are allowed,
+    and has a candidate ``vendor``. Writes row i of ``out`` by :func:`logit_row`."""
+    for i in range(vendor.size):
+        endorsed = endorsed_by[i] >= offer.endorsements_needed if tastes.trust_channels else True
+        contested[i] = offer.switching and (adoption.used[i] or endorsed)
+        platform_open = offer.switching and (
+            adoption.used[i] or (endorsed and offer.open_to_new)) and vendor[i] >= 0
+        logit_row(factory_utility(i, c, offer, tastes, contested[i]), offer.factory_open,
+                  u_platform[i], platform_open, out, i)
 
 
 @rule
@@ -186,6 +250,26 @@ def draw_from_weights(weights: np.ndarray, uniforms: np.ndarray, choice: np.ndar
         total = weights[i, 0] + weights[i, 1] + weights[i, 2]
         p0, p1 = weights[i, 0] / total, weights[i, 1] / total
         choice[i] = (1 if uniforms[i] >= p0 else 0) + (1 if uniforms[i] >= p0 + p1 else 0)
+
+
+@rule
+def take_choices(drawn: np.ndarray, need: np.ndarray, c: ConsumerArrays, vendor: np.ndarray,
+                 use_ref: np.ndarray, referral: Referral, asks: np.ndarray,
+                 acted: Referral) -> None:
+    """What each consumer does this week: a committed consumer buys on the platform, one
+    without a need buys nothing, the rest as ``drawn``; into ``c.choice``. A platform buyer
+    with a candidate ``vendor`` asks it (``asks``, -1 for everyone else); one who asks the
+    vendor its referral named, and followed that referral, acted on it: ``acted`` keeps its
+    vendor, ``via`` and ``source`` (-1 where no referral was acted on)."""
+    for i in range(drawn.size):
+        choice = PLATFORM if c.committed[i] else drawn[i]
+        choice = choice if need[i] else NOTHING
+        c.choice[i] = choice
+        asks[i] = vendor[i] if choice == PLATFORM and vendor[i] >= 0 else -1
+        followed = use_ref[i] and asks[i] == referral.vendor[i] and asks[i] >= 0
+        acted.vendor[i] = asks[i] if followed else -1
+        acted.via[i] = referral.via[i] if followed else -1
+        acted.source[i] = referral.source[i] if followed else -1
 
 
 # ------------------------------------------------------------------ M7 trade
@@ -222,6 +306,14 @@ def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.nd
     out = np.empty(size, dtype=np.int64)
     _first_above(cdf, uniforms, out)
     return out
+
+
+def uniform_choice(rng: np.random.Generator, options: np.ndarray, size: int) -> np.ndarray:
+    """The draws of ``rng.choice(options, size=size)`` (uniform, with replacement), the same
+    ones from the same generator state, without ``Generator.choice``'s checks of its
+    arguments: numpy draws them as ``rng.integers(0, len(options), size)`` and indexes
+    ``options`` with them. ``tests/model/test_weekly.py`` checks the draws against numpy's."""
+    return options[rng.integers(0, options.size, size=size, dtype=np.int64)]
 
 
 @rule
