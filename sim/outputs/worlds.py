@@ -67,14 +67,29 @@ def paragraph(result: dict[str, Any]) -> str:
                      f" of the {p['worlds']} worlds where it held that share.")
     s = result["sensitivity"]["tipping_share_gross"]
     if s.get("ranking"):
-        lines.append("The tipping share moves most with " + " and ".join(
-            f"`{k}` (S1 {s['indices'][k]['S1']:.2f} ± {s['indices'][k]['S1_conf'] or 0:.2f})"
-            for k in s["ranking"][:2]) + f" ({s['estimator']}, on {s['worlds']} worlds).")
+        lines.append(_moves(s, len(result["plan"]["ranges"])))
     boxes = result["boxes"]
     first = boxes["supported"]["boxes"] or boxes["threshold"]["boxes"]
     lines.append(first[0]["sentence"] if first else
                  f"PRIM found no box: {boxes['supported']['note']}.")
     return " ".join(lines)
+
+
+def _moves(s: dict[str, Any], parameters: int) -> str:
+    """What moves the tipping share, saying no more than the intervals show: the parameters
+    whose first-order index is above zero with its whole interval, or that none is."""
+    def index(k: str) -> str:
+        return f"`{k}` (S1 {s['indices'][k]['S1']:.2f} ± {s['indices'][k]['S1_conf'] or 0:.2f})"
+
+    clear = [k for k in s["ranking"]
+             if s["indices"][k]["S1"] - (s["indices"][k]["S1_conf"] or 0) > 0]
+    on = f"{s['estimator']}, on {s['worlds']} worlds over {parameters} parameters"
+    if clear:
+        return ("The tipping share moves most with " + " and ".join(map(index, clear[:3]))
+                + f" ({on}).")
+    return (f"No parameter's first-order index on the tipping share is separated from zero "
+            f"({on}; the largest, {index(s['ranking'][0])}): these worlds are too few to say "
+            "which parameters move it.")
 
 
 def paragraph_from(path: Path | str) -> str:

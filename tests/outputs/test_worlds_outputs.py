@@ -80,3 +80,17 @@ def test_the_distribution_reaches_the_share_of_threshold_worlds_at_or_below_the_
     threshold = table[table["regime"] == "threshold"]
     expected = (pd.to_numeric(threshold["tipping_share_gross"]) <= 0.2).mean()
     assert at_claim == expected == result["tipping_share_gross"]["at_most_claim"]
+
+
+def test_the_answer_names_only_the_parameters_whose_interval_clears_zero():
+    indices = {"a": {"S1": 0.6, "S1_conf": 0.1}, "b": {"S1": 0.3, "S1_conf": 0.4},
+               "c": {"S1": 0.05, "S1_conf": 0.02}}
+    s = {"estimator": "rbd_fast", "worlds": 40, "ranking": ["a", "b", "c"], "indices": indices}
+    assert report._moves(s, 3) == ("The tipping share moves most with `a` (S1 0.60 ± 0.10) "
+                                   "and `c` (S1 0.05 ± 0.02) (rbd_fast, on 40 worlds over 3 "
+                                   "parameters).")
+    noisy = {**s, "ranking": ["b"], "indices": {"b": indices["b"]}}
+    assert report._moves(noisy, 53) == (
+        "No parameter's first-order index on the tipping share is separated from zero "
+        "(rbd_fast, on 40 worlds over 53 parameters; the largest, `b` (S1 0.30 ± 0.40)): "
+        "these worlds are too few to say which parameters move it.")

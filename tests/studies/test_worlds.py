@@ -161,3 +161,20 @@ def test_sentences_name_each_restriction_in_words():
     assert discovery.sentence(box, "20% holds") == (
         "20% holds in 81% of the worlds (13 of 16) where fixed costs are at least 0.74 of "
         "contribution and habit is at most 4; these hold 65% of the 20 worlds where it is so.")
+
+
+def test_prim_boxes_restrict_few_parameters_and_carry_quasi_p_values():
+    # 128 worlds over 40 parameters where the worlds of interest are a box in 2 of them:
+    # the box found restricts at most MAX_RESTRICTIONS parameters, the two true ones among
+    # them with quasi-p values far below SIGNIFICANT
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.random((128, 40)), columns=[f"p{i}" for i in range(40)])
+    y = ((x["p0"] < 0.5) & (x["p1"] > 0.3)).to_numpy()
+    (box, *_) = discovery.boxes(x, y, "Of interest", 0.1, 0.05, 0.8)
+    restricted = {r["parameter"]: r for r in box["restrictions"]}
+    assert len(restricted) <= discovery.MAX_RESTRICTIONS
+    assert {"p0", "p1"} <= set(restricted)
+    assert restricted["p0"]["qp"] < 1e-6 and restricted["p1"]["qp"] < 1e-3
+    assert box["density"] >= 0.9 and box["coverage"] >= 0.8
+    weak = {"parameter": "p7", "low": 0.2, "high": None, "qp": 0.31}
+    assert discovery._restriction(weak) == "`p7` is at least 0.2 (quasi-p 0.31: weak)"

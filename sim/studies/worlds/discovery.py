@@ -19,6 +19,10 @@ import numpy as np
 import pandas as pd
 
 FEW = 5  # fewer worlds of interest than this, and a box says little
+# Assumption: a box a reader can take in restricts few parameters (Bryant & Lempert 2010
+# trade density for interpretability: boxes of two or three restricted dimensions).
+MAX_RESTRICTIONS = 3
+SIGNIFICANT = 0.05  # a restriction's quasi-p value below this counts as more than noise
 WORDS = {
     "factory_fixed_cost_share": "fixed costs are {} of contribution",
     "habit": "habit is {}",
@@ -57,10 +61,15 @@ def condition(name: str, low: float | None, high: float | None) -> str:
     return WORDS.get(name, f"`{name}` is {{}}").format(span)
 
 
+def _restriction(r: dict[str, Any]) -> str:
+    text = condition(r["parameter"], r["low"], r["high"])
+    qp = r.get("qp")
+    return text if qp is None or qp < SIGNIFICANT else f"{text} (quasi-p {qp:.2f}: weak)"
+
+
 def sentence(box: dict[str, Any], what: str) -> str:
     """A box as one plain sentence: '<what> in 81% of the worlds (13 of 16) where ...'."""
-    where = " and ".join(condition(r["parameter"], r["low"], r["high"])
-                         for r in box["restrictions"]) or "anywhere"
+    where = " and ".join(map(_restriction, box["restrictions"])) or "anywhere"
     total = f"{box['total']} world{'s' * (box['total'] != 1)}"
     hint = (f" With only {total} of that kind, this box is a hint, not a finding."
             if box["total"] < FEW else "")
@@ -69,14 +78,19 @@ def sentence(box: dict[str, Any], what: str) -> str:
             f"so.{hint}")
 
 
-def _restrictions(lims: pd.DataFrame, init: pd.DataFrame) -> list[dict[str, Any]]:
+def _restrictions(lims: pd.DataFrame, init: pd.DataFrame, p_values: dict[str, Any]
+                  ) -> list[dict[str, Any]]:
+    """The restricted parameters with their open or closed ends and quasi-p value (the
+    larger of its two ends' values, -1 marking an end left open)."""
     out = []
     for name in init.columns:
         low, high = float(lims[name].iloc[0]), float(lims[name].iloc[1])
         low0, high0 = float(init[name].iloc[0]), float(init[name].iloc[1])
         if low > low0 or high < high0:
+            qps = [float(q) for q in p_values.get(name, ()) if q is not None and q >= 0]
             out.append({"parameter": name, "low": low if low > low0 else None,
-                        "high": high if high < high0 else None})
+                        "high": high if high < high0 else None,
+                        "qp": max(qps) if qps else None})
     return out
 
 
@@ -105,6 +119,7 @@ def boxes(x: pd.DataFrame, y: np.ndarray, what: str, peel_alpha: float = 0.1,
         if box is None:
             break
         trajectory = box.peeling_trajectory
+        trajectory = trajectory[trajectory["res_dim"] <= MAX_RESTRICTIONS]
         enough = trajectory[trajectory["coverage"] * total / max(y[left].sum(), 1)
                             >= min_coverage]
         pick = int((enough if len(enough) else trajectory).sort_values(
@@ -117,7 +132,8 @@ def boxes(x: pd.DataFrame, y: np.ndarray, what: str, peel_alpha: float = 0.1,
             break
         lims = box.box_lims[pick]
         entry = {"n": n, "k": k, "total": total, "coverage": k / total, "density": k / n,
-                 "mass": n / len(y), "restrictions": _restrictions(lims, prim.box_init)}
+                 "mass": n / len(y),
+                 "restrictions": _restrictions(lims, prim.box_init, box.p_values[pick])}
         entry["sentence"] = sentence(entry, what)
         found.append(entry)
     return found
