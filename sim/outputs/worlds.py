@@ -68,11 +68,50 @@ def paragraph(result: dict[str, Any]) -> str:
     s = result["sensitivity"]["tipping_share_gross"]
     if s.get("ranking"):
         lines.append(_moves(s, len(result["plan"]["ranges"])))
+    lines += [_screened(result["screen"][k], what) for k, what in SCREENED.items()
+              if result.get("screen", {}).get(k, {}).get("parameters")]
     boxes = result["boxes"]
     first = boxes["supported"]["boxes"] or boxes["threshold"]["boxes"]
     lines.append(first[0]["sentence"] if first else
                  f"PRIM found no box: {boxes['supported']['note']}.")
     return " ".join(lines)
+
+
+SCREENED = {"platform_dominant": "whether a world is platform-dominant",
+            "tipping_share_gross": "the tipping share in threshold worlds"}
+
+
+def _screened(screen: dict[str, Any], what: str) -> str:
+    """The rank screen of one answer in a sentence: the parameters it clears, or none."""
+    rows = {r["parameter"]: r for r in screen["parameters"]}
+    tail = (f"(Spearman over {screen['worlds']} worlds, Benjamini-Hochberg q below "
+            f"{screen['alpha']:g})")
+    if not screen["clear"]:
+        best = screen["parameters"][0]
+        return (f"No parameter's rank correlation with {what} clears the false-discovery "
+                f"bound {tail}; the strongest is `{best['parameter']}` (rho "
+                f"{best['rho']:+.2f}, q {best['q']:.2f}).")
+    named = screen["clear"][:3]
+    return (f"Ranked against {what}, " + " and ".join(
+        f"`{n}` (rho {rows[n]['rho']:+.2f}, q {rows[n]['q']:.1g})" for n in named)
+        + f" stand{'s' * (len(named) == 1)} out {tail}.")
+
+
+def _screen_table(result: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, what in SCREENED.items():
+        screen = result.get("screen", {}).get(key)
+        if not screen:
+            continue
+        lines += [f"`{key}` ({what}), over {screen['worlds']} worlds:", ""]
+        if not screen["parameters"]:
+            lines += [f"No screen: {screen.get('note', '')}.", ""]
+            continue
+        lines += _table([["parameter", "Spearman rho", "p", "q (BH)"]] + [
+            [r["parameter"], f"{r['rho']:+.2f}", f"{r['p']:.2g}", f"{r['q']:.2g}"]
+            for r in screen["parameters"][:10]])
+        lines.append("")
+    return lines
 
 
 def _moves(s: dict[str, Any], parameters: int) -> str:
@@ -183,6 +222,8 @@ def report(result: dict[str, Any], description: str = "",
                   f"{_pct(v['ci_low'])}-{_pct(v['ci_high'])}"]
                  for k, v in p["by_regime"].items()]),
              "", "## Global sensitivity", "", *_sensitivity(result),
+             "Rank screen (the ten parameters with the smallest p; q: Benjamini-Hochberg over "
+             "every parameter):", "", *_screen_table(result),
              _figure("worlds_sensitivity", why), "", "## Where it holds (PRIM)", ""]
     for target, title in (("threshold", "threshold worlds"), ("supported", "worlds where the "
                                                                            "claim is supported")):

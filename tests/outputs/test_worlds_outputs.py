@@ -94,3 +94,16 @@ def test_the_answer_names_only_the_parameters_whose_interval_clears_zero():
         "No parameter's first-order index on the tipping share is separated from zero "
         "(rbd_fast, on 40 worlds over 53 parameters; the largest, `b` (S1 0.30 ± 0.40)): "
         "these worlds are too few to say which parameters move it.")
+
+
+def test_the_rank_screen_sentence_names_what_clears_or_the_strongest():
+    rows = [{"parameter": "a", "rho": 0.41, "p": 1e-6, "q": 5e-5},
+            {"parameter": "b", "rho": -0.2, "p": 0.02, "q": 0.4}]
+    screen = {"worlds": 128, "alpha": 0.05, "parameters": rows, "clear": ["a"]}
+    assert report._screened(screen, "X") == (
+        "Ranked against X, `a` (rho +0.41, q 5e-05) stands out (Spearman over 128 worlds, "
+        "Benjamini-Hochberg q below 0.05).")
+    assert report._screened({**screen, "clear": [], "parameters": rows[1:]}, "X") == (
+        "No parameter's rank correlation with X clears the false-discovery bound (Spearman "
+        "over 128 worlds, Benjamini-Hochberg q below 0.05); the strongest is `b` (rho -0.20, "
+        "q 0.40).")

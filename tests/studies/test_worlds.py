@@ -178,3 +178,16 @@ def test_prim_boxes_restrict_few_parameters_and_carry_quasi_p_values():
     assert box["density"] >= 0.9 and box["coverage"] >= 0.8
     weak = {"parameter": "p7", "low": 0.2, "high": None, "qp": 0.31}
     assert discovery._restriction(weak) == "`p7` is at least 0.2 (quasi-p 0.31: weak)"
+
+
+def test_the_rank_screen_clears_the_parameter_that_decides_and_no_noise():
+    table, worlds_plan = _synthetic()
+    screen = study.answer(table, worlds_plan, seed=0)["screen"]
+    dominant = screen["platform_dominant"]  # planted: fixed costs above 0.8, nothing else
+    assert dominant["worlds"] == 300 and dominant["clear"] == ["factory_fixed_cost_share"]
+    top = dominant["parameters"][0]
+    assert top["parameter"] == "factory_fixed_cost_share" and top["rho"] > 0.5
+    assert top["q"] < 1e-10 and all(r["q"] > 0.05 for r in dominant["parameters"][1:])
+    tipping = screen["tipping_share_gross"]  # 20% inside the box of two, 50% outside
+    assert set(tipping["clear"]) == set(TRUTH)
+    assert tipping["worlds"] == int((table["regime"] == "threshold").sum())

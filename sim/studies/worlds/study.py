@@ -95,6 +95,7 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
     supported = (table["verdict"] == "supported").to_numpy()
     share = pd.to_numeric(table["tipping_share_gross"], errors="coerce")
     natural = pd.to_numeric(table[f"natural_share_{YEARS[1]}y"], errors="coerce")
+    dominant = (table["regime"] == "platform-dominant").astype(float)
     return {
         "regimes": answers.regime_shares(table["regime"], plan.level),
         "tipping_share_gross": answers.distribution(share[threshold], plan.claim),
@@ -118,8 +119,11 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
                 x, natural, plan.ranges, plan.sensitivity, seed, plan.level),
             # over every world: what decides whether there is a threshold to find at all
             "platform_dominant": answers.sensitivity(
-                x, (table["regime"] == "platform-dominant").astype(float), plan.ranges,
-                plan.sensitivity, seed, plan.level)},
+                x, dominant, plan.ranges, plan.sensitivity, seed, plan.level)},
+        "screen": {
+            "tipping_share_gross": answers.rank_screen(x[threshold], share[threshold],
+                                                       list(plan.ranges)),
+            "platform_dominant": answers.rank_screen(x, dominant, list(plan.ranges))},
     }
 
 
