@@ -90,7 +90,7 @@ def _screened(screen: dict[str, Any], what: str) -> str:
         best = screen["parameters"][0]
         return (f"No parameter's rank correlation with {what} clears the false-discovery "
                 f"bound {tail}; the strongest is `{best['parameter']}` (rho "
-                f"{best['rho']:+.2f}, q {best['q']:.2f}).")
+                f"{best['rho']:+.2f}, q {best['q']:.3g}).")
     named = screen["clear"][:3]
     return (f"Ranked against {what}, " + " and ".join(
         f"`{n}` (rho {rows[n]['rho']:+.2f}, q {rows[n]['q']:.1g})" for n in named)

@@ -106,4 +106,4 @@ def test_the_rank_screen_sentence_names_what_clears_or_the_strongest():
     assert report._screened({**screen, "clear": [], "parameters": rows[1:]}, "X") == (
         "No parameter's rank correlation with X clears the false-discovery bound (Spearman "
         "over 128 worlds, Benjamini-Hochberg q below 0.05); the strongest is `b` (rho -0.20, "
-        "q 0.40).")
+        "q 0.4).")
