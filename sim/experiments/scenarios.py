@@ -69,6 +69,8 @@ TOP_FIELDS = declare(
             "sim.studies.verdict)"),
     Setting("worlds", None, form=dict, description="a table (checked by "
             "sim.studies.worlds.plan)"),
+    Setting("analysis", None, form=dict, description="a table: control, top, levels, hold, "
+            "burn_in (checked by sim.studies.analysis_study)"),
 )
 SAMPLE_FIELDS = declare(
     Setting("method", None, form=object, description='one of "lhs", "sobol", "morris"'),
@@ -191,6 +193,7 @@ class Scenario:
     forks: dict[str, Any] | None = None
     verdict: dict[str, Any] | None = None
     worlds: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -357,8 +360,7 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
                         sensitivity=v.get("sensitivity"), snapshots=snapshots,
                         cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"),
-                        verdict=v.get("verdict"),
-                        worlds=v.get("worlds"))
+                        verdict=v["verdict"], worlds=v["worlds"], analysis=v["analysis"])
     _combinations(path, scenario)
     return scenario
 

@@ -38,6 +38,7 @@ import numpy as np
 from sim.experiments import results
 from sim.experiments.scenario_tables import Setting, check_table, declare, fail
 from sim.model.sectors.parameters import flat
+from sim.studies import fork_study
 from sim.studies.fork_study import FORK_POINT, fork_specs, fork_table, run_fork_specs
 from sim.studies.verdict.arms import midpoints, paired_median_difference, tipping_summary
 
@@ -53,6 +54,8 @@ SETTINGS = declare(  # the sectors' defaults depend on the scenario (plan_from)
     Setting("bootstrap", 2000, 100, 100_000,
             description="a whole number of bootstrap resamples, 100 to 100000"),
 )
+
+TABLES = {"cascade": SETTINGS, "forks": fork_study.SETTINGS}  # the tables it reads
 
 
 @dataclasses.dataclass(frozen=True)

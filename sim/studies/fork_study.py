@@ -24,7 +24,6 @@ import pandas as pd
 from sim.experiments import forks, results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
 from sim.experiments.scenario_tables import Setting, check_table, declare, fail
-from sim.experiments.scenarios import ScenarioError
 from sim.model.registry import forkable, reporters, resolve_params
 
 FORK_POINT = 1_000_000  # the point id of fork runs in the seed rule (dose runs use lattice ids)
@@ -44,6 +43,8 @@ SETTINGS = declare(  # the fork experiment's own defaults (sim.experiments.forks
             test=lambda v: bool(v) and v[0] == "release" and len(set(v)) == len(v)
             and all(i in forks.INTERVENTIONS for i in v)),
 )
+
+TABLES = {"forks": SETTINGS}  # the scenario tables the study reads
 
 
 def fork_table(scenario: Any) -> dict[str, Any]:
@@ -97,31 +98,33 @@ def run_fork_runs(scenario: Any, model: str, overrides: dict[str, Any], plan: An
     return run_fork_specs(scenario, specs, plan, intervention, out, **batch)
 
 
-def check(scenario: Any) -> None:
-    """Refuse, in one line naming the file and the table, a scenario the fork experiment
-    cannot run alone: a model that cannot be forked, no ``[forks]`` table, a bad one."""
+def plan_from(scenario: Any) -> SimpleNamespace:
+    """The fork experiment alone on ``scenario``: its ``[forks]`` settings, or a one-line
+    refusal naming the file and the table (a model that cannot be forked, no ``[forks]``
+    table, a bad one, a sector market with no sector to fork)."""
+    path = scenario.path
     if scenario.model not in forkable():
-        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
-                            "allowed: " + ", ".join(sorted(forkable())))
+        raise fail(path, "model", f'"{scenario.model}" cannot be forked; allowed: '
+                   + ", ".join(sorted(forkable())))
     if scenario.forks is None:
-        raise ScenarioError(f"{scenario.path}: forks: missing; the fork experiment needs a "
-                            "[forks] table (allowed keys: " + ", ".join(SETTINGS) + ")")
-    fork_table(scenario)
+        raise fail(path, "forks", "missing; the fork experiment needs a [forks] table "
+                   "(allowed keys: " + ", ".join(SETTINGS) + ")")
+    plan = SimpleNamespace(**fork_table(scenario))
+    if scenario.model == "sector_market" and not scenario.params.get("fork_sector"):
+        raise fail(path, "params.fork_sector", "missing; the fork experiment on several "
+                   "sectors forks one of them: give fork_sector = the name of one of the "
+                   "scenario's sectors")
+    return plan
 
 
-def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
-                   dask: str | None = None, progress: bool = True) -> dict[str, Any]:
+def run_study(scenario: Any, out: Path, workers: int | None = None,
+              dask: str | None = None, progress: bool = True) -> dict[str, Any]:
     """Every intervention of the scenario's ``[forks]`` on its own model; writes
     ``out/forks.json`` (the tipping share per intervention, in the model's declared share)."""
     from sim.studies.verdict.arms import state_at_point, tipping_summary
 
     begin = time.perf_counter()
-    check(scenario)
-    plan = SimpleNamespace(**fork_table(scenario))
-    if scenario.model == "sector_market" and not scenario.params.get("fork_sector"):
-        raise ScenarioError(f"{scenario.path}: params.fork_sector: missing; the fork "
-                            "experiment on several sectors forks one of them: give "
-                            "fork_sector = the name of one of the scenario's sectors")
+    plan = plan_from(scenario)
     out = results.study_folder(out, scenario, "fork_study", model=forks.model_name(scenario.model))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     by = {}

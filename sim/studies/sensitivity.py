@@ -57,6 +57,8 @@ SETTINGS = declare(
             description="a whole number of runs per sample point, 1 to 1000"),
 )
 
+TABLES = {"sensitivity": SETTINGS}  # the scenario tables the study reads
+
 
 @dataclass(frozen=True)
 class SensitivityPlan:

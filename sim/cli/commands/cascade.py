@@ -21,20 +21,21 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
+    from sim.cli.catalogue import STUDIES
+    from sim.experiments import scenarios
     from sim.outputs import cascade as output
-    from sim.studies import cascade
 
+    study = STUDIES["cascade"]
     scenario = scenarios.load(args.scenario)
-    plan = cascade.plan_from(scenario)
+    plan = study.plan(scenario)
     out = out_folder(args, ROOT / "results" / scenario.name, "cascade")
     print(f"Cascade study {scenario.name}: {plan.fork_sector} forked with {plan.other}'s "
           f"incumbent standing and fallen, at spillover "
           f"{', '.join(f'{s:g}' for s in plan.spillovers)} -> {out}/", flush=True)
     with batch_guard(args):
-        result = cascade.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                   progress=not args.no_progress)
-    results.write_report(out, output.report(result, scenario.description))
+        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
+                           progress=not args.no_progress)
+    study.write_report(out, result, scenario.description)
     caption = (f"{plan.fork_sector}'s tipping share of its gross (release) with "
                f"{plan.other}'s incumbent standing and fallen, and the paired difference, "
                f"against spillover; {result['n_runs']} fork runs, {result['n_consumers']} "

@@ -1,7 +1,7 @@
 """``run.py forks SCENARIO``: the fork experiment alone, on any scenario whose model can be
 forked and that has a ``[forks]`` table.
 
-Writes DIR/{manifest.json,forks.json,runs/INTERVENTION/}: the tipping share (estimate and
+Writes DIR/{manifest.json,forks.json,report.md,runs/INTERVENTION/}: the tipping share (estimate and
 interval) in the model's declared share, for each intervention named (``release`` first).
 Running the same command again reuses the stored runs.
 """
@@ -23,25 +23,26 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim.cli.catalogue import STUDIES
     from sim.experiments import scenarios
     from sim.outputs.verdict_report import span
-    from sim.studies.fork_study import check, fork_table, run_fork_study
 
+    study = STUDIES["forks"]
     scenario = scenarios.load(args.scenario)
-    check(scenario)
-    plan = fork_table(scenario)
+    plan = vars(study.plan(scenario))
     out = out_folder(args, ROOT / "results" / f"{scenario.name}-forks", "fork_study")
     print(f"Fork experiment {scenario.name}: {plan['runs']} runs, checkpoints every "
           f"{plan['every']} steps, up to {plan['copies']} copies each, "
           f"{', '.join(plan['interventions'])} -> {out}/", flush=True)
     with batch_guard(args):
-        result = run_fork_study(scenario, out, workers=args.workers, dask=args.dask,
-                                progress=not args.no_progress)
+        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
+                           progress=not args.no_progress)
     print()
     for name, found in result["interventions"].items():
         tip = found["tipping_share"]
         value = "not reached" if tip["estimate"] is None else f"{100 * tip['estimate']:.1f}%"
         print(f"Tipping share by {name} ({result['share']}): {value} "
               f"(95% interval {span(tip)})")
-    print(f"\n{result['seconds']:.0f} s. Results in {out}/ (forks.json, runs/)")
+    path = study.write_report(out, result, scenario.description)
+    print(f"\n{result['seconds']:.0f} s. Results in {out}/ (forks.json, runs/); report: {path}")
     return 0

@@ -18,18 +18,19 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
+    from sim.cli.catalogue import STUDIES
+    from sim.experiments import scenarios
     from sim.outputs import report
-    from sim.studies import sensitivity
 
+    study = STUDIES["sensitivity"]
     scenario = scenarios.load(args.scenario)
-    sensitivity.plan_from(scenario)
+    study.plan(scenario)
     out = out_folder(args, ROOT / "results" / scenario.name, "sensitivity")
     print(f"Sensitivity study {scenario.name} -> {out}/", flush=True)
     with batch_guard(args):
-        result = sensitivity.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                       progress=not args.no_progress)
-    path = results.write_report(out, report.sensitivity_report(result, scenario.description))
+        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
+                           progress=not args.no_progress)
+    path = study.write_report(out, result, scenario.description)
     print("\n".join(report.sensitivity_verdict(result)))
     print(f"{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
           f"(sensitivity.json, report.md, runs/, series/); report: {path}")

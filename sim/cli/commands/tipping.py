@@ -19,13 +19,14 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
+    from sim.cli.catalogue import STUDIES
+    from sim.experiments import scenarios
     from sim.experiments.snapshots import record_for
     from sim.outputs import report
-    from sim.studies import tipping
 
+    study = STUDIES["tipping"]
     scenario = scenarios.load(args.scenario)
-    plan = tipping.plan_from(scenario)
+    plan = study.plan(scenario)
     out = out_folder(args, ROOT / "results" / scenario.name, "tipping")
     n_points = len(scenario.points())
     print(f"Tipping study {scenario.name}: {plan.variable} from {plan.low:g} to {plan.high:g}, "
@@ -33,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
           + (f" at each of {n_points} points" if n_points > 1 else "") + f" -> {out}/",
           flush=True)
     with batch_guard(args):
-        result = tipping.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                   progress=not args.no_progress)
+        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
+                           progress=not args.no_progress)
     record_for(scenario, out)  # [snapshots]
-    path = results.write_report(out, report.tipping_report(result, scenario.description))
+    path = study.write_report(out, result, scenario.description)
     print()
     if result["varied"]:
         print("\n".join(report.phase_answer(result)))

@@ -21,22 +21,23 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
+    from sim.cli.catalogue import STUDIES
+    from sim.experiments import scenarios
     from sim.experiments.snapshots import record_for
-    from sim.outputs.verdict_report import verdict_lines, verdict_report
-    from sim.studies.verdict.study import plan_from, run_verdict
+    from sim.outputs.verdict_report import verdict_lines
 
+    study = STUDIES["verdict"]
     scenario = scenarios.load(args.scenario)
-    plan, _ = plan_from(scenario)
+    plan, _ = study.plan(scenario)
     out = out_folder(args, ROOT / "results" / scenario.name, "verdict")
     print(f"Verdict study {scenario.name}: {len(plan.arms)} arms "
           f"({', '.join(name for name, _ in plan.arms)}), {scenario.steps} weeks, "
           f"{plan.runs} fork runs per arm -> {out}/", flush=True)
     with batch_guard(args):
-        result = run_verdict(scenario, out, workers=args.workers, dask=args.dask,
-                             progress=not args.no_progress)
+        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
+                           progress=not args.no_progress)
     record_for(scenario, out)  # [snapshots]
-    path = results.write_report(out, verdict_report(result, scenario.description))
+    path = study.write_report(out, result, scenario.description)
     print()
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "

@@ -67,6 +67,8 @@ SETTINGS = declare(
             "claim an interval must lie to support it (default 0.05)"),
 )
 
+TABLES = {"tipping": SETTINGS}  # the scenario tables the study reads
+
 
 @dataclass(frozen=True)
 class TippingPlan:

@@ -1,6 +1,6 @@
 """The verdict study: the essay's claim answered in its own terms.
 
-:func:`run_verdict` first places the world in its regime (:mod:`.regime`: the natural course
+:func:`run_study` first places the world in its regime (:mod:`.regime`: the natural course
 and the largest push, ``DIR/regime/``). Then, for each arm of the scenario's ``[arms]``
 (same regime, same seeds), it runs the ``[tipping]`` dose study (s* of the committed share)
 and the fork experiment of ``[forks]`` with ``release`` (the tipping share of the gross,
@@ -70,6 +70,7 @@ SETTINGS = declare(
 MARGIN = dataclasses.replace(tipping.SETTINGS["margin"], test=lambda v: v > 0, description=(
     "a number in (0, 0.5]: how close to the claim an interval must lie"))
 FORKS = fork_study.SETTINGS
+TABLES = {"tipping": tipping.SETTINGS, "verdict": SETTINGS, "forks": FORKS}  # its tables
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +127,8 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
             raise fail(path, f"arms.{name}", str(error)) from None
         arms.append((name, dict(overrides)))
     values["arms"] = tuple(arms)
+    for _, overrides in arms:  # every arm's dose study, checked before anything is written
+        tipping.plan_from(_arm_scenario(scenario, overrides, raw))
     values.update(fork_table(scenario))
     return VerdictPlan(**values), raw
 
@@ -232,14 +235,12 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                         low, high, plan.boot, seed)}
 
 
-def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
+def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
                 progress: bool = True) -> dict[str, Any]:
     """Place the world in its regime, run every arm's dose study and fork runs, and write
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    for _, overrides in plan.arms:  # every arm's dose study checked before anything is written
-        tipping.plan_from(_arm_scenario(scenario, overrides, table))
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]

@@ -24,6 +24,7 @@ from sim.experiments.scenarios import Sample
 from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS, suggest
 from sim.model.registry import resolve_params
+from sim.studies.fork_study import SETTINGS as FORKS
 from sim.studies.fork_study import fork_table
 from sim.studies.tipping.study import SETTINGS as TIPPING
 from sim.studies.verdict.predictive import WINDOWS
@@ -58,6 +59,8 @@ SETTINGS = declare(  # vary's default (every plausible parameter not in [params]
     Setting("min_coverage", 0.5, test=lambda v: 0 < v <= 1,
             description="a number in (0, 1]: the chosen PRIM box keeps at least this coverage"),
 )
+
+TABLES = {"worlds": SETTINGS, "forks": FORKS}  # the scenario tables the study reads
 
 
 def plausible() -> dict[str, tuple[Any, Any]]:
