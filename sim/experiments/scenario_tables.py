@@ -107,12 +107,12 @@ def _fits(value: Any, setting: Setting) -> tuple[bool, Any]:
 
 def check_value(path: Path | str | None, key: str, value: Any, setting: Setting) -> Any:
     """``value`` checked against ``setting``; a float setting's whole number made a float."""
-    fits, value = _fits(value, setting)
-    if not fits or (setting.test is not None and not setting.test(value)):
+    fits, checked = _fits(value, setting)
+    if not fits or (setting.test is not None and not setting.test(checked)):
         hint = suggest(value, list(setting.choices)) if (
             setting.choices and isinstance(value, str)) else ""
         raise fail(path, key, f"got {value!r}{hint}, allowed: {setting.allowed()}")
-    return value
+    return checked
 
 
 def check_table(path: Path | str | None, name: str, raw: Any, settings: dict[str, Setting],

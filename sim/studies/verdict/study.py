@@ -53,9 +53,8 @@ def _weeks(v: Any) -> bool:
 
 # [verdict]; its weeks may not pass the scenario's steps (checked in plan_from)
 SETTINGS = declare(
-    Setting("horizons", HORIZONS, form=list, test=_weeks, description="a non-empty list of "
-            "whole numbers of weeks, 1 to steps (default: those of 52, 104, 260, 520 within "
-            "steps, and steps)"),
+    Setting("horizons", HORIZONS, form=list, test=_weeks,  # default: those within steps,
+            description="a non-empty list of whole numbers of weeks, 1 to steps"),  # and steps
     Setting("boot", 400, 50, 100_000,
             description="a whole number of bootstrap resamples, 50 to 100000"),
     Setting("regime_runs", 16, 1, 100_000, description="a whole number of natural-course and "
