@@ -38,6 +38,8 @@ class Study:
     plan_module: str  # TABLES and plan_from(scenario)
     measure_module: str  # run_study(scenario, out, workers=, dask=, progress=)
     report_function: str  # "module:function", (result, description) -> report text
+    kind: str  # the kind of its results folder (its manifest's "kind")
+    folder: str = "{scenario}"  # its default results folder under results/
 
     @property
     def tables(self) -> dict[str, dict[str, Any]]:
@@ -69,17 +71,17 @@ class Study:
 
 STUDIES: dict[str, Study] = {s.name: s for s in (
     Study("tipping", "sim.studies.tipping.study", "sim.studies.tipping.study",
-          "sim.outputs.report:tipping_report"),
+          "sim.outputs.report:tipping_report", "tipping"),
     Study("verdict", "sim.studies.verdict.study", "sim.studies.verdict.study",
-          "sim.outputs.verdict_report:verdict_report"),
+          "sim.outputs.verdict_report:verdict_report", "verdict"),
     Study("forks", "sim.studies.fork_study", "sim.studies.fork_study",
-          "sim.outputs.report:forks_report"),
+          "sim.outputs.report:forks_report", "fork_study", "{scenario}-forks"),
     Study("worlds", "sim.studies.worlds.plan", "sim.studies.worlds.study",
-          "sim.outputs.worlds:report"),
+          "sim.outputs.worlds:report", "worlds"),
     Study("cascade", "sim.studies.cascade", "sim.studies.cascade",
-          "sim.outputs.cascade:report"),
+          "sim.outputs.cascade:report", "cascade"),
     Study("sensitivity", "sim.studies.sensitivity", "sim.studies.sensitivity",
-          "sim.outputs.report:sensitivity_report"),
+          "sim.outputs.report:sensitivity_report", "sensitivity"),
     Study("analyze", "sim.studies.analysis_study", "sim.studies.analysis_study",
-          "sim.outputs.report:analysis_report"),
+          "sim.outputs.report:analysis_report", "analysis"),
 )}

@@ -109,7 +109,7 @@ class Sample:
     method: str
     n: int
     ranges: dict[str, tuple[Any, Any]]
-    levels: int = 4
+    levels: int = SAMPLE_FIELDS["levels"].default
 
     @property
     def size(self) -> int:

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
-# the options and the [analysis] keys they override; the defaults are the study's
-OPTIONS = {"control": "--control", "top": "--top", "levels": "--levels", "hold": "--hold",
-           "burn_in": "--burn-in"}
+# the [analysis] keys the options override; the defaults are the study's
+OPTIONS = ("control", "top", "levels", "hold", "burn_in")
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("analyze", help="point of no return, early warnings and "
-                              "hysteresis from a scenario's free runs")
-    p.add_argument("scenario", help="scenario TOML file (its [sweep], replicates and "
-                   "[analysis])")
-    add_batch_options(p)
+    p = add_study_parser(subparsers, "analyze", "point of no return, early warnings and "
+                         "hysteresis from a scenario's free runs",
+                         "scenario TOML file (its [sweep], replicates and [analysis])")
     p.add_argument("--control", help="what the hysteresis ramp moves: committed_share "
                    "(default) or platform_fee")
     p.add_argument("--top", type=float, help="highest level of the ramp (default 0.3)")
@@ -35,26 +32,19 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def headline(scenario, plan) -> str:
+    runs = scenario.n_points * scenario.replicates
+    return (f"Analysis {scenario.name}: {runs} free runs of {scenario.steps} weeks, then "
+            f"{plan.control} 0 -> {plan.top:g} -> 0 in {plan.levels} levels of {plan.hold} "
+            "weeks")
+
+
 def run(args: argparse.Namespace) -> int:
-    from sim.cli.catalogue import STUDIES
-    from sim.experiments import batch, scenarios
-    from sim.experiments.snapshots import record_for
     from sim.outputs import report
 
-    study = STUDIES["analyze"]
-    scenario = scenarios.load(args.scenario)
     given = {key: getattr(args, key) for key in OPTIONS if getattr(args, key) is not None}
-    plan = study.plan(scenario, given, "run.py analyze")
-    out = out_folder(args, ROOT / "results" / scenario.name, "analysis")
-    print(f"Analysis {scenario.name}: {len(batch.specs_for(scenario))} free runs of "
-          f"{scenario.steps} weeks, then {plan.control} 0 -> {plan.top:g} -> 0 in "
-          f"{plan.levels} levels of {plan.hold} weeks -> {out}/", flush=True)
-    with batch_guard(args):
-        result = study.run(scenario, out, workers=args.workers, dask=args.dask,
-                           progress=not args.no_progress, plan=plan)
-    record_for(scenario, out)  # [snapshots]
-    path = study.write_report(out, result, scenario.description)
-    print(report.analysis_verdict(result))
-    print(f"Results in {out}/ (analysis.json, ews.parquet, hysteresis.parquet, runs/, "
-          f"series/); report: {path}")
+    done = run_study_command(args, "analyze", headline, (given, "run.py analyze"))
+    print(report.analysis_verdict(done.result))
+    print(f"Results in {done.out}/ (analysis.json, ews.parquet, hysteresis.parquet, runs/, "
+          f"series/); report: {done.report}")
     return 0
