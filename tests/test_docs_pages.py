@@ -1,10 +1,11 @@
 """The manual stays true to the repository: docs/index.md and the site's navigation list
-every page, and docs/development.md's layout block lists every folder of the tree, and
-only files that exist."""
+every page, docs/development.md's layout block lists every folder of the tree, and only
+files that exist, and its worked example of a study quotes code that exists."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,17 @@ def layout() -> dict[Path, str]:
         parents[depth:] = [last]
         entries[last] = match.group(3) or ""
     return entries
+
+
+def test_adding_a_study_quotes_the_code_as_it_is():
+    text = (DOCS / "development.md").read_text(encoding="utf-8")
+    section = text.split("## Adding a study", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n# (\S+)\n(.*?)```", section, re.S)
+    assert len(blocks) == 4
+    for name, code in blocks:  # each quoted at the left margin, as it stands indented
+        source = (ROOT / name).read_text(encoding="utf-8")
+        assert any(textwrap.indent(code, " " * k) in source for k in range(0, 13, 4)), \
+            f"{name}: the quoted block is not in the file"
 
 
 def test_index_links_every_page():

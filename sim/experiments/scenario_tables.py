@@ -1,14 +1,20 @@
-"""Checking a scenario's tables against a declaration of their fields.
+"""Checking a scenario's tables against a declaration of their settings.
 
-A table is declared as a dict of key to :class:`Field` (what is allowed, in words, and the
-kind and range that the words say); :func:`check_table` checks a table read from TOML
-against it and fills in the defaults. Every error is one line, ``FILE: TABLE.KEY: got
-VALUE, allowed: WORDS``, with a did-you-mean hint for a misspelled key or name, and raises
-:class:`ScenarioError`.
+Every table a scenario holds (its top level, ``[sample]``, ``[output]``, and each study's own
+table: ``[tipping]``, ``[verdict]``, ``[forks]``, ``[worlds]``, ``[cascade]``,
+``[sensitivity]``) is declared once as :class:`Setting` records, the model's
+:class:`sim.model.parameters.Param` extended to the kinds a table holds (lists, tables, a
+value the caller checks). A setting carries its default, its range or choices and its
+description, which says in words what is allowed. :func:`check_table` checks a table read
+from TOML against the declaration and fills in the defaults: numbers, switches and choices
+are checked by :meth:`Param.check`, as the model's parameters are, and a misspelled key or
+choice gets the same did-you-mean hint (:func:`sim.model.parameters.suggest`). Every error is
+one line, ``FILE: TABLE.KEY: got VALUE, allowed: WORDS``, and raises :class:`ScenarioError`.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import UserError
-from sim.model.parameters import ParameterError, suggest
+from sim.model.parameters import Param, ParameterError, suggest
 from sim.model.registry import resolve_value
 
 
@@ -25,24 +31,45 @@ class ScenarioError(UserError):
 
 
 @dataclass(frozen=True)
-class Field:
-    """One key of a table: ``allowed`` (the words an error shows) and what they say.
+class Setting(Param):
+    """One setting of a scenario table: a :class:`Param` whose ``description`` says what is
+    allowed (the words an error shows).
 
-    ``kind``: ``int`` (a whole number), ``float`` (a number; whole numbers become floats),
-    ``str``, ``list``, ``dict``, or ``object`` (anything: the caller checks it). Numbers
-    must lie in ``[low, high]`` and pass ``test``; a ``required`` key has no default.
+    ``form``: the kind when the default does not say it (``float`` for a default of None,
+    ``list``, ``dict``, ``str`` without choices, or ``object``: anything, the caller checks
+    it). Numbers must lie in ``[low, high]`` and pass ``test``; a ``required`` setting must
+    be given (its default is only what the plan holds when the table is absent).
     """
 
-    allowed: str
-    kind: type = object
-    low: float = -math.inf
-    high: float = math.inf
+    low: float | None = -math.inf
+    high: float | None = math.inf
+    form: type | None = None
     test: Callable[[Any], bool] | None = None
     required: bool = False
 
+    @property
+    def kind(self) -> type:
+        return self.form or type(self.default)
 
-RANGE = Field("[low, high] with low < high", list, test=lambda v: len(v) == 2 and all(
-    map(is_number, v)) and v[0] < v[1])
+    def allowed(self) -> str:
+        """What values are allowed, in words: the description, else the parameter's words."""
+        return self.description or super().allowed()
+
+
+def declare(*settings: Setting) -> dict[str, Setting]:
+    """A table's declaration: its settings by name, in the order given."""
+    return {s.name: s for s in settings}
+
+
+def defaults_of(settings: dict[str, Setting]) -> dict[str, Any]:
+    """Each setting's default, by name (a table or list default copied, so that no caller
+    shares it)."""
+    return {name: copy.copy(s.default) if isinstance(s.default, dict | list) else s.default
+            for name, s in settings.items()}
+
+
+RANGE = Setting("range", None, form=list, description="[low, high] with low < high",
+                test=lambda v: len(v) == 2 and all(map(is_number, v)) and v[0] < v[1])
 
 
 def fail(path: Path | str | None, key: str, message: str) -> ScenarioError:
@@ -64,32 +91,45 @@ def known_keys(path: Path | str | None, prefix: str, data: dict, allowed: dict[s
                        f"allowed: {', '.join(allowed)}")
 
 
-def check_value(path: Path | str | None, key: str, value: Any, field: Field) -> Any:
-    """``value`` checked against ``field``; a float field's whole number made a float."""
-    kinds = {int: lambda v: isinstance(v, int) and not isinstance(v, bool), float: is_number,
-             object: lambda v: True}
-    fits = kinds.get(field.kind, lambda v: isinstance(v, field.kind))(value)
-    if fits and field.kind in (int, float):
-        fits = field.low <= value <= field.high
-    if not fits or (field.test is not None and not field.test(value)):
-        raise fail(path, key, f"got {value!r}, allowed: {field.allowed}")
-    return float(value) if field.kind is float else value
+def _fits(value: Any, setting: Setting) -> tuple[bool, Any]:
+    """Whether ``value`` is of ``setting``'s kind and range, and the value as stored."""
+    kind = setting.kind
+    if kind is int:  # exact: a seed near 2**63 has no float of its own
+        return (isinstance(value, int) and not isinstance(value, bool)
+                and setting.low <= value <= setting.high), value
+    if kind in (list, dict, object) or (kind is str and not setting.choices):
+        return kind is object or isinstance(value, kind), value
+    try:  # a number, a switch or a choice: checked as the model checks its parameters
+        return True, setting.check(value)
+    except ParameterError:
+        return False, value
 
 
-def check_table(path: Path | str | None, name: str, raw: Any, fields: dict[str, Field],
-                defaults: dict[str, Any]) -> dict[str, Any]:
-    """The table ``name`` (``raw``) checked against ``fields`` and filled in from
-    ``defaults``: unknown keys, missing required keys, kinds and ranges."""
+def check_value(path: Path | str | None, key: str, value: Any, setting: Setting) -> Any:
+    """``value`` checked against ``setting``; a float setting's whole number made a float."""
+    fits, checked = _fits(value, setting)
+    if not fits or (setting.test is not None and not setting.test(checked)):
+        hint = suggest(value, list(setting.choices)) if (
+            setting.choices and isinstance(value, str)) else ""
+        raise fail(path, key, f"got {value!r}{hint}, allowed: {setting.allowed()}")
+    return checked
+
+
+def check_table(path: Path | str | None, name: str, raw: Any, settings: dict[str, Setting],
+                defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The table ``name`` (``raw``) checked against ``settings`` and filled in from their
+    defaults (updated by ``defaults``, for those that depend on the scenario): unknown
+    keys, missing required keys, kinds and ranges."""
     prefix = f"{name}." if name else ""
     if not isinstance(raw, dict):
         raise fail(path, name, f"got {raw!r}, allowed: a table")
-    known_keys(path, prefix, raw, fields)
-    values = dict(defaults)
-    for key, field in fields.items():
+    known_keys(path, prefix, raw, settings)
+    values = {**defaults_of(settings), **(defaults or {})}
+    for key, setting in settings.items():
         if key in raw:
-            values[key] = check_value(path, prefix + key, raw[key], field)
-        elif field.required:
-            raise fail(path, prefix + key, f"missing; allowed: {field.allowed}")
+            values[key] = check_value(path, prefix + key, raw[key], setting)
+        elif setting.required:
+            raise fail(path, prefix + key, f"missing; allowed: {setting.allowed()}")
     return values
 
 

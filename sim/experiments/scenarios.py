@@ -23,9 +23,10 @@ import numpy as np
 from sim.experiments import sector_tables
 from sim.experiments.scenario_tables import (
     RANGE,
-    Field,
+    Setting,
     check_table,
     check_value,
+    declare,
     fail,
     is_number,
     parameter,
@@ -37,57 +38,68 @@ from sim.model.registry import MODELS, reporters, resolve_params
 
 NAME_RULE = ("1 to 100 characters from A-Z a-z 0-9 . _ - (the POSIX portable file name set), "
              "not starting with '.' or '-'")
-TOP_FIELDS = {
-    "name": Field(NAME_RULE),
-    "description": Field("a string", str),
-    "model": Field("a model name"),
-    "steps": Field("a whole number of weeks, 1 to 100000", int, 1, 100_000),
-    "replicates": Field("a whole number of runs per point, 1 to 100000", int, 1, 100_000),
-    "seed": Field("a whole number >= 0 (the root seed)", int, 0, 2**63 - 1),
-    "params": Field("a table of parameter overrides", dict),
-    "sweep": Field("a table: each parameter a non-empty list of values or {start, stop, num}",
-                   dict),
-    "sample": Field("a table: method, n, levels, and [sample.ranges]", dict),
-    "output": Field("a table: every, reporters", dict),
-    "snapshots": Field("a table: at (weeks) and params (overrides, at most 500 consumers)",
-                       dict),
-    "tipping": Field("a table (checked by sim.studies.tipping)", dict),
-    "sensitivity": Field("a table (checked by sim.studies.sensitivity)", dict),
-    "sectors": Field(sector_tables.ALLOWED),
-    "spillover": Field('a number in [0, 1] (model = "sector_market" only)'),
-    "cascade": Field("a table (checked by sim.studies.cascade)", dict),
-    "arms": Field("a table of arms, each a table of switches (checked by "
-                  "sim.studies.verdict)", dict),
-    "forks": Field("a table: every, copies, runs, ramp, committed_share (checked by "
-                   "sim.studies.verdict)", dict),
-    "verdict": Field("a table: horizons, boot (checked by sim.studies.verdict)", dict),
-    "worlds": Field("a table (checked by sim.studies.worlds.plan)", dict),
-}
-SAMPLE_FIELDS = {
-    "method": Field('one of "lhs", "sobol", "morris"'),
-    "n": Field("a whole number of points, 1 to 1000000 (sobol: a power of 2; morris: "
-               "trajectories)", int, 1, 1_000_000),
-    "levels": Field("an even whole number of grid levels, 2 to 100 (morris only)", int, 2, 100,
-                    test=lambda v: v % 2 == 0),
-    "ranges": Field("a table: each parameter [low, high]", dict, test=bool),
-}
-OUTPUT_FIELDS = {
-    "every": Field("a whole number k >= 1: keep every k-th step of the series (and the last)",
-                   int, 1, 100_000),
-    "reporters": Field("a non-empty list of reporter names", list, test=lambda v: bool(v) and all(
-        isinstance(n, str) for n in v)),
-}
-SNAPSHOT_FIELDS = {
-    "at": Field("a non-empty list of weeks, 1 to steps"),
-    "params": Field("a table of parameter overrides on top of [params] (n_consumers at most "
-                    "500)", dict),
-}
+TOP_FIELDS = declare(
+    Setting("name", "", form=object, description=NAME_RULE),  # default: the file's stem
+    Setting("description", "", description="a string"),
+    Setting("model", "trust_market", form=object, description="a model name"),
+    Setting("steps", 520, 1, 100_000, description="a whole number of weeks, 1 to 100000"),
+    Setting("replicates", 1, 1, 100_000, description="a whole number of runs per point, 1 to "
+            "100000"),
+    Setting("seed", 0, 0, 2**63 - 1, description="a whole number >= 0 (the root seed)"),
+    Setting("params", {}, description="a table of parameter overrides"),
+    Setting("sweep", {}, description="a table: each parameter a non-empty list of values or "
+            "{start, stop, num}"),
+    Setting("sample", None, form=dict, description="a table: method, n, levels, and "
+            "[sample.ranges]"),
+    Setting("output", {}, description="a table: every, reporters"),
+    Setting("snapshots", None, form=dict, description="a table: at (weeks) and params "
+            "(overrides, at most 500 consumers)"),
+    Setting("tipping", None, form=dict, description="a table (checked by sim.studies.tipping)"),
+    Setting("sensitivity", None, form=dict, description="a table (checked by "
+            "sim.studies.sensitivity)"),
+    Setting("sectors", None, form=object, description=sector_tables.ALLOWED),
+    Setting("spillover", None, form=object, description='a number in [0, 1] (model = '
+            '"sector_market" only)'),
+    Setting("cascade", None, form=dict, description="a table (checked by sim.studies.cascade)"),
+    Setting("arms", None, form=dict, description="a table of arms, each a table of switches "
+            "(checked by sim.studies.verdict)"),
+    Setting("forks", None, form=dict, description="a table: every, copies, runs, ramp, "
+            "committed_share (checked by sim.studies.fork_study)"),
+    Setting("verdict", None, form=dict, description="a table: horizons, boot (checked by "
+            "sim.studies.verdict)"),
+    Setting("worlds", None, form=dict, description="a table (checked by "
+            "sim.studies.worlds.plan)"),
+    Setting("analysis", None, form=dict, description="a table: control, top, levels, hold, "
+            "burn_in (checked by sim.studies.analysis_study)"),
+)
+SAMPLE_FIELDS = declare(
+    Setting("method", None, form=object, description='one of "lhs", "sobol", "morris"'),
+    Setting("n", None, 1, 1_000_000, form=int, description="a whole number of points, 1 to "
+            "1000000 (sobol: a power of 2; morris: trajectories)"),
+    Setting("levels", 4, 2, 100, description="an even whole number of grid levels, 2 to 100 "
+            "(morris only)", test=lambda v: v % 2 == 0),
+    Setting("ranges", None, form=dict, description="a table: each parameter [low, high]",
+            test=bool),
+)
+OUTPUT_FIELDS = declare(
+    Setting("every", 1, 1, 100_000, description="a whole number k >= 1: keep every k-th step "
+            "of the series (and the last)"),
+    Setting("reporters", None, form=list, description="a non-empty list of reporter names",
+            test=lambda v: bool(v) and all(isinstance(n, str) for n in v)),
+)
+SNAPSHOT_FIELDS = declare(
+    Setting("at", None, form=object, description="a non-empty list of weeks, 1 to steps"),
+    Setting("params", {}, description="a table of parameter overrides on top of [params] "
+            "(n_consumers at most 500)"),
+)
 MAX_POINTS = 1_000_000  # each point is checked at load; more would not run in a lifetime
 MAX_NODES = 500  # the network figure's spring layout and drawing stay legible up to here
 SAMPLERS = ("lhs", "sobol", "morris")
 SWEEP_ALLOWED = "a non-empty list of values or {start, stop, num}"
-LINSPACE = {"start": Field("a number"), "stop": Field("a number"),
-            "num": Field("a whole number of values, 1 to 100000", int, 1, 100_000)}
+LINSPACE = declare(Setting("start", None, form=object, description="a number"),
+                   Setting("stop", None, form=object, description="a number"),
+                   Setting("num", None, 1, 100_000, form=int,
+                           description="a whole number of values, 1 to 100000"))
 
 
 @dataclass(frozen=True)
@@ -97,7 +109,7 @@ class Sample:
     method: str
     n: int
     ranges: dict[str, tuple[Any, Any]]
-    levels: int = 4
+    levels: int = SAMPLE_FIELDS["levels"].default
 
     @property
     def size(self) -> int:
@@ -163,15 +175,15 @@ class Scenario:
     name: str
     path: Path | None = None
     description: str = ""
-    steps: int = 520
-    seed: int = 0
+    steps: int = TOP_FIELDS["steps"].default
+    seed: int = TOP_FIELDS["seed"].default
     params: dict[str, Any] = field(default_factory=dict)
     text: str = ""
     model: str = "trust_market"
-    replicates: int = 1
+    replicates: int = TOP_FIELDS["replicates"].default
     sweep: dict[str, list[Any]] = field(default_factory=dict)
     sample: Sample | None = None
-    every: int = 1
+    every: int = OUTPUT_FIELDS["every"].default
     reporters: tuple[str, ...] | None = None
     tipping: dict[str, Any] | None = None
     sensitivity: dict[str, Any] | None = None
@@ -181,6 +193,7 @@ class Scenario:
     forks: dict[str, Any] | None = None
     verdict: dict[str, Any] | None = None
     worlds: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
 
     def resolved(self) -> dict[str, Any]:
         """Every model parameter: defaults updated by this scenario's overrides."""
@@ -211,7 +224,7 @@ def _sweep(path, model, defaults, table, fixed) -> dict[str, list[Any]]:
         if name in fixed:
             raise fail(path, key, "also set in [params]; set it in one place")
         if isinstance(spec, dict):
-            check_table(path, key, spec, LINSPACE, {})
+            check_table(path, key, spec, LINSPACE)
             if not (is_number(spec.get("start")) and is_number(spec.get("stop"))):
                 raise fail(path, key, f"got {spec!r}, allowed: {SWEEP_ALLOWED}")
             num = check_value(path, key + ".num", spec.get("num"), LINSPACE["num"])
@@ -229,12 +242,12 @@ def _sample(path, model, defaults, table, taken) -> Sample:
     if method not in SAMPLERS:
         hint = suggest(method, list(SAMPLERS)) if isinstance(method, str) else ""
         raise fail(path, "sample.method", f"got {method!r}{hint}, allowed: "
-                   f"{SAMPLE_FIELDS['method'].allowed}")
+                   f"{SAMPLE_FIELDS['method'].allowed()}")
     if "levels" in table and method != "morris":
         raise fail(path, "sample.levels", f"only for morris, not {method}")
     if not table.get("ranges"):
-        raise fail(path, "sample.ranges", f"empty; allowed: {SAMPLE_FIELDS['ranges'].allowed}")
-    values = check_table(path, "sample", table, SAMPLE_FIELDS, {"levels": 4})
+        raise fail(path, "sample.ranges", f"empty; allowed: {SAMPLE_FIELDS['ranges'].allowed()}")
+    values = check_table(path, "sample", table, SAMPLE_FIELDS)
     n = check_value(path, "sample.n", table.get("n"), SAMPLE_FIELDS["n"])
     if method == "sobol" and n & (n - 1):
         raise fail(path, "sample.n", f"got {n}, allowed: a power of 2 for sobol (e.g. "
@@ -256,7 +269,7 @@ def _sample(path, model, defaults, table, taken) -> Sample:
 
 
 def _output(path, model, table) -> tuple[int, tuple[str, ...] | None]:
-    values = check_table(path, "output", table, OUTPUT_FIELDS, {"every": 1, "reporters": None})
+    values = check_table(path, "output", table, OUTPUT_FIELDS)
     if values["reporters"] is None:
         return values["every"], None
     known = reporters(model)
@@ -268,7 +281,7 @@ def _output(path, model, table) -> tuple[int, tuple[str, ...] | None]:
 
 
 def _snapshots(path, model, defaults, table, steps, fixed) -> Snapshots:
-    values = check_table(path, "snapshots", table, SNAPSHOT_FIELDS, {"params": {}})
+    values = check_table(path, "snapshots", table, SNAPSHOT_FIELDS)
     at = values.get("at")
     if not (isinstance(at, list) and at and all(
             isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= steps for w in at)):
@@ -323,9 +336,7 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise fail(path, "TOML", f"not valid TOML ({error})") from None
-    v = check_table(path, "", data, TOP_FIELDS, {
-        "name": Path(str(path)).stem, "description": "", "model": "trust_market",
-        "steps": 520, "replicates": 1, "seed": 0, "params": {}, "sweep": {}, "output": {}})
+    v = check_table(path, "", data, TOP_FIELDS, {"name": Path(str(path)).stem})
     _check_name(path, v["name"])
     model = v["model"]
     if model not in MODELS:
@@ -349,8 +360,7 @@ def parse(text: str, path: Path | str = "<scenario>") -> Scenario:
                         sample=sample, every=every, reporters=kept, tipping=v.get("tipping"),
                         sensitivity=v.get("sensitivity"), snapshots=snapshots,
                         cascade=v.get("cascade"), arms=v.get("arms"), forks=v.get("forks"),
-                        verdict=v.get("verdict"),
-                        worlds=v.get("worlds"))
+                        verdict=v["verdict"], worlds=v["worlds"], analysis=v["analysis"])
     _combinations(path, scenario)
     return scenario
 

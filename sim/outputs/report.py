@@ -1,5 +1,6 @@
 """``DIR/report.md``: the question, the method, the numbers and the verdict, written by code
-from a study's stored results (``tipping.json``, ``analysis.json``, ``sensitivity.json``)."""
+from a study's stored results (``tipping.json``, ``analysis.json``, ``sensitivity.json``,
+``forks.json``)."""
 
 from __future__ import annotations
 
@@ -264,4 +265,27 @@ def analysis_report(result: dict[str, Any], description: str = "") -> str:
               + (f" (at {hy['level_at_max_gap']:g})" if hy["level_at_max_gap"] is not None
                  else "") + ". Table in `hysteresis.parquet`.", "",
               "## Verdict", "", analysis_verdict(result), ""]
+    return "\n".join(lines)
+
+
+def forks_report(result: dict[str, Any], description: str = "") -> str:
+    """The report of the fork experiment alone (``forks.json``): the tipping share under
+    each intervention, with its interval over runs."""
+    forks = result["forks"]
+    lines = [f"# Fork experiment: {result['scenario']}", ""]
+    if description:
+        lines += [f"This study: {description.strip()}", ""]
+    lines += ["## Method", "",
+              f"{forks['runs']} runs of `{result['model']}`; every {forks['every']} weeks, "
+              f"while the incumbent stands, up to {forks['copies']} copies of the running "
+              "market are made and the intervention applied to them. The point of no return "
+              "is the first checkpoint from which at least half of the copies still fall; "
+              f"the tipping share is {result['share']} there, the median over runs with an "
+              "order-statistic interval.", "", "## Numbers", "",
+              "| intervention | tipping share | 95% interval |", "|---|---|---|"]
+    for name, found in result["interventions"].items():
+        tip = found["tipping_share"]
+        lines.append(f"| {name} | {percent(tip['estimate'])} | {interval(tip)} |")
+    lines += ["", f"{result['seconds']:.0f} s. Numbers in `forks.json`, runs in "
+              "`runs/INTERVENTION/` (`sim.experiments.storage.load_runs`).", ""]
     return "\n".join(lines)

@@ -81,7 +81,7 @@ def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
     return float(u / (positive.size * negative.size))
 
 
-def early_warning(runs: pd.DataFrame, series: pd.DataFrame, burn_in: int = 26,
+def early_warning(runs: pd.DataFrame, series: pd.DataFrame, burn_in: int,
                   min_steps: int = 40, window: float = 0.5
                   ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """EWS trends of every run with ``min_steps`` weeks between the burn-in and its end,

@@ -36,18 +36,26 @@ from typing import Any
 import numpy as np
 
 from sim.experiments import results
-from sim.experiments.scenarios import ScenarioError
+from sim.experiments.scenario_tables import Setting, check_table, declare, fail
 from sim.model.sectors.parameters import flat
+from sim.studies import fork_study
 from sim.studies.fork_study import FORK_POINT, fork_specs, fork_table, run_fork_specs
 from sim.studies.verdict.arms import midpoints, paired_median_difference, tipping_summary
 
 ARMS = ("standing", "fallen")
 STANDING_RESERVE = 1040.0  # weeks of fixed cost: the largest reserve the model allows
-KEYS = {"fork_sector": "a sector present, the one the fork experiment pushes and reads",
-        "other": "another sector present, whose incumbent falls in one arm and stands in "
-                 "the other",
-        "other_push": "a number in (0, 1]: the other sector's committed share, in both arms",
-        "bootstrap": "a whole number of bootstrap resamples, 100 to 100000"}
+SETTINGS = declare(  # the sectors' defaults depend on the scenario (plan_from)
+    Setting("fork_sector", None, form=str, description="a sector present, the one the fork "
+            "experiment pushes and reads (default: the last)"),
+    Setting("other", None, form=str, description="another sector present, whose incumbent "
+            "falls in one arm and stands in the other (default: the first not forked)"),
+    Setting("other_push", 0.5, test=lambda v: 0 < v <= 1, description="a number in (0, 1]: "
+            "the other sector's committed share, in both arms"),
+    Setting("bootstrap", 2000, 100, 100_000,
+            description="a whole number of bootstrap resamples, 100 to 100000"),
+)
+
+TABLES = {"cascade": SETTINGS, "forks": fork_study.SETTINGS}  # the tables it reads
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,8 +65,8 @@ class CascadePlan:
     fork_sector: str
     other: str
     spillovers: tuple[float, ...]
-    other_push: float = 0.5
-    bootstrap: int = 2000
+    other_push: float = SETTINGS["other_push"].default
+    bootstrap: int = SETTINGS["bootstrap"].default
     forks: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def arm(self, name: str) -> dict[str, Any]:
@@ -72,41 +80,33 @@ class CascadePlan:
 
 
 def plan_from(scenario: Any) -> CascadePlan:
-    """The scenario's cascade design, checked; errors name file and key (ScenarioError)."""
-    def fail(key: str, message: str) -> ScenarioError:
-        return ScenarioError(f"{scenario.path}: {key}: {message}")
-
+    """The scenario's cascade design, checked (``[cascade]`` against :data:`SETTINGS`);
+    errors name file and key (ScenarioError)."""
+    path = scenario.path
     if scenario.model != "sector_market":
-        raise fail("model", f'the cascade study needs model = "sector_market", not '
+        raise fail(path, "model", f'the cascade study needs model = "sector_market", not '
                    f'"{scenario.model}"')
     sectors = scenario.resolved()["sectors"].split(",")
-    table = dict(scenario.cascade or {})
-    for key in table:
-        if key not in KEYS:
-            raise fail(f"cascade.{key}", "unknown key; allowed: " + ", ".join(KEYS))
-    fork_sector = table.get("fork_sector", sectors[-1])
-    other = table.get("other", next((s for s in sectors if s != fork_sector), None))
+    values = check_table(path, "cascade", scenario.cascade or {}, SETTINGS,
+                         {"fork_sector": sectors[-1]})
+    fork_sector = values["fork_sector"]
     if fork_sector not in sectors:
-        raise fail("cascade.fork_sector", f"got {fork_sector!r}, allowed: {KEYS['fork_sector']}"
-                   f" ({', '.join(sectors)})")
-    if other not in sectors or other == fork_sector:
-        raise fail("cascade.other", f"got {other!r}, allowed: {KEYS['other']} "
-                   f"({', '.join(s for s in sectors if s != fork_sector) or 'none'})")
-    push = table.get("other_push", 0.5)
-    if isinstance(push, bool) or not isinstance(push, int | float) or not 0 < push <= 1:
-        raise fail("cascade.other_push", f"got {push!r}, allowed: {KEYS['other_push']}")
-    boot = table.get("bootstrap", 2000)
-    if isinstance(boot, bool) or not isinstance(boot, int) or not 100 <= boot <= 100_000:
-        raise fail("cascade.bootstrap", f"got {boot!r}, allowed: {KEYS['bootstrap']}")
+        raise fail(path, "cascade.fork_sector", f"got {fork_sector!r}, allowed: "
+                   f"{SETTINGS['fork_sector'].allowed()} ({', '.join(sectors)})")
+    others = [s for s in sectors if s != fork_sector]
+    other = values["other"] if values["other"] is not None else next(iter(others), None)
+    if other not in others:
+        raise fail(path, "cascade.other", f"got {other!r}, allowed: "
+                   f"{SETTINGS['other'].allowed()} ({', '.join(others) or 'none'})")
     spill = scenario.sweep.get("spillover")
     if not spill or set(scenario.sweep) != {"spillover"} or scenario.sample:
-        raise fail("sweep", "the cascade study compares spillovers; give [sweep] spillover = "
-                   "[0.0, ...] and nothing else")
+        raise fail(path, "sweep", "the cascade study compares spillovers; give [sweep] "
+                   "spillover = [0.0, ...] and nothing else")
     if scenario.steps > STANDING_RESERVE:
-        raise fail("steps", f"got {scenario.steps}, allowed: at most {STANDING_RESERVE:.0f} "
-                   "(the standing incumbent's reserve)")
-    return CascadePlan(fork_sector, other, tuple(float(s) for s in spill), float(push), boot,
-                       dict(fork_table(scenario)))
+        raise fail(path, "steps", f"got {scenario.steps}, allowed: at most "
+                   f"{STANDING_RESERVE:.0f} (the standing incumbent's reserve)")
+    return CascadePlan(fork_sector, other, tuple(float(s) for s in spill),
+                       values["other_push"], values["bootstrap"], dict(fork_table(scenario)))
 
 
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,

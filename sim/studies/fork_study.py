@@ -23,47 +23,39 @@ import pandas as pd
 
 from sim.experiments import forks, results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
-from sim.experiments.scenarios import ScenarioError
-from sim.model.parameters import suggest
+from sim.experiments.scenario_tables import Setting, check_table, declare, fail
 from sim.model.registry import forkable, reporters, resolve_params
 
 FORK_POINT = 1_000_000  # the point id of fork runs in the seed rule (dose runs use lattice ids)
-FORK_KEYS = {
-    "every": "a whole number of weeks between checkpoints, 1 to steps",
-    "copies": "a whole number of copies per checkpoint, 1 to 1000",
-    "runs": "a whole number of runs, 1 to 100000",
-    "ramp": "a number in [0, 1]: committed share added at each checkpoint",
-    "committed_share": "a number in [0, 1]: the committed share the fork runs start from",
-    "interventions": "a list of release, hold, stall, none, without repeats, release first",
-}
-DEFAULTS = {"every": 4, "copies": 8, "runs": 8, "ramp": 0.0, "committed_share": None,
-            "interventions": ("release", "hold", "stall")}
+SETTINGS = declare(  # the fork experiment's own defaults (sim.experiments.forks.SETTINGS)
+    Setting("every", forks.SETTINGS["fork_every"].default, 1, 100_000,
+            description="a whole number of weeks between checkpoints, 1 to steps"),
+    Setting("copies", forks.SETTINGS["fork_copies"].default, 1,
+            forks.SETTINGS["fork_copies"].high,
+            description="a whole number of copies per checkpoint, 1 to 1000"),
+    Setting("runs", 8, 1, 100_000, description="a whole number of runs, 1 to 100000"),
+    Setting("ramp", forks.SETTINGS["fork_ramp"].default, 0, 1,
+            description="a number in [0, 1]: committed share added at each checkpoint"),
+    Setting("committed_share", None, 0, 1, form=float, description="a number in [0, 1]: the "
+            "committed share the fork runs start from"),
+    Setting("interventions", ("release", "hold", "stall"), form=list,
+            description="a list of release, hold, stall, none, without repeats, release first",
+            test=lambda v: bool(v) and v[0] == "release" and len(set(v)) == len(v)
+            and all(i in forks.INTERVENTIONS for i in v)),
+)
+
+TABLES = {"forks": SETTINGS}  # the scenario tables the study reads
 
 
 def fork_table(scenario: Any) -> dict[str, Any]:
-    """The scenario's ``[forks]`` table checked, with the defaults filled in. Errors read
-    ``FILE: forks.KEY: got VALUE, allowed: ...`` and raise ScenarioError."""
-    values = dict(DEFAULTS)
-    for key, value in (scenario.forks or {}).items():
-        if key not in FORK_KEYS:
-            raise ScenarioError(f"{scenario.path}: forks.{key}: unknown key"
-                                f"{suggest(key, list(FORK_KEYS))}; allowed: "
-                                + ", ".join(FORK_KEYS))
-        if key == "interventions":
-            ok = isinstance(value, list) and value and value[0] == "release" and all(
-                v in forks.INTERVENTIONS for v in value) and len(set(value)) == len(value)
-            value = tuple(value) if ok else value
-        else:
-            whole = key in ("every", "copies", "runs")
-            high = {"every": scenario.steps, "copies": 1000, "runs": 100_000}.get(key, 1)
-            ok = (isinstance(value, int) if whole else isinstance(value, int | float)) and not (
-                isinstance(value, bool)) and (1 if whole else 0) <= value <= high
-            value = value if whole or not ok else float(value)
-        if not ok:
-            raise ScenarioError(f"{scenario.path}: forks.{key}: got {value!r}, allowed: "
-                                f"{FORK_KEYS[key]}")
-        values[key] = value
-    return values
+    """The scenario's ``[forks]`` table checked against :data:`SETTINGS`, with the defaults
+    filled in. Errors read ``FILE: forks.KEY: got VALUE, allowed: ...`` and raise
+    ScenarioError."""
+    values = check_table(scenario.path, "forks", scenario.forks or {}, SETTINGS)
+    if values["every"] > scenario.steps:
+        raise fail(scenario.path, "forks.every", f"got {values['every']}, allowed: "
+                   f"{SETTINGS['every'].allowed()} ({scenario.steps})")
+    return {**values, "interventions": tuple(values["interventions"])}
 
 
 def fork_specs(scenario: Any, model: str, overrides: dict[str, Any], plan: Any,
@@ -89,7 +81,7 @@ def run_fork_specs(scenario: Any, specs: list[RunSpec], plan: Any, intervention:
                                                             "rule": SEED_RULE}, kind="forks",
                                 model=specs[0].model, steps=scenario.steps,
                                 intervention=intervention,
-                                forks={k: getattr(plan, k) for k in DEFAULTS})
+                                forks={k: getattr(plan, k) for k in SETTINGS})
     model = specs[0].model.removesuffix("_forks")
     run_batch(specs, out, manifest, reporters=reporters(model)[:1], **batch)
     stored = storage.load_runs(out)
@@ -106,31 +98,33 @@ def run_fork_runs(scenario: Any, model: str, overrides: dict[str, Any], plan: An
     return run_fork_specs(scenario, specs, plan, intervention, out, **batch)
 
 
-def check(scenario: Any) -> None:
-    """Refuse, in one line naming the file and the table, a scenario the fork experiment
-    cannot run alone: a model that cannot be forked, no ``[forks]`` table, a bad one."""
+def plan_from(scenario: Any) -> SimpleNamespace:
+    """The fork experiment alone on ``scenario``: its ``[forks]`` settings, or a one-line
+    refusal naming the file and the table (a model that cannot be forked, no ``[forks]``
+    table, a bad one, a sector market with no sector to fork)."""
+    path = scenario.path
     if scenario.model not in forkable():
-        raise ScenarioError(f"{scenario.path}: model: \"{scenario.model}\" cannot be forked; "
-                            "allowed: " + ", ".join(sorted(forkable())))
+        raise fail(path, "model", f'"{scenario.model}" cannot be forked; allowed: '
+                   + ", ".join(sorted(forkable())))
     if scenario.forks is None:
-        raise ScenarioError(f"{scenario.path}: forks: missing; the fork experiment needs a "
-                            "[forks] table (allowed keys: " + ", ".join(FORK_KEYS) + ")")
-    fork_table(scenario)
+        raise fail(path, "forks", "missing; the fork experiment needs a [forks] table "
+                   "(allowed keys: " + ", ".join(SETTINGS) + ")")
+    plan = SimpleNamespace(**fork_table(scenario))
+    if scenario.model == "sector_market" and not scenario.params.get("fork_sector"):
+        raise fail(path, "params.fork_sector", "missing; the fork experiment on several "
+                   "sectors forks one of them: give fork_sector = the name of one of the "
+                   "scenario's sectors")
+    return plan
 
 
-def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
-                   dask: str | None = None, progress: bool = True) -> dict[str, Any]:
+def run_study(scenario: Any, out: Path, workers: int | None = None,
+              dask: str | None = None, progress: bool = True) -> dict[str, Any]:
     """Every intervention of the scenario's ``[forks]`` on its own model; writes
     ``out/forks.json`` (the tipping share per intervention, in the model's declared share)."""
     from sim.studies.verdict.arms import state_at_point, tipping_summary
 
     begin = time.perf_counter()
-    check(scenario)
-    plan = SimpleNamespace(**fork_table(scenario))
-    if scenario.model == "sector_market" and not scenario.params.get("fork_sector"):
-        raise ScenarioError(f"{scenario.path}: params.fork_sector: missing; the fork "
-                            "experiment on several sectors forks one of them: give "
-                            "fork_sector = the name of one of the scenario's sectors")
+    plan = plan_from(scenario)
     out = results.study_folder(out, scenario, "fork_study", model=forks.model_name(scenario.model))
     batch = {"workers": workers, "dask": dask, "progress": progress}
     by = {}
@@ -145,7 +139,7 @@ def run_fork_study(scenario: Any, out: Path, workers: int | None = None,
     result = {"scenario": scenario.name, "model": scenario.model,
               "share": forkable()[scenario.model], "intervention": "release",
               "tipping_share": head["tipping_share"], "interventions": by,
-              "forks": {k: getattr(plan, k) for k in DEFAULTS},
+              "forks": {k: getattr(plan, k) for k in SETTINGS},
               "seconds": time.perf_counter() - begin}
     results.write_json(out / "forks.json", result)
     return result

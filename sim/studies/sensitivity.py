@@ -25,10 +25,11 @@ from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
 from sim.experiments.scenario_tables import (
     RANGE,
-    Field,
+    Setting,
     check_table,
     check_value,
     choice,
+    declare,
     fail,
     parameter,
     parameter_value,
@@ -39,31 +40,37 @@ from sim.model.registry import outcome_types, resolve_params
 LOG = logging.getLogger(__name__)
 
 METHODS = ("morris", "sobol")
-PLAN_FIELDS = {
-    "methods": Field('a non-empty list of "morris" and "sobol"', list,
-                     test=lambda v: bool(v) and set(v) <= set(METHODS)),
-    "output": Field("a number or true/false outcome of the model (default incumbent_fell)"),
-    "ranges": Field("a table: each number parameter [low, high] with low < high (two or more)",
-                    dict, test=lambda v: len(v) >= 2, required=True),
-    "trajectories": Field("a whole number of Morris trajectories, 2 to 10000", int, 2, 10_000),
-    "levels": Field("an even whole number of Morris grid levels, 2 to 100", int, 2, 100,
-                    test=lambda v: v % 2 == 0),
-    "n": Field("a power of 2: the Sobol base sample (runs N x (parameters + 2)), 2 to 65536",
-               int, 2, 65_536, test=lambda v: v & (v - 1) == 0),
-    "replicates": Field("a whole number of runs per sample point, 1 to 1000", int, 1, 1000),
-}
+SETTINGS = declare(
+    Setting("methods", METHODS, form=list, description='a non-empty list of "morris" and '
+            '"sobol"', test=lambda v: bool(v) and set(v) <= set(METHODS)),
+    Setting("output", "incumbent_fell", form=object, description="a number or true/false "
+            "outcome of the model (default incumbent_fell)"),
+    Setting("ranges", {}, description="a table: each number parameter [low, high] with low < "
+            "high (two or more)", test=lambda v: len(v) >= 2, required=True),
+    Setting("trajectories", 10, 2, 10_000,
+            description="a whole number of Morris trajectories, 2 to 10000"),
+    Setting("levels", 4, 2, 100, description="an even whole number of Morris grid levels, 2 "
+            "to 100", test=lambda v: v % 2 == 0),
+    Setting("n", 64, 2, 65_536, description="a power of 2: the Sobol base sample (runs N x "
+            "(parameters + 2)), 2 to 65536", test=lambda v: v & (v - 1) == 0),
+    Setting("replicates", 2, 1, 1000,
+            description="a whole number of runs per sample point, 1 to 1000"),
+)
+
+TABLES = {"sensitivity": SETTINGS}  # the scenario tables the study reads
+
 
 @dataclass(frozen=True)
 class SensitivityPlan:
-    """The ``[sensitivity]`` table, checked."""
+    """The ``[sensitivity]`` table, checked (declared in :data:`SETTINGS`)."""
 
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
-    methods: tuple[str, ...] = METHODS
-    output: str = "incumbent_fell"
-    trajectories: int = 10
-    levels: int = 4
-    n: int = 64
-    replicates: int = 2
+    methods: tuple[str, ...] = SETTINGS["methods"].default
+    output: str = SETTINGS["output"].default
+    trajectories: int = SETTINGS["trajectories"].default
+    levels: int = SETTINGS["levels"].default
+    n: int = SETTINGS["n"].default
+    replicates: int = SETTINGS["replicates"].default
 
     @property
     def problem(self) -> dict[str, Any]:
@@ -80,7 +87,7 @@ def plan_from(scenario: Any) -> SensitivityPlan:
     if raw is None:
         raise fail(path, "sensitivity", "missing; a sensitivity study needs a [sensitivity] "
                    "table with ranges")
-    values = check_table(path, "sensitivity", raw, PLAN_FIELDS, asdict(SensitivityPlan()))
+    values = check_table(path, "sensitivity", raw, SETTINGS)
     choice(path, "sensitivity.output", values["output"],
            [k for k, v in outcome_types(model).items() if v != "string"])
     defaults = resolve_params(model, {})

@@ -285,6 +285,7 @@ def test_fuzzed_scenarios_give_one_line_and_status_2_or_a_clean_run(text):
 
 def test_fuzz_keys_cover_every_top_level_key():
     # the studies' own tables, each checked by its study
-    studies = {"tipping", "sensitivity", "cascade", "arms", "forks", "verdict", "worlds"}
+    studies = {"tipping", "sensitivity", "cascade", "arms", "forks", "verdict", "worlds",
+               "analysis"}
     assert set(TOP_FIELDS) - studies <= set(tables) | {
         "name", "description", "model", "steps", "replicates", "seed"}

@@ -12,7 +12,7 @@ from sim.experiments import scenarios, storage
 from sim.model.registry import MODELS, resolve_params
 from sim.model.rules import economics
 from sim.studies.verdict import decision, horizons, shape
-from sim.studies.verdict.study import run_verdict
+from sim.studies.verdict.study import run_study
 
 ACCOUNTING = {"consumer_switching": False, "factory_pricing": "fixed",
               "factory_cash_reserve_weeks": 0.0, "factory_cost_cut_rate": 0.0,
@@ -146,7 +146,7 @@ def _verdict(tmp_path, name: str, params: dict, tipping: str, steps: int = 4) ->
                       "[verdict]", "boot = 100"])
     path = tmp_path / f"{name}.toml"
     path.write_text(text)
-    return run_verdict(scenarios.load(path), tmp_path / name, workers=1, progress=False)
+    return run_study(scenarios.load(path), tmp_path / name, workers=1, progress=False)
 
 
 DOSE = "low = 0.0\nhigh = 0.5\ngrid = 6\nreplicates = 2\nbatch = 8\nbudget = 44"
@@ -219,7 +219,7 @@ def test_the_headline_path_finds_the_break_even_in_the_accounting_limit(
                       "[verdict]", "boot = 100", "regime_runs = 2"])
     path = tmp_path / "headline.toml"
     path.write_text(text)
-    result = run_verdict(scenarios.load(path), tmp_path / "out", workers=1, progress=False)
+    result = run_study(scenarios.load(path), tmp_path / "out", workers=1, progress=False)
     assert result["regime"]["regime"] == "threshold"
     assert result["regime"]["natural"]["falls"] == 0
     assert result["regime"]["pushed"]["falls"] == 2

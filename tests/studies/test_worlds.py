@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from sim.experiments import scenarios
+from sim.experiments.scenario_tables import defaults_of
 from sim.experiments.scenarios import ScenarioError
-from sim.studies.fork_study import DEFAULTS
+from sim.studies.fork_study import SETTINGS as FORK_SETTINGS
 from sim.studies.verdict.decision import decide, median_interval
 from sim.studies.worlds import discovery, plan, study
 
@@ -23,7 +24,7 @@ def _synthetic(n: int = 300, seed: int = 1) -> tuple[pd.DataFrame, plan.WorldsPl
     names = ["factory_fixed_cost_share", "habit", "platform_fee", "clustering"]
     worlds_plan = plan.WorldsPlan(ranges={k: plan.plausible()[k] for k in names}, n=n,
                                   peel_alpha=0.05, mass_min=0.05, min_coverage=0.8,
-                                  forks={**DEFAULTS, "runs": 6, "ramp": 0.006,
+                                  forks={**defaults_of(FORK_SETTINGS), "runs": 6, "ramp": 0.006,
                                          "committed_share": 0.0})
     _, worlds = worlds_plan.draw(seed)
     table = pd.DataFrame(worlds)

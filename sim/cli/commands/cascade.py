@@ -9,38 +9,32 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("cascade", help="the cascade study of a several-sector scenario")
-    p.add_argument("scenario", help="scenario TOML file (model sector_market, [cascade], "
-                   "[forks] and [sweep] spillover)")
-    add_batch_options(p)
-    p.set_defaults(func=run)
+    add_study_parser(subparsers, "cascade", "the cascade study of a several-sector scenario",
+                     "scenario TOML file (model sector_market, [cascade], [forks] and [sweep] "
+                     "spillover)").set_defaults(func=run)
+
+
+def headline(scenario, plan) -> str:
+    return (f"Cascade study {scenario.name}: {plan.fork_sector} forked with {plan.other}'s "
+            f"incumbent standing and fallen, at spillover "
+            f"{', '.join(f'{s:g}' for s in plan.spillovers)}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
     from sim.outputs import cascade as output
-    from sim.studies import cascade
 
-    scenario = scenarios.load(args.scenario)
-    plan = cascade.plan_from(scenario)
-    out = out_folder(args, ROOT / "results" / scenario.name, "cascade")
-    print(f"Cascade study {scenario.name}: {plan.fork_sector} forked with {plan.other}'s "
-          f"incumbent standing and fallen, at spillover "
-          f"{', '.join(f'{s:g}' for s in plan.spillovers)} -> {out}/", flush=True)
-    with batch_guard(args):
-        result = cascade.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                   progress=not args.no_progress)
-    results.write_report(out, output.report(result, scenario.description))
+    done = run_study_command(args, "cascade", headline)
+    result, plan = done.result, done.plan
     caption = (f"{plan.fork_sector}'s tipping share of its gross (release) with "
                f"{plan.other}'s incumbent standing and fallen, and the paired difference, "
                f"against spillover; {result['n_runs']} fork runs, {result['n_consumers']} "
                "consumers.")
-    paths = output.save_figure(output.figure(result), out / "figures", caption)
+    paths = output.save_figure(output.figure(result), done.out / "figures", caption)
     print("\n".join(output.answer(result)))
     print(f"\n{result['n_runs']} fork runs in {result['seconds']:.0f} s (stored runs are "
-          f"reused). Report: {out / 'report.md'}; figure: {paths[-1]}")
+          f"reused). Report: {done.report}; figure: {paths[-1]}")
     return 0

@@ -1,7 +1,7 @@
 """``run.py forks SCENARIO``: the fork experiment alone, on any scenario whose model can be
 forked and that has a ``[forks]`` table.
 
-Writes DIR/{manifest.json,forks.json,runs/INTERVENTION/}: the tipping share (estimate and
+Writes DIR/{manifest.json,forks.json,report.md,runs/INTERVENTION/}: the tipping share (estimate and
 interval) in the model's declared share, for each intervention named (``release`` first).
 Running the same command again reuses the stored runs.
 """
@@ -10,38 +10,33 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("forks", help="the fork experiment alone: a scenario's tipping "
-                              "share by release (and hold, stall, none)")
-    p.add_argument("scenario", help="scenario TOML file with a [forks] table, of a model "
-                   "that can be forked")
-    add_batch_options(p)
-    p.set_defaults(func=run)
+    add_study_parser(subparsers, "forks", "the fork experiment alone: a scenario's tipping "
+                     "share by release (and hold, stall, none)",
+                     "scenario TOML file with a [forks] table, of a model that can be forked"
+                     ).set_defaults(func=run)
+
+
+def headline(scenario, plan) -> str:
+    return (f"Fork experiment {scenario.name}: {plan.runs} runs, checkpoints every "
+            f"{plan.every} steps, up to {plan.copies} copies each, "
+            f"{', '.join(plan.interventions)}")
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import scenarios
     from sim.outputs.verdict_report import span
-    from sim.studies.fork_study import check, fork_table, run_fork_study
 
-    scenario = scenarios.load(args.scenario)
-    check(scenario)
-    plan = fork_table(scenario)
-    out = out_folder(args, ROOT / "results" / f"{scenario.name}-forks", "fork_study")
-    print(f"Fork experiment {scenario.name}: {plan['runs']} runs, checkpoints every "
-          f"{plan['every']} steps, up to {plan['copies']} copies each, "
-          f"{', '.join(plan['interventions'])} -> {out}/", flush=True)
-    with batch_guard(args):
-        result = run_fork_study(scenario, out, workers=args.workers, dask=args.dask,
-                                progress=not args.no_progress)
+    done = run_study_command(args, "forks", headline)
+    result = done.result
     print()
     for name, found in result["interventions"].items():
         tip = found["tipping_share"]
         value = "not reached" if tip["estimate"] is None else f"{100 * tip['estimate']:.1f}%"
         print(f"Tipping share by {name} ({result['share']}): {value} "
               f"(95% interval {span(tip)})")
-    print(f"\n{result['seconds']:.0f} s. Results in {out}/ (forks.json, runs/)")
+    print(f"\n{result['seconds']:.0f} s. Results in {done.out}/ (forks.json, runs/); "
+          f"report: {done.report}")
     return 0

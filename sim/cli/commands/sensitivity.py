@@ -6,31 +6,22 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("sensitivity",
-                              help="Morris and Sobol sensitivity of a scenario's outcome")
-    p.add_argument("scenario", help="scenario TOML file with a [sensitivity] table")
-    add_batch_options(p)
-    p.set_defaults(func=run)
+    add_study_parser(subparsers, "sensitivity",
+                     "Morris and Sobol sensitivity of a scenario's outcome",
+                     "scenario TOML file with a [sensitivity] table").set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
     from sim.outputs import report
-    from sim.studies import sensitivity
 
-    scenario = scenarios.load(args.scenario)
-    sensitivity.plan_from(scenario)
-    out = out_folder(args, ROOT / "results" / scenario.name, "sensitivity")
-    print(f"Sensitivity study {scenario.name} -> {out}/", flush=True)
-    with batch_guard(args):
-        result = sensitivity.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                       progress=not args.no_progress)
-    path = results.write_report(out, report.sensitivity_report(result, scenario.description))
+    done = run_study_command(args, "sensitivity",
+                             lambda scenario, plan: f"Sensitivity study {scenario.name}")
+    result = done.result
     print("\n".join(report.sensitivity_verdict(result)))
-    print(f"{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
-          f"(sensitivity.json, report.md, runs/, series/); report: {path}")
+    print(f"{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {done.out}/ "
+          f"(sensitivity.json, report.md, runs/, series/); report: {done.report}")
     return 0

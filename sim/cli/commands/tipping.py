@@ -8,41 +8,32 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("tipping", help="estimate the critical share s* of a scenario")
-    p.add_argument("scenario", help="scenario TOML file with a [tipping] table")
-    add_batch_options(p)
-    p.set_defaults(func=run)
+    add_study_parser(subparsers, "tipping", "estimate the critical share s* of a scenario",
+                     "scenario TOML file with a [tipping] table").set_defaults(func=run)
+
+
+def headline(scenario, plan) -> str:
+    n_points = len(scenario.points())
+    return (f"Tipping study {scenario.name}: {plan.variable} from {plan.low:g} to "
+            f"{plan.high:g}, P({plan.outcome}) within {scenario.steps} weeks, {plan.budget} "
+            "runs" + (f" at each of {n_points} points" if n_points > 1 else ""))
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
-    from sim.experiments.snapshots import record_for
     from sim.outputs import report
-    from sim.studies import tipping
 
-    scenario = scenarios.load(args.scenario)
-    plan = tipping.plan_from(scenario)
-    out = out_folder(args, ROOT / "results" / scenario.name, "tipping")
-    n_points = len(scenario.points())
-    print(f"Tipping study {scenario.name}: {plan.variable} from {plan.low:g} to {plan.high:g}, "
-          f"P({plan.outcome}) within {scenario.steps} weeks, {plan.budget} runs"
-          + (f" at each of {n_points} points" if n_points > 1 else "") + f" -> {out}/",
-          flush=True)
-    with batch_guard(args):
-        result = tipping.run_study(scenario, out, workers=args.workers, dask=args.dask,
-                                   progress=not args.no_progress)
-    record_for(scenario, out)  # [snapshots]
-    path = results.write_report(out, report.tipping_report(result, scenario.description))
+    done = run_study_command(args, "tipping", headline)
+    result, out = done.result, done.out
     print()
     if result["varied"]:
         print("\n".join(report.phase_answer(result)))
     else:
-        print(report.verdict(result, scenario.steps))
+        print(report.verdict(result, done.scenario.steps))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
-          f"(tipping.json, report.md, runs/, series/); report: {path}")
+          f"(tipping.json, report.md, runs/, series/); report: {done.report}")
     print(f"Figures: {out}/figures/ (python run.py figures {out})")
     return 0

@@ -9,37 +9,31 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.options import ROOT, add_batch_options, batch_guard, out_folder
+from sim.cli.study_command import add_study_parser, run_study_command
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("verdict", help="the verdict on the claim: tipping share of "
-                              "the gross, arms, horizons")
-    p.add_argument("scenario", help="scenario TOML file with [tipping], [arms] and [forks]")
-    add_batch_options(p)
-    p.set_defaults(func=run)
+    add_study_parser(subparsers, "verdict", "the verdict on the claim: tipping share of the "
+                     "gross, arms, horizons",
+                     "scenario TOML file with [tipping], [arms] and [forks]"
+                     ).set_defaults(func=run)
+
+
+def headline(scenario, found) -> str:
+    plan, _ = found
+    return (f"Verdict study {scenario.name}: {len(plan.arms)} arms "
+            f"({', '.join(name for name, _ in plan.arms)}), {scenario.steps} weeks, "
+            f"{plan.runs} fork runs per arm")
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiments import results, scenarios
-    from sim.experiments.snapshots import record_for
-    from sim.outputs.verdict_report import verdict_lines, verdict_report
-    from sim.studies.verdict.study import plan_from, run_verdict
+    from sim.outputs.verdict_report import verdict_lines
 
-    scenario = scenarios.load(args.scenario)
-    plan, _ = plan_from(scenario)
-    out = out_folder(args, ROOT / "results" / scenario.name, "verdict")
-    print(f"Verdict study {scenario.name}: {len(plan.arms)} arms "
-          f"({', '.join(name for name, _ in plan.arms)}), {scenario.steps} weeks, "
-          f"{plan.runs} fork runs per arm -> {out}/", flush=True)
-    with batch_guard(args):
-        result = run_verdict(scenario, out, workers=args.workers, dask=args.dask,
-                             progress=not args.no_progress)
-    record_for(scenario, out)  # [snapshots]
-    path = results.write_report(out, verdict_report(result, scenario.description))
+    done = run_study_command(args, "verdict", headline)
+    result, out = done.result, done.out
     print()
     print("\n".join(verdict_lines(result)))
     print(f"\n{result['n_runs']} runs in {result['seconds']:.0f} s. Results in {out}/ "
-          f"(tipping.json, report.md, arms/, forks/); report: {path}")
+          f"(tipping.json, report.md, arms/, forks/); report: {done.report}")
     print(f"Figures: {out}/figures/ (python run.py figures {out})")
     return 0

@@ -4,7 +4,7 @@
   :func:`fit_dose_response`, :func:`wald_band`); numpy/scipy only;
 - :mod:`.design`: the adaptive design (:class:`Design`, :class:`Trial`,
   :func:`adaptive_design`), model-free;
-- :mod:`.study`: a scenario's ``[tipping]`` table (:class:`TippingPlan`, :func:`plan_from`)
+- :mod:`.study`: a scenario's ``[tipping]`` table (declared in :data:`SETTINGS`; :func:`plan_from`)
   run through the batch runner (:func:`run_study`), written to ``tipping.json``.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from sim.studies.tipping.design import Design, Trial, adaptive_design
 from sim.studies.tipping.fit import Fit, fit_dose_response, wald_band
 
-STUDY = ("TippingPlan", "run_study", "plan_from", "summarize")
+STUDY = ("SETTINGS", "TippingPlan", "run_study", "plan_from", "summarize")
 
 
 def __getattr__(name: str) -> Any:
@@ -25,5 +25,5 @@ def __getattr__(name: str) -> Any:
         return getattr(study, name)
     raise AttributeError(f"module 'sim.studies.tipping' has no attribute {name!r}")
 
-__all__ = ["Design", "Fit", "TippingPlan", "Trial", "adaptive_design", "fit_dose_response",
-           "run_study", "plan_from", "summarize", "wald_band"]
+__all__ = ["SETTINGS", "Design", "Fit", "TippingPlan", "Trial", "adaptive_design",
+           "fit_dose_response", "run_study", "plan_from", "summarize", "wald_band"]

@@ -23,9 +23,10 @@ import numpy as np
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, run_batch, run_specs
 from sim.experiments.scenario_tables import (
-    Field,
+    Setting,
     check_table,
     choice,
+    declare,
     fail,
     parameter,
     parameter_value,
@@ -40,42 +41,52 @@ from sim.studies.verdict.decision import decide, is_flat
 LOG = logging.getLogger(__name__)
 
 
+SETTINGS = declare(
+    Setting("variable", "committed_share", form=object,
+            description="a number parameter of the model (default committed_share)"),
+    Setting("low", 0.0, description="a number: the lowest value of the variable",
+            required=True),
+    Setting("high", 0.5, description="a number above low: the highest value of the variable",
+            required=True),
+    Setting("outcome", "incumbent_fell", form=object,
+            description="a true/false outcome of the model (default incumbent_fell)"),
+    Setting("claim", CLAIM_SHARE,
+            description=f"a number: the claimed critical value (default {CLAIM_SHARE:.2f})"),
+    Setting("budget", 120, 1, 10_000_000,
+            description="a whole number of runs per point, at least grid x replicates"),
+    Setting("grid", 7, 3, 101, description="a whole number of coarse grid values, 3 to 101"),
+    Setting("replicates", 4, 1, 1000,
+            description="a whole number of runs per coarse grid value, 1 to 1000"),
+    Setting("batch", 24, 1, 100_000,
+            description="a whole number of runs per adaptive round, 1 to 100000"),
+    Setting("level", 0.95, 0.5, 0.999,
+            description="the confidence level, a number in [0.5, 0.999]"),
+    Setting("target", 0.5, 0.01, 0.99, description="the probability at which the critical "
+            "value is read, in [0.01, 0.99] (default 0.5)"),
+    Setting("margin", 0.05, 0.0, 0.5, description="a number in [0, 0.5]: how close to the "
+            "claim an interval must lie to support it (default 0.05)"),
+)
+
+TABLES = {"tipping": SETTINGS}  # the scenario tables the study reads
+
+
 @dataclass(frozen=True)
 class TippingPlan:
-    """What to estimate and how many runs to spend (the scenario's ``[tipping]`` table)."""
+    """What to estimate and how many runs to spend (the scenario's ``[tipping]`` table,
+    declared in :data:`SETTINGS`)."""
 
-    variable: str = "committed_share"
-    low: float = 0.0
-    high: float = 0.5
-    outcome: str = "incumbent_fell"
-    claim: float = CLAIM_SHARE
-    budget: int = 120
-    grid: int = 7
-    replicates: int = 4
-    batch: int = 24
-    level: float = 0.95
-    target: float = 0.5
-    margin: float = 0.05
-
-
-PLAN_FIELDS = {
-    "variable": Field("a number parameter of the model (default committed_share)"),
-    "low": Field("a number: the lowest value of the variable", float, required=True),
-    "high": Field("a number above low: the highest value of the variable", float,
-                  required=True),
-    "outcome": Field("a true/false outcome of the model (default incumbent_fell)"),
-    "claim": Field(f"a number: the claimed critical value (default {CLAIM_SHARE:.2f})", float),
-    "budget": Field("a whole number of runs per point, at least grid x replicates", int, 1,
-                    10_000_000),
-    "grid": Field("a whole number of coarse grid values, 3 to 101", int, 3, 101),
-    "replicates": Field("a whole number of runs per coarse grid value, 1 to 1000", int, 1, 1000),
-    "batch": Field("a whole number of runs per adaptive round, 1 to 100000", int, 1, 100_000),
-    "level": Field("the confidence level, a number in [0.5, 0.999]", float, 0.5, 0.999),
-    "target": Field("the probability at which the critical value is read, in [0.01, 0.99] "
-                    "(default 0.5)", float, 0.01, 0.99),
-    "margin": Field("a number in [0, 0.5]: how close to the claim an interval must lie to "
-                    "support it (default 0.05)", float, 0.0, 0.5),
-}
+    variable: str = SETTINGS["variable"].default
+    low: float = SETTINGS["low"].default
+    high: float = SETTINGS["high"].default
+    outcome: str = SETTINGS["outcome"].default
+    claim: float = SETTINGS["claim"].default
+    budget: int = SETTINGS["budget"].default
+    grid: int = SETTINGS["grid"].default
+    replicates: int = SETTINGS["replicates"].default
+    batch: int = SETTINGS["batch"].default
+    level: float = SETTINGS["level"].default
+    target: float = SETTINGS["target"].default
+    margin: float = SETTINGS["margin"].default
 
 
 def plan_from(scenario: Any) -> TippingPlan:
@@ -87,7 +98,7 @@ def plan_from(scenario: Any) -> TippingPlan:
     if raw is None:
         raise fail(path, "tipping", "missing; a tipping study needs a [tipping] table with low "
                    "and high")
-    values = check_table(path, "tipping", raw, PLAN_FIELDS, asdict(TippingPlan()))
+    values = check_table(path, "tipping", raw, SETTINGS)
     variable = parameter(path, "tipping.variable", resolve_params(model, {}),
                          values["variable"], (float,))
     if variable in scenario.params or variable in scenario.sweep or (
@@ -103,12 +114,12 @@ def plan_from(scenario: Any) -> TippingPlan:
                 raise fail(path, f"tipping.{key}", str(error)) from None
     if not values["low"] < values["high"]:
         raise fail(path, "tipping.high", f"got {values['high']!r}, allowed: "
-                   f"{PLAN_FIELDS['high'].allowed}")
+                   f"{SETTINGS['high'].allowed()}")
     choice(path, "tipping.outcome", values["outcome"],
            [k for k, v in outcome_types(model).items() if v == "bool"])
     if values["budget"] < values["grid"] * values["replicates"]:
         raise fail(path, "tipping.budget", f"got {values['budget']}, allowed: "
-                   f"{PLAN_FIELDS['budget'].allowed} ({values['grid'] * values['replicates']})")
+                   f"{SETTINGS['budget'].allowed()} ({values['grid'] * values['replicates']})")
     return TippingPlan(**values)
 
 

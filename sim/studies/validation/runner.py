@@ -21,8 +21,7 @@ import pandas as pd
 from sim.experiments import batch, results, scenarios, storage
 from sim.experiments.destination import check_out
 from sim.experiments.provenance import code_version
-from sim.studies import tipping
-from sim.studies.fork_study import run_fork_study
+from sim.studies import fork_study, tipping
 from sim.studies.validation.checks import CHECKS, SCENARIOS, Check, Measured
 
 LOG = logging.getLogger(__name__)
@@ -53,8 +52,8 @@ def run_scenario(scenario: scenarios.Scenario, out: Path, workers: int | None,
         return Measured(scenario, tipping.run_study(scenario, out, workers=workers,
                                                     progress=progress))
     if scenario.forks is not None:
-        return Measured(scenario, forks=run_fork_study(scenario, out, workers=workers,
-                                                       progress=progress), folder=out)
+        return Measured(scenario, forks=fork_study.run_study(scenario, out, workers=workers,
+                                                             progress=progress), folder=out)
     specs = batch.specs_for(scenario)
     manifest = results.manifest(
         scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": batch.SEED_RULE},

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.proportions import wilson
 
 SHARES = tuple(round(0.01 * k, 2) for k in range(1, 61))  # 1% to 60% of the gross
@@ -82,7 +83,7 @@ def curve(series: pd.DataFrame, runs: pd.DataFrame, horizon: int, window: int,
 
 
 def reading(series: pd.DataFrame, runs: pd.DataFrame, horizon: int,
-            windows: Sequence[int] = WINDOWS, claim: float = 0.2,
+            windows: Sequence[int] = WINDOWS, claim: float = CLAIM_SHARE,
             level: float = 0.95) -> dict[str, Any]:
     """The predictive curves for each window, and the chance at the claim's share."""
     curves = {str(w): curve(series, runs, horizon, w, level=level) for w in windows}

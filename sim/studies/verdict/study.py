@@ -1,6 +1,6 @@
 """The verdict study: the essay's claim answered in its own terms.
 
-:func:`run_verdict` first places the world in its regime (:mod:`.regime`: the natural course
+:func:`run_study` first places the world in its regime (:mod:`.regime`: the natural course
 and the largest push, ``DIR/regime/``). Then, for each arm of the scenario's ``[arms]``
 (same regime, same seeds), it runs the ``[tipping]`` dose study (s* of the committed share)
 and the fork experiment of ``[forks]`` with ``release`` (the tipping share of the gross,
@@ -26,10 +26,10 @@ import pandas as pd
 
 from sim.experiments import results, storage
 from sim.experiments.batch import SEED_RULE, RunSpec, run_batch, seed_for
-from sim.experiments.scenarios import ScenarioError
-from sim.model.parameters import ParameterError, suggest
+from sim.experiments.scenario_tables import Setting, check_table, check_value, declare, fail
+from sim.model.parameters import ParameterError
 from sim.model.registry import resolve_params
-from sim.studies import tipping
+from sim.studies import fork_study, tipping
 from sim.studies.fork_study import fork_table, run_fork_runs
 from sim.studies.verdict import arms as arm_stats
 from sim.studies.verdict import gross, horizons, predictive, shape
@@ -43,106 +43,91 @@ NO_THRESHOLD = "no threshold"
 REGIME = ("factory_pricing", "factory_cash_reserve_weeks", "factory_fixed_cost_share",
           "factory_reprice_every", "factory_cost_cut_rate", "platform_fee", "vendor_unit_cost",
           "habit", "n_consumers")
-VERDICT_KEYS = {
-    "margin": "a number in (0, 0.5]: how close to the claim an interval must lie",
-    "horizons": "a non-empty list of whole numbers of weeks, 1 to steps",
-    "boot": "a whole number of bootstrap resamples, 50 to 100000",
-    "regime_runs": "a whole number of natural-course and largest-push runs, 1 to 100000",
-    "largest_push": "a number in (0, 1]: the committed share of the largest push",
-    "windows": "a non-empty list of whole numbers of weeks, 1 to steps",
-}
+HORIZONS = (52, 104, 260, 520)  # one, two, five and ten years
+
+
+def _weeks(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(
+        isinstance(w, int) and not isinstance(w, bool) and w >= 1 for w in v)
+
+
+# [verdict]; its weeks may not pass the scenario's steps (checked in plan_from)
+SETTINGS = declare(
+    Setting("horizons", HORIZONS, form=list, test=_weeks,  # default: those within steps,
+            description="a non-empty list of whole numbers of weeks, 1 to steps"),  # and steps
+    Setting("boot", 400, 50, 100_000,
+            description="a whole number of bootstrap resamples, 50 to 100000"),
+    Setting("regime_runs", 16, 1, 100_000, description="a whole number of natural-course and "
+            "largest-push runs, 1 to 100000"),
+    Setting("largest_push", None, form=float, test=lambda v: 0 < v <= 1, description="a "
+            "number in (0, 1]: the committed share of the largest push (default: the dose "
+            "study's highest dose)"),
+    Setting("windows", predictive.WINDOWS, form=list, test=_weeks,
+            description="a non-empty list of whole numbers of weeks, 1 to steps"),
+)
+# [tipping] margin as the verdict reads it: the dose study's setting, above 0
+MARGIN = dataclasses.replace(tipping.SETTINGS["margin"], test=lambda v: v > 0, description=(
+    "a number in (0, 0.5]: how close to the claim an interval must lie"))
+FORKS = fork_study.SETTINGS
+TABLES = {"tipping": tipping.SETTINGS, "verdict": SETTINGS, "forks": FORKS}  # its tables
 
 
 @dataclasses.dataclass(frozen=True)
 class VerdictPlan:
-    """The verdict's settings: margin, horizons, arms and the fork experiment."""
+    """The verdict's settings: margin, horizons, arms and the fork experiment (declared in
+    :data:`SETTINGS`, :data:`MARGIN` and :data:`sim.studies.fork_study.SETTINGS`)."""
 
-    margin: float = 0.05
-    horizons: tuple[int, ...] = (52, 104, 260, 520)
-    boot: int = 400
+    margin: float = MARGIN.default
+    horizons: tuple[int, ...] = SETTINGS["horizons"].default
+    boot: int = SETTINGS["boot"].default
     arms: tuple[tuple[str, dict[str, Any]], ...] = (("full", {}),)
-    every: int = 13
-    copies: int = 8
-    runs: int = 8
-    ramp: float = 0.0
-    committed_share: float | None = None  # None: the scenario's own
-    interventions: tuple[str, ...] = ("release", "hold", "stall")
-    regime_runs: int = 16
-    largest_push: float | None = None  # None: the dose study's highest dose
-    windows: tuple[int, ...] = predictive.WINDOWS
+    every: int = FORKS["every"].default
+    copies: int = FORKS["copies"].default
+    runs: int = FORKS["runs"].default
+    ramp: float = FORKS["ramp"].default
+    committed_share: float | None = FORKS["committed_share"].default  # None: the scenario's
+    interventions: tuple[str, ...] = FORKS["interventions"].default
+    regime_runs: int = SETTINGS["regime_runs"].default
+    largest_push: float | None = SETTINGS["largest_push"].default  # None: the highest dose
+    windows: tuple[int, ...] = SETTINGS["windows"].default
 
 
 def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
-    """The verdict's settings (``margin`` from ``[tipping]``, ``horizons`` and ``boot`` from
-    ``[verdict]``, ``[arms]``, ``[forks]``) and the ``[tipping]`` table for the dose study.
+    """The verdict's settings (``margin`` from ``[tipping]``, ``[verdict]``, ``[arms]``,
+    ``[forks]``) and the ``[tipping]`` table for the dose study.
 
     Errors read ``FILE: TABLE.KEY: message`` and raise ScenarioError.
     """
-    path = scenario.path
-
-    def fail(key: str, message: str) -> ScenarioError:
-        return ScenarioError(f"{path}: {key}: {message}")
-
+    path, steps = scenario.path, scenario.steps
     if scenario.model != "trust_market":  # its arms run the trust market with forks
-        raise fail("model", 'the verdict study needs model = "trust_market", not '
+        raise fail(path, "model", 'the verdict study needs model = "trust_market", not '
                    f'"{scenario.model}"')
     if scenario.sweep or scenario.sample:
-        raise fail("sweep", "a verdict study has one point; remove [sweep] and [sample]")
+        raise fail(path, "sweep", "a verdict study has one point; remove [sweep] and [sample]")
     raw = dict(scenario.tipping or {})
-    values: dict[str, Any] = {}
-    if "margin" in raw:
-        margin = raw["margin"]  # also checked and used by the dose study's plan
-        if isinstance(margin, bool) or not isinstance(margin, int | float) or not (
-                0 < margin <= 0.5):
-            raise fail("tipping.margin", f"got {margin!r}, allowed: {VERDICT_KEYS['margin']}")
-        values["margin"] = float(margin)
-    own = dict(scenario.verdict or {})
-    own_keys = [k for k in VERDICT_KEYS if k != "margin"]
-    for key in own:
-        if key not in own_keys:
-            raise fail(f"verdict.{key}", f"unknown key{suggest(key, own_keys)}; "
-                       "allowed: " + ", ".join(own_keys))
-    def weeks(key: str) -> tuple[int, ...]:
-        found = own[key]
-        if not isinstance(found, list) or not found or not all(
-                isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= scenario.steps
-                for w in found):
-            raise fail(f"verdict.{key}", f"got {found!r}, allowed: {VERDICT_KEYS[key]}")
-        return tuple(sorted(set(found)))
-
-    if "horizons" in own:
-        values["horizons"] = weeks("horizons")
-    else:
-        values["horizons"] = tuple(sorted({w for w in VerdictPlan.horizons
-                                           if w <= scenario.steps} | {scenario.steps}))
-    if "boot" in own:
-        boot = own["boot"]
-        if isinstance(boot, bool) or not isinstance(boot, int) or not 50 <= boot <= 100_000:
-            raise fail("verdict.boot", f"got {boot!r}, allowed: {VERDICT_KEYS['boot']}")
-        values["boot"] = boot
-    if "regime_runs" in own:
-        n = own["regime_runs"]
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
-            raise fail("verdict.regime_runs", f"got {n!r}, allowed: {VERDICT_KEYS['regime_runs']}")
-        values["regime_runs"] = n
-    if "largest_push" in own:
-        x = own["largest_push"]
-        if isinstance(x, bool) or not isinstance(x, int | float) or not 0 < x <= 1:
-            raise fail("verdict.largest_push",
-                       f"got {x!r}, allowed: {VERDICT_KEYS['largest_push']}")
-        values["largest_push"] = float(x)
-    if "windows" in own:
-        values["windows"] = weeks("windows")
+    own = scenario.verdict or {}
+    values = check_table(path, "verdict", own, SETTINGS, {
+        "horizons": tuple(sorted({w for w in HORIZONS if w <= steps} | {steps}))})
+    if "margin" in raw:  # also checked and used by the dose study's plan
+        values["margin"] = check_value(path, "tipping.margin", raw["margin"], MARGIN)
+    for key in ("horizons", "windows"):
+        if key in own:
+            if max(own[key]) > steps:
+                raise fail(path, f"verdict.{key}", f"got {own[key]!r}, allowed: "
+                           f"{SETTINGS[key].allowed()} ({steps})")
+            values[key] = tuple(sorted(set(own[key])))
     arms = []
     for name, overrides in (scenario.arms or {"full": {}}).items():
         if not isinstance(overrides, dict):
-            raise fail(f"arms.{name}", f"got {overrides!r}, allowed: a table of switches")
+            raise fail(path, f"arms.{name}", f"got {overrides!r}, allowed: a table of switches")
         try:
             resolve_params(MODEL, {**scenario.params, **overrides})
         except ParameterError as error:
-            raise fail(f"arms.{name}", str(error)) from None
+            raise fail(path, f"arms.{name}", str(error)) from None
         arms.append((name, dict(overrides)))
     values["arms"] = tuple(arms)
+    for _, overrides in arms:  # every arm's dose study, checked before anything is written
+        tipping.plan_from(_arm_scenario(scenario, overrides, raw))
     values.update(fork_table(scenario))
     return VerdictPlan(**values), raw
 
@@ -249,14 +234,12 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                         low, high, plan.boot, seed)}
 
 
-def run_verdict(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
+def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
                 progress: bool = True) -> dict[str, Any]:
     """Place the world in its regime, run every arm's dose study and fork runs, and write
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    for _, overrides in plan.arms:  # every arm's dose study checked before anything is written
-        tipping.plan_from(_arm_scenario(scenario, overrides, table))
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]

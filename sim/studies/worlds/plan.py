@@ -13,47 +13,54 @@ world, the fork runs of the scenario's ``[forks]`` table with ``release``
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-from sim.experiments.scenario_tables import Field, check_table, fail
+from sim.experiments.scenario_tables import Setting, check_table, declare, fail
 from sim.experiments.scenarios import Sample
 from sim.model.essay_claim import CLAIM_SHARE
 from sim.model.parameters import PARAMETERS, suggest
 from sim.model.registry import resolve_params
+from sim.studies.fork_study import SETTINGS as FORKS
 from sim.studies.fork_study import fork_table
+from sim.studies.tipping.study import SETTINGS as TIPPING
+from sim.studies.verdict.predictive import WINDOWS
 
 METHODS = ("lhs", "sobol")
 ESTIMATORS = ("rbd_fast", "delta")
-PLAN_FIELDS = {
-    "n": Field("a whole number of worlds, 2 to 100000 (sobol: a power of 2)", int, 2, 100_000),
-    "method": Field('one of "lhs", "sobol"', str, test=lambda v: v in METHODS),
-    "vary": Field("a non-empty list of parameters that have a plausible range", list,
-                  test=lambda v: bool(v) and all(isinstance(n, str) for n in v)),
-    "regime_runs": Field("a whole number of natural-course and largest-push runs per world, "
-                         "1 to 1000", int, 1, 1000),
-    "largest_push": Field("a number in (0, 1]: the committed share of the largest push",
-                          float, test=lambda v: 0 < v <= 1),
-    "claim": Field("a number in (0, 1): the claimed tipping share of the gross", float,
-                   test=lambda v: 0 < v < 1),
-    "margin": Field("a number in (0, 0.5]: how close to the claim an interval must lie", float,
-                    test=lambda v: 0 < v <= 0.5),
-    "level": Field("a number in (0.5, 1): the confidence level of every interval", float,
-                   test=lambda v: 0.5 < v < 1),
-    "window": Field("a whole number of weeks (the predictive window), 1 to steps",
-                    int, 1, 100_000),
-    "sensitivity": Field('one of "rbd_fast", "delta": the SALib estimator on the worlds', str,
-                         test=lambda v: v in ESTIMATORS),
-    "peel_alpha": Field("a number in (0, 0.5): share of worlds PRIM peels at each step", float,
-                        test=lambda v: 0 < v < 0.5),
-    "mass_min": Field("a number in (0, 1): smallest share of worlds a PRIM box may hold", float,
-                      test=lambda v: 0 < v < 1),
-    "min_coverage": Field("a number in (0, 1]: the chosen PRIM box keeps at least this "
-                          "coverage", float, test=lambda v: 0 < v <= 1),
-}
+SETTINGS = declare(  # vary's default (every plausible parameter not in [params]) and the
+    # window's (at most steps) depend on the scenario: plan_from
+    Setting("n", 32, 2, 100_000,
+            description="a whole number of worlds, 2 to 100000 (sobol: a power of 2)"),
+    Setting("method", "lhs", choices=METHODS, description='one of "lhs", "sobol"'),
+    Setting("vary", [], form=list, description="a non-empty list of parameters that have a "
+            "plausible range", test=lambda v: bool(v) and all(isinstance(n, str) for n in v)),
+    Setting("regime_runs", 4, 1, 1000, description="a whole number of natural-course and "
+            "largest-push runs per world, 1 to 1000"),
+    Setting("largest_push", 0.8, test=lambda v: 0 < v <= 1,
+            description="a number in (0, 1]: the committed share of the largest push"),
+    Setting("claim", CLAIM_SHARE, test=lambda v: 0 < v < 1,
+            description="a number in (0, 1): the claimed tipping share of the gross"),
+    Setting("margin", TIPPING["margin"].default, test=lambda v: 0 < v <= 0.5,
+            description="a number in (0, 0.5]: how close to the claim an interval must lie"),
+    Setting("level", TIPPING["level"].default, test=lambda v: 0.5 < v < 1,
+            description="a number in (0.5, 1): the confidence level of every interval"),
+    Setting("window", max(WINDOWS), 1, 100_000,
+            description="a whole number of weeks (the predictive window), 1 to steps"),
+    Setting("sensitivity", "rbd_fast", choices=ESTIMATORS,
+            description='one of "rbd_fast", "delta": the SALib estimator on the worlds'),
+    Setting("peel_alpha", 0.1, test=lambda v: 0 < v < 0.5,
+            description="a number in (0, 0.5): share of worlds PRIM peels at each step"),
+    Setting("mass_min", 0.1, test=lambda v: 0 < v < 1,
+            description="a number in (0, 1): smallest share of worlds a PRIM box may hold"),
+    Setting("min_coverage", 0.5, test=lambda v: 0 < v <= 1,
+            description="a number in (0, 1]: the chosen PRIM box keeps at least this coverage"),
+)
+
+TABLES = {"worlds": SETTINGS, "forks": FORKS}  # the scenario tables the study reads
 
 
 def plausible() -> dict[str, tuple[Any, Any]]:
@@ -66,18 +73,18 @@ class WorldsPlan:
     """The ``[worlds]`` table, checked, and the ``[forks]`` settings of the fork runs."""
 
     ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    n: int = 32
-    method: str = "lhs"
-    regime_runs: int = 4
-    largest_push: float = 0.8
-    claim: float = CLAIM_SHARE
-    margin: float = 0.05
-    level: float = 0.95
-    window: int = 260
-    sensitivity: str = "rbd_fast"
-    peel_alpha: float = 0.1
-    mass_min: float = 0.1
-    min_coverage: float = 0.5
+    n: int = SETTINGS["n"].default
+    method: str = SETTINGS["method"].default
+    regime_runs: int = SETTINGS["regime_runs"].default
+    largest_push: float = SETTINGS["largest_push"].default
+    claim: float = SETTINGS["claim"].default
+    margin: float = SETTINGS["margin"].default
+    level: float = SETTINGS["level"].default
+    window: int = SETTINGS["window"].default
+    sensitivity: str = SETTINGS["sensitivity"].default
+    peel_alpha: float = SETTINGS["peel_alpha"].default
+    mass_min: float = SETTINGS["mass_min"].default
+    min_coverage: float = SETTINGS["min_coverage"].default
     forks: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,16 +108,14 @@ def plan_from(scenario: Any) -> WorldsPlan:
         raise fail(path, "worlds", "a worlds study draws its own worlds; remove [sweep] and "
                    "[sample]")
     declared = plausible()
-    defaults = {**{k: v for k, v in asdict(WorldsPlan()).items()
-                   if k not in ("ranges", "forks")},
-                "window": min(WorldsPlan.window, scenario.steps),
+    defaults = {"window": min(SETTINGS["window"].default, scenario.steps),
                 "vary": [k for k in declared if k not in scenario.params]}
-    values = check_table(path, "worlds", raw, PLAN_FIELDS, defaults)
+    values = check_table(path, "worlds", raw, SETTINGS, defaults)
     if values["window"] > scenario.steps:
         raise fail(path, "worlds.window", f"got {values['window']}, allowed: "
-                   f"{PLAN_FIELDS['window'].allowed} ({scenario.steps})")
+                   f"{SETTINGS['window'].allowed()} ({scenario.steps})")
     if values["method"] == "sobol" and values["n"] & (values["n"] - 1):
-        raise fail(path, "worlds.n", f"got {values['n']}, allowed: {PLAN_FIELDS['n'].allowed}")
+        raise fail(path, "worlds.n", f"got {values['n']}, allowed: {SETTINGS['n'].allowed()}")
     if not values["vary"]:
         raise fail(path, "worlds.vary", "nothing left to vary: every parameter with a "
                    "plausible range is fixed in [params]")
