@@ -36,8 +36,23 @@ def answer(result: dict[str, Any]) -> list[str]:
             f"{f['other_last_fall_week']}) against "
             f"{percent(s['estimate'])} with it standing ({s['other_fell']} fell): a difference of "
             f"{percent(d['estimate'], signed=True)} (95% interval "
-            f"{percent(d['ci_low'], signed=True)} to {percent(d['ci_high'], signed=True)}).")
+            f"{percent(d['ci_low'], signed=True)} to {percent(d['ci_high'], signed=True)})."
+            + _from_start(row, sector))
     return lines
+
+
+def _from_start(row: dict[str, Any], sector: str) -> str:
+    """What a spillover cannot test: where, in both arms, most runs had their first
+    checkpoint already past, the fall was inevitable from the start and there is no
+    threshold for the other fall to lower."""
+    s, f = row["standing"], row["fallen"]
+    if "past_at_first" not in s or 2 * min(s["past_at_first"], f["past_at_first"]) < min(
+            s["runs"], f["runs"]):
+        return ""
+    return (f" In both arms the first checkpoint was already past ({s['past_at_first']} and "
+            f"{f['past_at_first']} of {s['runs']} runs): {sector}'s fall was inevitable from "
+            "the start, so there is no threshold here for the other fall to lower, and this "
+            "spillover does not test the cascade.")
 
 
 def figure(result: dict[str, Any]) -> Figure:

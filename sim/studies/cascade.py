@@ -138,8 +138,11 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
             tip = tipping_summary(runs)
             fell = runs[flat(plan.other, "incumbent_fell")].fillna(False).astype(bool)
             weeks = runs[flat(plan.other, "fall_step")].dropna()
+            first = runs["tipping_reached"].fillna(False).astype(bool) & runs[
+                "share_before"].isna()
             row[arm] = {k: tip[k] for k in ("estimate", "ci_low", "ci_high", "runs", "reached",
                                             "values")} | {
+                "past_at_first": int(first.sum()),  # the fall inevitable from the start
                 "other_fell": int(fell.sum()),
                 "other_last_fall_week": int(weeks.max()) if len(weeks) else None}
         row["difference"] = paired_median_difference(

@@ -51,3 +51,19 @@ def test_the_figure_draws_both_arms_and_the_difference_with_open_ends_at_the_edg
                                                         [0.25, 0.35], [0.0, 0.24]]
     points = [line.get_ydata()[0] for line in right.lines if line.get_marker() == "o"]
     assert points == [0.0, -0.1]
+
+
+def test_a_spillover_where_the_fall_is_inevitable_from_the_start_is_said_not_to_test_it():
+    arm = {"estimate": 0.004, "ci_low": None, "ci_high": 0.005, "runs": 6, "reached": 6,
+           "values": [0.004] * 6, "other_fell": 0, "other_last_fall_week": None}
+    row = {"spillover": 0.5, "standing": {**arm, "past_at_first": 6},
+           "fallen": {**arm, "past_at_first": 5, "other_fell": 6, "other_last_fall_week": 1},
+           "difference": {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}}
+    (line,) = output.answer({**RESULT, "by_spillover": [row]})
+    assert line.endswith(
+        "In both arms the first checkpoint was already past (6 and 5 of 6 runs): food's fall "
+        "was inevitable from the start, so there is no threshold here for the other fall to "
+        "lower, and this spillover does not test the cascade.")
+    row["fallen"]["past_at_first"] = 2  # a threshold in one arm: the comparison stands
+    (line,) = output.answer({**RESULT, "by_spillover": [row]})
+    assert line.endswith("(95% interval +0.0% to +0.0%).")
