@@ -35,7 +35,6 @@ PROJECT_PATH = re.compile(
     r"`((?:sim|tests|scenarios|scripts|benchmarks|docs)/[\w/.-]+\.(?:py|toml|mplstyle|md|json))`")
 
 LONG = "runs for minutes (a study or a long sweep)"
-COST = "writes the scenario of a cost measurement (the next command runs it for minutes)"
 BIG_RUN = "a whole run of thousands of consumers: a minute or more"
 SERVER = "starts the app's server, which runs until stopped (tests/app/test_app.py drives it)"
 CLUSTER = "needs a Dask cluster at that address"
@@ -77,15 +76,6 @@ SKIPPED: dict[str, str] = {
     ".venv/bin/python run.py worlds scenarios/worlds.toml --dask tcp://10.0.0.1:8786": CLUSTER,
     "dask scheduler --host 10.0.0.1 --port 8786": CLUSTER,
     "dask worker tcp://10.0.0.1:8786 --nworkers 8 --nthreads 1": CLUSTER,
-    "sed 's/^n = 128/n = 2/; s/^name = \"worlds\"/name = \"worlds_cost\"/' "
-    "scenarios/worlds.toml > /tmp/worlds_cost.toml": COST,
-    ".venv/bin/python run.py worlds /tmp/worlds_cost.toml --workers 2 --out /tmp/worlds_cost":
-        LONG,
-    "sed 's/^spillover = \\[0.0, 0.5, 1.0\\]/spillover = [0.5]/; s/^runs = 6/runs = 1/; "
-    "s/^name = \"cascade\"/name = \"cascade_cost\"/' scenarios/cascade.toml > "
-    "/tmp/cascade_cost.toml": COST,
-    ".venv/bin/python run.py cascade /tmp/cascade_cost.toml --workers 2 --out /tmp/cascade_cost":
-        LONG,
 }
 
 
