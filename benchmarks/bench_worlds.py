@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     from distributed import LocalCluster
 
     local, dask = [], []

@@ -224,7 +224,11 @@ def run_batch(specs: list[RunSpec], out: Path, manifest: dict[str, Any],
                        dynamic_ncols=True)
             with bar, _executor(workers, dask) as (executor, slots):
                 try:
-                    _drain(iter(todo), executor, 2 * slots, reporters, buffer, report, bar)
+                    # Local processes share one queue, so two runs per slot keep them fed;
+                    # Dask places a task on a worker when it is submitted, so runs queued
+                    # behind a long one would wait while another worker idles: one per slot.
+                    in_flight = slots if dask else 2 * slots
+                    _drain(iter(todo), executor, in_flight, reporters, buffer, report, bar)
                 finally:
                     buffer.flush()
     report.seconds = time.perf_counter() - start
