@@ -78,7 +78,9 @@ def paragraph(result: dict[str, Any]) -> str:
 
 
 SCREENED = {"platform_dominant": "whether a world is platform-dominant",
-            "tipping_share_gross": "the tipping share in threshold worlds"}
+            "tipping_share_gross": "the tipping share in threshold worlds",
+            "tipping_share_every_world": "the tipping share over every world (0 where the "
+                                         "fall is inevitable from the start)"}
 
 
 def _screened(screen: dict[str, Any], what: str) -> str:

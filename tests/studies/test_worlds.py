@@ -106,6 +106,8 @@ def test_sensitivity_ranks_the_parameters_that_move_each_answer_first_with_inter
     natural = answers["sensitivity"]["natural_share_5y"]
     assert natural["worlds"] == 300
     assert natural["ranking"][0] == "factory_fixed_cost_share"
+    every = answers["sensitivity"]["tipping_share_every_world"]  # 0 in dominant worlds
+    assert every["worlds"] == 300 and every["ranking"][0] == "factory_fixed_cost_share"
     dominant = answers["sensitivity"]["platform_dominant"]  # fixed costs above 0.8 decide it
     assert dominant["worlds"] == 300 and dominant["ranking"][0] == "factory_fixed_cost_share"
     first = dominant["indices"]["factory_fixed_cost_share"]["S1"]
@@ -189,6 +191,9 @@ def test_the_rank_screen_clears_the_parameter_that_decides_and_no_noise():
     top = dominant["parameters"][0]
     assert top["parameter"] == "factory_fixed_cost_share" and top["rho"] > 0.5
     assert top["q"] < 1e-10 and all(r["q"] > 0.05 for r in dominant["parameters"][1:])
+    every = screen["tipping_share_every_world"]  # 0 where dominant: fixed costs lead
+    assert every["worlds"] == 300 and every["clear"][0] == "factory_fixed_cost_share"
+    assert set(every["clear"]) <= {"factory_fixed_cost_share", *TRUTH}
     tipping = screen["tipping_share_gross"]  # 20% inside the box of two, 50% outside
     assert set(tipping["clear"]) == set(TRUTH)
     assert tipping["worlds"] == int((table["regime"] == "threshold").sum())

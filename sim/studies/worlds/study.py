@@ -96,6 +96,10 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
     share = pd.to_numeric(table["tipping_share_gross"], errors="coerce")
     natural = pd.to_numeric(table[f"natural_share_{YEARS[1]}y"], errors="coerce")
     dominant = (table["regime"] == "platform-dominant").astype(float)
+    # The tipping share over every world: 0 where the fall is inevitable from the start
+    # (platform-dominant), the measured share in threshold worlds, none where even the
+    # largest push does not bring the fall (incumbent-stable) or no point was reached.
+    every = share.where(table["regime"] != "platform-dominant", 0.0)
     return {
         "regimes": answers.regime_shares(table["regime"], plan.level),
         "tipping_share_gross": answers.distribution(share[threshold], plan.claim),
@@ -119,11 +123,14 @@ def answer(table: pd.DataFrame, plan: WorldsPlan, seed: int) -> dict[str, Any]:
                 x, natural, plan.ranges, plan.sensitivity, seed, plan.level),
             # over every world: what decides whether there is a threshold to find at all
             "platform_dominant": answers.sensitivity(
-                x, dominant, plan.ranges, plan.sensitivity, seed, plan.level)},
+                x, dominant, plan.ranges, plan.sensitivity, seed, plan.level),
+            "tipping_share_every_world": answers.sensitivity(
+                x, every, plan.ranges, plan.sensitivity, seed, plan.level)},
         "screen": {
             "tipping_share_gross": answers.rank_screen(x[threshold], share[threshold],
                                                        list(plan.ranges)),
-            "platform_dominant": answers.rank_screen(x, dominant, list(plan.ranges))},
+            "platform_dominant": answers.rank_screen(x, dominant, list(plan.ranges)),
+            "tipping_share_every_world": answers.rank_screen(x, every, list(plan.ranges))},
     }
 
 
