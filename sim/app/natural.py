@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.scenarios import TOP_FIELDS
 from sim.model.market import TrustMarket
 from sim.studies.verdict.regime import WORDS, classify, counts
 
 RUNS = 6  # quick runs of the natural course
-HORIZON = 520  # weeks, as the main study
+HORIZON = TOP_FIELDS["steps"].default  # weeks, as the main study
 
 _cache: dict[tuple, dict[str, Any]] = {}
 _lock = threading.Lock()
