@@ -62,6 +62,9 @@ def test_the_box_figure_draws_the_first_box_and_the_verdict_bars_the_shares(stor
     assert rectangle.get_x() == limits[x_name][0]
     assert rectangle.get_x() + rectangle.get_width() == limits[x_name][1]
     assert plot.caption == box["sentence"]
+    present = set(table["verdict"].where(table["regime"] == "threshold", table["regime"]))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert set(labels) == present and "incumbent-stable" not in labels  # none in the table
     bars = verdicts_across_worlds(Result(tmp_path)).figure.axes[0].patches
     assert [round(b.get_width(), 9) for b in bars] == [
         round(result["verdicts"][v]["share"], 9) for v in ("supported", "excluded",

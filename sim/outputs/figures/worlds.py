@@ -22,10 +22,10 @@ from sim.outputs.figures.common import (
     percent_axis,
     styled,
 )
-from sim.outputs.palette import BLUE, GREEN, GREY, ORANGE, VERMILLION
+from sim.outputs.palette import BLACK, BLUE, GREEN, GREY, ORANGE, VERMILLION
 
 VERDICT_COLORS = {"supported": GREEN, "excluded": VERMILLION, "inconclusive": GREY}
-REGIME_COLORS = {"platform-dominant": ORANGE, "threshold": BLUE, "incumbent-stable": GREY}
+REGIME_COLORS = {"platform-dominant": ORANGE, "threshold": BLUE, "incumbent-stable": BLACK}
 
 
 def _data(result: Result) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -192,6 +192,8 @@ def where_the_claim_holds(result: Result) -> Plot:
         if name == "threshold":
             continue
         mine = table[label == name]
+        if mine.empty:  # no legend entry for a kind of world there is none of
+            continue
         ax.scatter(mine[x_name], mine[y_name], s=10, color=color, label=name)
     if box:
         limits = {r["parameter"]: (r["low"], r["high"]) for r in box["restrictions"]}
