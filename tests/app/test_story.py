@@ -21,6 +21,7 @@ from sim.app.view import MarketView
 from sim.model.market import TrustMarket
 from sim.model.parameters import resolve
 from sim.model.rules.network import to_networkx
+from tests.app.browser import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORTER = 2.5  # weak ties are drawn at least this many times longer than strong ones, on average
@@ -175,39 +176,8 @@ SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimatio
 @pytest.fixture
 def app_server(tmp_path):
     """``run.py viz`` on a free port; yields its URL and log; stopped afterwards."""
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "run.py", "viz", "--port", str(port)],
-                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 90
-            while True:  # until the server answers (its start is the event)
-                assert process.poll() is None, log_path.read_text()
-                try:
-                    with urllib.request.urlopen(url, timeout=2):
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, "the app did not answer in 90 s"
-                    time.sleep(0.2)
-            yield url, log_path
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    with serve(tmp_path) as (_, url, log):
+        yield url, log
 
 
 def story_run() -> dict:
