@@ -33,8 +33,7 @@ def _rerun(model: str, params: dict[str, Any], steps: int, seed: int) -> dict[st
 
 def _same(a: Any, b: Any) -> bool:
     """Equal, missing counting as equal to missing (None or NaN)."""
-    b = _value(b)
-    return a == b or (a is None and b is None)
+    return a == _value(b)
 
 
 def check(folder: Path, runs: int | None, workers: int) -> tuple[int, list[str]]:

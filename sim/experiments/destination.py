@@ -61,9 +61,10 @@ def check_readable(folder: Path | str) -> None:
     if data is None:
         return
     found = data.get("format", 1)
-    reads = READS_KIND.get(kind_of(Path(folder)) or "", READS)
+    kind = kind_of(Path(folder))
+    reads = READS_KIND.get(kind or "", READS)
     if found not in reads:
-        kind = f"{kind_of(Path(folder))} " if reads != READS else ""
+        kind = f"{kind} " if reads != READS else ""
         formats = (f"formats {reads[0]} to {reads[-1]}" if len(reads) > 1
                    else f"format {reads[0]} only")
         raise ResultsVersionError(

@@ -189,7 +189,7 @@ class Run:
     market is the one the run had at that checkpoint, to the bit.
     """
 
-    course: Course | None = None
+    course: Course
     shares: list[float] = field(default_factory=list)
     weeks: list[int] = field(default_factory=list)
     states: list[dict[str, float]] = field(default_factory=list)
