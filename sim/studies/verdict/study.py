@@ -133,8 +133,12 @@ def plan_from(scenario: Any) -> tuple[VerdictPlan, dict[str, Any]]:
 
 
 def _arm_scenario(scenario: Any, overrides: dict[str, Any], table: dict[str, Any]) -> Any:
-    return dataclasses.replace(scenario, model=MODEL, params={**scenario.params, **overrides},
-                               tipping=table)
+    """An arm's dose study: runs of the model with the fork experiment's covariates (the
+    share at the start and over the first year, which translate s* into a share of the
+    gross) but no forks (``fork_every = 0``): its answer reads each run's fall, and a
+    dose run's own point of no return, found with copies, would be read by nothing."""
+    return dataclasses.replace(scenario, model=MODEL, tipping=table,
+                               params={**scenario.params, **overrides, "fork_every": 0})
 
 
 def _ok(frame: pd.DataFrame) -> pd.DataFrame:
