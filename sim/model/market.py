@@ -171,14 +171,11 @@ class TrustMarket(Controls, mesa.Model):
         weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
                                   self.platform_trust, tastes, u_platform)
         adoption = Adoption(self.platform_use(), *self.platform_evidence())
-        endorsed_by = np.empty(n)
-        if p["trust_channels"]:  # the endorsement gate is a trust channel (M6)
-            strong = self.ties.strong.adjacency
-            weekly.endorsements(Adjacency(strong.indptr, strong.indices, strong.data),
-                                adoption, np.empty(n), endorsed_by)
+        strong = self.ties.strong.adjacency  # whose endorsements count (M6)
         self._contested, weights = np.empty(n, bool), np.empty((n, 3))
-        weekly.gate_and_weigh(c, adoption, endorsed_by, candidate, u_platform, self._offer(),
-                              tastes, self._contested, weights)
+        weekly.gate_and_weigh(c, adoption, Adjacency(strong.indptr, strong.indices, strong.data),
+                              candidate, u_platform, self._offer(), tastes, self._contested,
+                              weights)
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, self.rng.random(n), choice)

@@ -266,12 +266,11 @@ def test_gates_and_taking_choices_compiled_equal_their_python_source(seed, same_
         graph = sp.random(n, n, density=0.006, format="csr", random_state=seed)
         graph.data[:] = 1.0
         adoption = Adoption(rng.random(n) < 0.3, rng.random(n) * 3, rng.random(n) * 3)
-        endorsed_by = np.zeros(n)
-        weekly.endorsements(Adjacency(graph.indptr, graph.indices, graph.data), adoption,
-                            np.empty(n), endorsed_by)
+        adjacency = Adjacency(graph.indptr, graph.indices, graph.data)
+        endorsed_by = np.array([weekly.endorsements(i, adjacency, adoption) for i in range(n)])
         vendor = np.where(rng.random(n) < 0.8, rng.integers(0, 40, n), -1)
         contested, weights = np.empty(n, bool), np.empty((n, 3))
-        weekly.gate_and_weigh(c, adoption, endorsed_by, vendor, rng.normal(0, 2, n), offer,
+        weekly.gate_and_weigh(c, adoption, adjacency, vendor, rng.normal(0, 2, n), offer,
                               tastes, contested, weights)
         referral = Referral(np.where(rng.random(n) < 0.5, vendor, 3), rng.random(n),
                             rng.random(n), rng.integers(0, n, n), rng.integers(0, n, n))
@@ -281,13 +280,18 @@ def test_gates_and_taking_choices_compiled_equal_their_python_source(seed, same_
         weekly.take_choices(rng.integers(0, 3, n), rng.random(n) < 0.7, c, vendor,
                             rng.random(n) < 0.5, referral, asks, acted)
         endorsers = (adoption.used & (adoption.good > adoption.bad)).astype(float)
-        return endorsed_by, graph @ endorsers, contested, weights, c.choice, asks, acted
+        return (endorsed_by, graph @ endorsers, adoption.used, contested, weights, c.choice,
+                asks, acted)
 
-    endorsed_by, by_scipy, contested, weights, choice, asks, acted = same_bits(run)
+    endorsed_by, by_scipy, used, contested, weights, choice, asks, acted = same_bits(run)
     np.testing.assert_array_equal(endorsed_by, by_scipy)
     assert endorsed_by.max() >= 2
     assert contested.any() == (seed != 4)
     assert contested.all() == (seed % 2 == 0 and seed != 4)  # channels off: all endorsed
+    if seed % 2 and seed != 4:  # channels on: contested where used or endorsed by enough
+        endorsed = endorsed_by >= offer.endorsements_needed
+        np.testing.assert_array_equal(contested, used | endorsed)
+        assert (endorsed & ~used).any() and (~endorsed & ~used).any()
     assert np.isinf(weights[:, 1]).all() == (seed % 3 == 0)
     assert (asks[choice != 2] == -1).all() and (asks[choice == 2] >= 0).any()
     followed = acted.vendor >= 0

@@ -198,18 +198,16 @@ def logit_exponents(u_factory: np.ndarray, factory_open: bool, u_platform: np.nd
 
 
 @rule
-def endorsements(graph: Adjacency, adoption: Adoption, endorsers: np.ndarray,
-                 count: np.ndarray) -> None:
-    """How many of each consumer's ties endorse the platform (M6): have used it and hold
-    more good than bad evidence about it (1 each in ``endorsers``, one entry per consumer),
-    summed over the graph's ties in storage order, as a sparse mat-vec sums them."""
-    for j in range(endorsers.size):
-        endorsers[j] = 1.0 if adoption.used[j] and adoption.good[j] > adoption.bad[j] else 0.0
-    for i in range(count.size):
-        total = 0.0
-        for k in range(graph.indptr[i], graph.indptr[i + 1]):
-            total += graph.data[k] * endorsers[graph.indices[k]]
-        count[i] = total
+def endorsements(i: int, graph: Adjacency, adoption: Adoption) -> float:
+    """How many of consumer i's ties endorse the platform (M6): have used it and hold more
+    good than bad evidence about it, each counted as the tie's weight, summed over the
+    graph's row i in storage order, as a sparse mat-vec sums it."""
+    total = 0.0
+    for k in range(graph.indptr[i], graph.indptr[i + 1]):
+        j = graph.indices[k]
+        total += graph.data[k] * (1.0 if adoption.used[j] and adoption.good[j] > adoption.bad[j]
+                                  else 0.0)
+    return total
 
 
 @rule
@@ -224,17 +222,24 @@ def factory_utility(i: int, c: ConsumerArrays, offer: Offer, tastes: Tastes,
 
 
 @rule
-def gate_and_weigh(c: ConsumerArrays, adoption: Adoption, endorsed_by: np.ndarray,
+def gate_and_weigh(c: ConsumerArrays, adoption: Adoption, graph: Adjacency,
                    vendor: np.ndarray, u_platform: np.ndarray, offer: Offer, tastes: Tastes,
                    contested: np.ndarray, out: np.ndarray) -> None:
     """The gates and the logit of each consumer's choice (M6). With trust channels on, a
-    consumer is endorsed when at least ``endorsements_needed`` of its ties endorse the
-    platform (``endorsed_by``; not read with them off, when everyone is). Where consumers
-    may switch, one who has used the platform or is endorsed is ``contested`` by it; the
-    platform is open to one who has used it, or is endorsed while newcomers are allowed,
-    and has a candidate ``vendor``. Writes row i of ``out`` by :func:`logit_row`."""
+    consumer is endorsed when at least ``endorsements_needed`` of its ties in ``graph``
+    endorse the platform (:func:`endorsements`; with them off, everyone is). Where
+    consumers may switch, one who has used the platform or is endorsed is ``contested`` by
+    it; the platform is open to one who has used it, or is endorsed while newcomers are
+    allowed, and has a candidate ``vendor``. Writes row i of ``out`` by :func:`logit_row`.
+
+    The endorsements are counted only where they can change the answer: for a consumer who
+    may switch and has not used the platform (for one who has, both gates are open
+    whatever its ties say)."""
     for i in range(vendor.size):
-        endorsed = endorsed_by[i] >= offer.endorsements_needed if tastes.trust_channels else True
+        endorsed = True
+        if tastes.trust_channels:
+            endorsed = offer.switching and not adoption.used[i] and (
+                endorsements(i, graph, adoption) >= offer.endorsements_needed)
         contested[i] = offer.switching and (adoption.used[i] or endorsed)
         platform_open = offer.switching and (
             adoption.used[i] or (endorsed and offer.open_to_new)) and vendor[i] >= 0
