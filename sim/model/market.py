@@ -191,15 +191,14 @@ class TrustMarket(Controls, mesa.Model):
         each consumer's sale: from whom, served or not, gone well or not, what it spent."""
         p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
         wants = (c.choice == PLATFORM)
-        served = economics.allocate_capacity(vendor, v.capacity, self.rng.random(n))
-        room = np.empty(len(v), np.int64)
-        unserved, free = books.room_left(vendor, served, wants, v.capacity, v.active, room)
-        if unserved and free > 0:
-            retry = np.empty(n, np.int64)
+        served, room = np.zeros(n, bool), np.empty(len(v), np.int64)
+        economics.serve_in_priority(vendor, v.capacity, self.rng.random(n), served, room)
+        unserved, free = books.room_left(served, wants, v.active, room)
+        if unserved and free > 0:  # the second try: only those buyers are sorted and served
+            who = np.empty(unserved, np.int64)
             books.second_try(wants, served, weekly.weighted_choice(self.rng, room / free,
-                                                                   unserved), vendor, retry)
-            second = economics.allocate_capacity(retry, room, self.rng.random(n))
-            served |= second
+                                                                   unserved), vendor, who)
+            economics.serve_listed(who, vendor, self.rng.random(n), room, served)
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
         sold = VendorBooks(sales=np.zeros(len(v), np.int64),
                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.rules import books, platform, referrals
+from sim.model.rules import books, economics, platform, referrals
 from sim.model.rules.economics import FACTORY, NOTHING, PLATFORM
 from sim.model.rules.records import (
     Accounts,
@@ -23,18 +23,20 @@ OFFER = Offer(factory_open=True, quality=0.8, price=1.1, price_contested=0.9, ad
 
 @pytest.mark.parametrize("seed", range(6))
 def test_room_left_compiled_equals_its_python_source_and_numpy(seed, same_bits):
+    """The room a round of serving leaves (serve_in_priority) closed to closed vendors, as
+    numpy counts it from who was served; and the buyers left over."""
     n, n_vendors = 3000, (0 if seed == 0 else 60)
 
     def run():
         rng = np.random.default_rng(seed)
         vendor = np.where(rng.random(n) < 0.6, rng.integers(0, max(n_vendors, 1), n), -1)
         vendor = vendor if n_vendors else np.full(n, -1)
-        served = (vendor >= 0) & (rng.random(n) < 0.7)
         wants = (vendor >= 0) | (rng.random(n) < 0.01)
-        capacity = rng.integers(0, 40, n_vendors)
+        capacity = rng.integers(-2, 40, n_vendors)
         active = rng.random(n_vendors) < 0.8
-        room = np.empty(n_vendors, np.int64)
-        left, total = books.room_left(vendor, served, wants, capacity, active, room)
+        served, room = np.zeros(n, bool), np.empty(n_vendors, np.int64)
+        economics.serve_in_priority(vendor, capacity, rng.random(n), served, room)
+        left, total = books.room_left(served, wants, active, room)
         expected = np.maximum(capacity - np.bincount(vendor[served], minlength=n_vendors),
                               0) * active
         return left, total, room, expected, (wants & ~served).sum()
@@ -164,11 +166,30 @@ def test_second_try_compiled_equals_its_python_source_and_numpy(seed, same_bits)
         drawn = rng.integers(0, 50, int(left.sum()))
         expected = vendor.copy()
         expected[left] = drawn
-        retry = np.empty(n, np.int64)
-        books.second_try(wants, served, drawn, vendor, retry)
-        return vendor, retry, expected, np.where(left, expected, -1)
+        who = np.empty(int(left.sum()), np.int64)
+        books.second_try(wants, served, drawn, vendor, who)
+        return vendor, who, expected, np.flatnonzero(left)
 
-    vendor, retry, expected, expected_retry = same_bits(run)
+    vendor, who, expected, expected_who = same_bits(run)
     np.testing.assert_array_equal(vendor, expected)
-    np.testing.assert_array_equal(retry, expected_retry)
-    assert (retry >= 0).sum() > 0.2 * n
+    np.testing.assert_array_equal(who, expected_who)
+    assert who.size > 0.2 * n
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_second_round_over_the_buyers_left_serves_what_a_round_over_everyone_would(seed):
+    """serve_listed over the few buyers of a second round gives the same buyers served, and
+    the same room left, as serving the whole market with everyone else asking no one."""
+    rng = np.random.default_rng(seed)
+    n, n_vendors = 4000, 80
+    vendor = np.where(rng.random(n) < 0.1, rng.integers(0, n_vendors, n), -1)
+    room = rng.integers(0, 3, n_vendors)
+    priority = rng.random(n)
+    served, left = np.zeros(n, bool), room.copy()
+    economics.serve_listed(np.flatnonzero(vendor >= 0), vendor, priority, left, served)
+    whole, room_whole = np.zeros(n, bool), np.empty(n_vendors, np.int64)
+    economics.serve_in_priority(vendor, room, priority, whole, room_whole)
+    np.testing.assert_array_equal(served, whole)
+    np.testing.assert_array_equal(left, room_whole)
+    np.testing.assert_array_equal(left, room - np.bincount(vendor[served], minlength=n_vendors))
+    assert 0 < served.sum() < (vendor >= 0).sum()

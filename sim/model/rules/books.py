@@ -19,20 +19,14 @@ from sim.model.rules.trust import beta_mean
 
 
 @rule
-def room_left(vendor: np.ndarray, served: np.ndarray, wants: np.ndarray,
-              capacity: np.ndarray, active: np.ndarray, room: np.ndarray) -> tuple[int, int]:
-    """After a round of serving: each vendor's room (its capacity less the buyers it
-    served, never below 0, and 0 when closed) into ``room``. Returns (buyers who wanted the
-    platform and were not served, the room of all vendors)."""
-    for v in range(room.size):
-        room[v] = 0
-    for i in range(vendor.size):
-        if served[i]:
-            room[vendor[i]] += 1
+def room_left(served: np.ndarray, wants: np.ndarray, active: np.ndarray,
+              room: np.ndarray) -> tuple[int, int]:
+    """After a round of serving, which left in ``room`` each vendor's capacity less the
+    buyers it served (never below 0): a closed vendor's room is 0. Returns (buyers who
+    wanted the platform and were not served, the room of all vendors)."""
     total = 0
     for v in range(room.size):
-        free = capacity[v] - room[v]
-        room[v] = (free if free > 0 else 0) * (1 if active[v] else 0)
+        room[v] = room[v] * (1 if active[v] else 0)
         total += room[v]
     left = 0
     for i in range(wants.size):
@@ -42,17 +36,15 @@ def room_left(vendor: np.ndarray, served: np.ndarray, wants: np.ndarray,
 
 @rule
 def second_try(wants: np.ndarray, served: np.ndarray, drawn: np.ndarray, vendor: np.ndarray,
-               retry: np.ndarray) -> None:
+               who: np.ndarray) -> None:
     """The buyers who wanted the platform and were not served ask the vendors ``drawn`` for
-    them, in buyer order: into ``vendor`` and ``retry`` (-1 for every other buyer)."""
+    them, in buyer order: into ``vendor``; ``who`` lists them, in that order."""
     k = 0
     for i in range(vendor.size):
         if wants[i] and not served[i]:
             vendor[i] = drawn[k]
-            retry[i] = drawn[k]
+            who[k] = i
             k += 1
-        else:
-            retry[i] = -1
 
 
 @rule

@@ -2,7 +2,7 @@
 
 ``purchase_utility`` is compiled (numba) and serves both the week's loop over consumers
 (``sim.model.rules.weekly``) and the factory's offer over arrays; ``serve_in_priority`` is
-the compiled capacity rule behind ``allocate_capacity``.
+the compiled capacity rule behind ``allocate_capacity`` (``serve_listed`` its second round).
 """
 
 from __future__ import annotations
@@ -104,50 +104,67 @@ def allocate_capacity(choice_vendor: np.ndarray, capacity: np.ndarray,
     [0, 1); ``capacity`` is a whole number per vendor. Returns a boolean array.
     """
     served = np.zeros(choice_vendor.shape[0], dtype=bool)
-    serve_in_priority(np.asarray(choice_vendor, dtype=np.int64),
-                             np.asarray(capacity, dtype=np.int64), priority, served)
+    capacity = np.asarray(capacity, dtype=np.int64)
+    serve_in_priority(np.asarray(choice_vendor, dtype=np.int64), capacity, priority, served,
+                      np.empty(capacity.size, dtype=np.int64))
     return served
 
 
 @njit(cache=True)
 def serve_in_priority(vendor: np.ndarray, capacity: np.ndarray, priority: np.ndarray,
-                      served: np.ndarray) -> None:
+                      served: np.ndarray, room: np.ndarray) -> None:
     """Each vendor serves the buyers who ask it (``vendor[i] >= 0``) in increasing
     ``priority`` (the earlier buyer first among equal priorities) up to its ``capacity``;
-    sets ``served[i]`` for those served.
-
-    The buyers are put in priority order once for all vendors: a counting sort into as many
-    equal buckets of [0, 1) as there are buyers, then an insertion sort of that nearly
-    sorted order (stable, it only moves buyers within a bucket); each buyer in turn is
-    served while its vendor has room.
-    """
+    sets ``served[i]`` for those served, and leaves in ``room`` each vendor's capacity (never
+    below 0) less the buyers it served (:func:`serve_listed`)."""
     buyers = 0
     for i in range(vendor.size):
         buyers += 1 if vendor[i] >= 0 else 0
-    start = np.zeros(buyers + 1, dtype=np.int64)
+    listed = np.empty(buyers, dtype=np.int64)
+    k = 0
     for i in range(vendor.size):
         if vendor[i] >= 0:
-            start[min(int(priority[i] * buyers), buyers - 1) + 1] += 1
-    for b in range(buyers):
+            listed[k] = i
+            k += 1
+    for v in range(capacity.size):
+        room[v] = capacity[v] if capacity[v] > 0 else 0
+    serve_listed(listed, vendor, priority, room, served)
+
+
+@njit(cache=True)
+def serve_listed(buyers: np.ndarray, vendor: np.ndarray, priority: np.ndarray,
+                 room: np.ndarray, served: np.ndarray) -> None:
+    """The ``buyers`` (in increasing order, each asking ``vendor[i] >= 0``) are served in
+    increasing ``priority`` (the earlier buyer first among equal priorities), each while
+    its vendor has ``room`` (taken from it); sets ``served[i]`` for those served.
+
+    They are put in priority order once for all vendors: a counting sort into as many
+    equal buckets of [0, 1) as there are buyers, then an insertion sort of that nearly
+    sorted order (stable, it only moves buyers within a bucket); each buyer in turn is
+    served while its vendor has room. The order depends only on the buyers listed, so a
+    second round over the few buyers left costs those buyers, not the whole market.
+    """
+    count = buyers.size
+    start = np.zeros(count + 1, dtype=np.int64)
+    for k in range(count):
+        start[min(int(priority[buyers[k]] * count), count - 1) + 1] += 1
+    for b in range(count):
         start[b + 1] += start[b]
-    order = np.empty(buyers, dtype=np.int64)
-    key = np.empty(buyers)
-    for i in range(vendor.size):
-        if vendor[i] >= 0:
-            b = min(int(priority[i] * buyers), buyers - 1)
-            order[start[b]], key[start[b]] = i, priority[i]
-            start[b] += 1
-    for k in range(1, buyers):
+    order = np.empty(count, dtype=np.int64)
+    key = np.empty(count)
+    for k in range(count):
+        i = buyers[k]
+        b = min(int(priority[i] * count), count - 1)
+        order[start[b]], key[start[b]] = i, priority[i]
+        start[b] += 1
+    for k in range(1, count):
         buyer, first = order[k], key[k]
         j = k - 1
         while j >= 0 and key[j] > first:
             order[j + 1], key[j + 1] = order[j], key[j]
             j -= 1
         order[j + 1], key[j + 1] = buyer, first
-    room = np.empty(capacity.size, dtype=np.int64)
-    for v in range(capacity.size):
-        room[v] = capacity[v] if capacity[v] > 0 else 0
-    for k in range(buyers):
+    for k in range(count):
         if room[vendor[order[k]]] > 0:
             served[order[k]] = True
             room[vendor[order[k]]] -= 1

@@ -92,3 +92,28 @@ def relay(layer: TieLayer, hops: int, hop_discount: float, last_rows: np.ndarray
             top, where = best_tie(layer, i, old_weight, hop_discount)
             if top > old_weight[i] and old_source[where] != i:
                 weight[i], source[i], via[i] = top, old_source[where], where
+
+
+@rule
+def propagate(strong: TieLayer, weak: TieLayer, strength: np.ndarray, hops: int,
+              hop_discount: float, first: np.ndarray, asking: np.ndarray, weight: np.ndarray,
+              source: np.ndarray, via: np.ndarray, spare_weight: np.ndarray,
+              spare_source: np.ndarray) -> None:
+    """The passes of :func:`sim.model.rules.trust.propagate_referrals` in one call (the
+    week pays one dispatch, not one per pass): the first hand over the strong ties for the
+    rows ``first``, the weak layer's first hand below its cap (its scale folded into the
+    values, which ``spare_weight`` holds), the source of each path, then ``hops - 1``
+    rounds of relaying (:func:`relay`) for the rows ``asking`` in the last. ``weight``,
+    ``source`` and ``via`` start at 0, -1 and -1; ``hops`` is at least 1."""
+    n = strong.indptr.size - 1
+    best_ties(strong, strength, first, weight, via)
+    if weak.stored.size:
+        top = 0.0  # strength.max(initial=0.0)
+        for j in range(n):
+            top = strength[j] if strength[j] > top else top
+            spare_weight[j] = strength[j] * weak.scale
+        improve_below(weak, spare_weight, weak.peak * weak.scale * top, first, weight, via)
+    for i in range(n):
+        source[i] = via[i]
+    relay(strong, hops - 1, hop_discount, asking, weight, source, via, spare_weight,
+          spare_source)

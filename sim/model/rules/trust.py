@@ -110,12 +110,6 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     every = np.ones(n, dtype=bool)
     asking = every if asking is None else np.asarray(asking, dtype=bool)
     first = asking if hops == 1 else every  # the rows the first hop computes
-    referral_paths.best_ties(strong, strength, first, weight, via)
-    if weak.stored.size:
-        referral_paths.improve_below(weak, strength * weak.scale,
-                              weak.peak * weak.scale * strength.max(initial=0.0), first,
-                              weight, via)
-    np.copyto(source, via)
-    referral_paths.relay(strong, hops - 1, hop_discount, asking, weight, source, via, np.empty(n),
-                  np.empty(n, dtype=np.int64))
+    referral_paths.propagate(strong, weak, strength, hops, hop_discount, first, asking,
+                             weight, source, via, np.empty(n), np.empty(n, dtype=np.int64))
     return weight, source, via
