@@ -129,7 +129,8 @@ def main() -> None:
               f"most {RATE_RATIO}: {verdict(ratio, RATE_RATIO + 1e-9)}")
         sizes["rate_ratio_100000_over_2000"] = ratio
     print("many small markets stepped as one ensemble, each to the bit: not built, NOT met "
-          "(docs/performance.md, 'Ensembles of small markets')")
+          "(the rate above is a single market's; docs/performance.md, 'Ensembles of small "
+          "markets')")
     print(f"load average {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("week_split", {"committed_share": args.committed_share, "load_before": load,
