@@ -40,6 +40,9 @@ class Study:
     report_function: str  # "module:function", (result, description) -> report text
     kind: str  # the kind of its results folder (its manifest's "kind")
     folder: str = "{scenario}"  # its default results folder under results/
+    # "module:function", (out, result, description) -> report path, for a study whose
+    # report needs more than its result (figures drawn first, a per-world table read back)
+    writer: str | None = None
 
     @property
     def tables(self) -> dict[str, dict[str, Any]]:
@@ -63,7 +66,11 @@ class Study:
         return getattr(importlib.import_module(module), function)
 
     def write_report(self, out: Path, result: dict[str, Any], description: str = "") -> Path:
-        """Write ``out/report.md`` from ``result``, atomically; return its path."""
+        """Write ``out/report.md`` from ``result``, atomically (by the study's ``writer``
+        where it has one); return its path."""
+        if self.writer:
+            module, function = self.writer.split(":")
+            return getattr(importlib.import_module(module), function)(out, result, description)
         from sim.experiments.results import write_report
 
         return write_report(out, self.report(result, description))
@@ -77,7 +84,7 @@ STUDIES: dict[str, Study] = {s.name: s for s in (
     Study("forks", "sim.studies.fork_study", "sim.studies.fork_study",
           "sim.outputs.report:forks_report", "fork_study", "{scenario}-forks"),
     Study("worlds", "sim.studies.worlds.plan", "sim.studies.worlds.study",
-          "sim.outputs.worlds:report", "worlds"),
+          "sim.outputs.worlds:report", "worlds", writer="sim.outputs.worlds:write"),
     Study("cascade", "sim.studies.cascade", "sim.studies.cascade",
           "sim.outputs.cascade:report", "cascade"),
     Study("sensitivity", "sim.studies.sensitivity", "sim.studies.sensitivity",

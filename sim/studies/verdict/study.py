@@ -145,14 +145,6 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] == "ok"].reset_index(drop=True) if len(frame) else frame
 
 
-def run_forks(scenario: Any, plan: VerdictPlan, overrides: dict[str, Any], out: Path,
-              intervention: str = "release", **batch: Any) -> pd.DataFrame:
-    """The fork runs of one arm under ``intervention`` (replicate r has the same seed in
-    every arm and under every intervention)."""
-    return run_fork_runs(scenario, "trust_market", overrides, plan, intervention, out,
-                         **batch)
-
-
 def regime_specs(scenario: Any, overrides: dict[str, Any], largest: float, runs: int,
                  point: int = REGIME_POINT) -> list[RunSpec]:
     """``runs`` runs of the plain model on the natural course (point ``point``) and under
@@ -267,14 +259,15 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
         runs = _ok(storage.load_runs(out / "arms" / name))
         LOG.info("Arm %s: fork experiment (release), %d runs, %d copies per checkpoint "
                  "every %d weeks", name, plan.runs, plan.copies, plan.every)
-        forks = run_forks(scenario, plan, overrides, out / "forks" / name, **batch)
+        forks = run_fork_runs(scenario, "trust_market", overrides, plan, "release",
+                              out / "forks" / name, **batch)
         arms[name] = summarize_arm(dose[name], runs, forks, plan, aplan.claim, aplan.level,
                                    scenario.seed)
         if name == main:
             for other in plan.interventions[1:]:
                 LOG.info("Arm %s: fork experiment (%s)", name, other)
-                more = run_forks(scenario, plan, overrides, out / "variants" / other,
-                                 other, **batch)
+                more = run_fork_runs(scenario, "trust_market", overrides, plan, other,
+                                     out / "variants" / other, **batch)
                 tip = arm_stats.tipping_summary(more, aplan.level)
                 tip["state_at_point"] = arm_stats.state_at_point(more)
                 variants[other] = tip
