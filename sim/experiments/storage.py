@@ -134,7 +134,8 @@ def _check_manifest(out: Path, manifest: dict[str, Any]) -> None:
                          if old_params.get(k) != new_params.get(k))
         raise ResultsFolderError(
             f"{where}: holds results of this scenario with other parameter values "
-            f"({', '.join(changed)}; did the model's defaults change?); choose another --out")
+            f"({', '.join(changed)}; did the model's defaults change?); choose another --out "
+            "or remove it")
 
 
 def _note_code_change(out: Path, manifest: dict[str, Any]) -> None:

@@ -119,7 +119,7 @@ def test_manifest_written_once_and_same_scenario_with_other_comments_accepted(tm
     (manifest(SCENARIO.replace("0.1", "0.2")), "holds the results of another scenario ('s' "
      "from s.toml); choose another --out or remove it"),
     (manifest(platform_fee=0.2), "holds results of this scenario with other parameter values "
-     "(platform_fee; did the model's defaults change?); choose another --out"),
+     "(platform_fee; did the model's defaults change?); choose another --out or remove it"),
 ])
 def test_another_scenario_is_refused_and_nothing_written(tmp_path, other, message):
     with storage.open_folder(tmp_path, manifest()):
