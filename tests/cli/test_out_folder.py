@@ -134,3 +134,25 @@ def test_old_manifests_without_a_kind_are_recognised_by_what_they_hold():
     assert kind_of(old / "run") == "run"
     assert kind_of(old / "sweep") == "sweep"
     assert kind_of(old) is None
+
+
+
+def test_a_verdict_folder_of_dose_runs_with_forks_is_refused_before_anything_is_written(
+        tmp_path, capsys):
+    """make run's folder from before the dose runs lost their forks: one line naming what
+    to remove, status 2, the folder untouched."""
+    out = tmp_path / "essay_claim"
+    arm = out / "arms" / "no_switching"
+    arm.mkdir(parents=True)
+    results.write_json(out / "manifest.json", results.stamp("verdict"))
+    results.write_json(arm / "manifest.json", {**results.stamp("tipping"),
+                                               "params": {"fork_every": 4}})
+    before = snapshot(out)
+    status = main(["verdict", str(S / "essay_claim.toml"), "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert err == (f"error: {out / 'arms'}: holds dose runs of an earlier version, which also "
+                   "searched their own points of no return (fork_every = 4); remove "
+                   f"{out / 'arms'} to redo only the dose runs (the regime and fork runs are "
+                   "kept), or choose another --out")
+    assert snapshot(out) == before

@@ -17,6 +17,7 @@ reuses every stored run.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from pathlib import Path
@@ -230,12 +231,31 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                         low, high, plan.boot, seed)}
 
 
+def check_dose_folders(out: Path, plan: VerdictPlan) -> None:
+    """Refuse, before anything is written, a results folder whose arms hold dose runs that
+    also searched their own points of no return (``fork_every`` above 0: this study's dose
+    runs before 2 December 2026), naming what to remove to redo only those runs."""
+    arms = Path(out) / "arms"
+    for name, _ in plan.arms:
+        try:
+            stored = json.loads((arms / name / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # none, or not this study's: the folder's own checks say so
+        every = (stored.get("params") or {}).get("fork_every") if isinstance(stored, dict) else 0
+        if every:
+            raise storage.ResultsFolderError(
+                f"{arms}: holds dose runs of an earlier version, which also searched their "
+                f"own points of no return (fork_every = {every}); remove {arms} to redo only "
+                "the dose runs (the regime and fork runs are kept), or choose another --out")
+
+
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
                 progress: bool = True) -> dict[str, Any]:
     """Place the world in its regime, run every arm's dose study and fork runs, and write
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
+    check_dose_folders(out, plan)
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
