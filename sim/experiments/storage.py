@@ -116,7 +116,10 @@ def _fingerprint(manifest: dict[str, Any]) -> tuple[Any, Any]:
     return json.loads(canonical)
 
 
-def _check_manifest(out: Path, manifest: dict[str, Any]) -> None:
+def check_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    """Refuse to add runs of ``manifest`` to ``out`` if it holds another scenario's results,
+    or this scenario's with other parameter values (nothing is written)."""
+    out = Path(out)
     path = out / "manifest.json"
     if not path.is_file():
         return
@@ -169,7 +172,7 @@ def open_folder(out: Path, manifest: dict[str, Any]) -> Iterator[None]:
     new; clear what a crash left behind."""
     out = Path(check_out(out, manifest.get("kind", "sweep")))
     check_readable(out)
-    _check_manifest(out, manifest)
+    check_manifest(out, manifest)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".lock", "w") as lock:
         try:
@@ -177,7 +180,7 @@ def open_folder(out: Path, manifest: dict[str, Any]) -> Iterator[None]:
         except BlockingIOError:
             raise ResultsFolderError(f"{out}: .lock: another sweep is writing to this "
                                      "folder") from None
-        _check_manifest(out, manifest)
+        check_manifest(out, manifest)
         _note_code_change(out, manifest)
         if not (out / "manifest.json").exists():
             write_json(out / "manifest.json", manifest)

@@ -137,22 +137,33 @@ def test_old_manifests_without_a_kind_are_recognised_by_what_they_hold():
 
 
 
+
 def test_a_verdict_folder_of_dose_runs_with_forks_is_refused_before_anything_is_written(
         tmp_path, capsys):
-    """make run's folder from before the dose runs lost their forks: one line naming what
-    to remove, status 2, the folder untouched."""
+    """make run's folder from before the dose runs lost their forks (two arms' dose runs
+    made with fork_every = 4): one line naming the first folder and counting the others,
+    status 2, the folder untouched."""
+    import dataclasses
+
+    from sim.experiments import scenarios
+    from sim.studies import tipping
+    from sim.studies.verdict import study as verdict
+
     out = tmp_path / "essay_claim"
-    arm = out / "arms" / "no_switching"
-    arm.mkdir(parents=True)
+    scenario = scenarios.load(S / "essay_claim.toml")
+    plan, table = verdict.plan_from(scenario)
     results.write_json(out / "manifest.json", results.stamp("verdict"))
-    results.write_json(arm / "manifest.json", {**results.stamp("tipping"),
-                                               "params": {"fork_every": 4}})
+    for name, overrides in plan.arms[:2]:
+        arm = verdict._arm_scenario(scenario, overrides, table)
+        old = dataclasses.replace(arm, params={**arm.params, "fork_every": 4})
+        results.write_json(out / "arms" / name / "manifest.json",
+                           tipping.study_manifest(old, tipping.plan_from(old)))
     before = snapshot(out)
     status = main(["verdict", str(S / "essay_claim.toml"), "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert status == 2
-    assert err == (f"error: {out / 'arms'}: holds dose runs of an earlier version, which also "
-                   "searched their own points of no return (fork_every = 4); remove "
-                   f"{out / 'arms'} to redo only the dose runs (the regime and fork runs are "
-                   "kept), or choose another --out")
+    first = out / "arms" / plan.arms[0][0]
+    assert err == (f"error: {first}: manifest.json: holds results of this scenario with other "
+                   "parameter values (fork_every; did the model's defaults change?); choose "
+                   f"another --out or remove it (as do 1 more arm folder in {out / 'arms'})")
     assert snapshot(out) == before

@@ -13,7 +13,7 @@ from typing import Any
 from sim.studies.tipping.design import Design, Trial, adaptive_design
 from sim.studies.tipping.fit import Fit, fit_dose_response, wald_band
 
-STUDY = ("SETTINGS", "TippingPlan", "run_study", "plan_from", "summarize")
+STUDY = ("SETTINGS", "TippingPlan", "run_study", "plan_from", "study_manifest", "summarize")
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +26,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'sim.studies.tipping' has no attribute {name!r}")
 
 __all__ = ["SETTINGS", "Design", "Fit", "TippingPlan", "Trial", "adaptive_design",
-           "fit_dose_response", "run_study", "plan_from", "summarize", "wald_band"]
+           "fit_dose_response", "run_study", "plan_from", "study_manifest", "summarize",
+           "wald_band"]

@@ -177,6 +177,14 @@ def summarize(design: Design, params: dict[str, Any], model: str) -> dict[str, A
     return result
 
 
+def study_manifest(scenario: Any, plan: TippingPlan) -> dict[str, Any]:
+    """The manifest of the study's runs folder: what a folder must hold to take its runs."""
+    return results.manifest(
+        scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
+        kind="tipping", model=scenario.model, steps=scenario.steps, every=scenario.every,
+        n_points=len(scenario.points()), tipping=asdict(plan))
+
+
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
               progress: bool = True) -> dict[str, Any]:
     """Run the scenario's tipping study (one design per sweep/sample point) through the
@@ -187,10 +195,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     points = scenario.points()
     designs = [Design(plan) for _ in points]
     stride = designs[0].size + 1
-    manifest = results.manifest(
-        scenario, scenario.resolved(), {"root_seed": scenario.seed, "rule": SEED_RULE},
-        kind="tipping", model=scenario.model, steps=scenario.steps, every=scenario.every,
-        n_points=len(points), tipping=asdict(plan))
+    manifest = study_manifest(scenario, plan)
     round_no = 0
     while proposals := [(i, t) for i, d in enumerate(designs) for t in d.propose()]:
         round_no += 1

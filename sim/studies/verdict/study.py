@@ -17,7 +17,6 @@ reuses every stored run.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import time
 from pathlib import Path
@@ -231,22 +230,25 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                         low, high, plan.boot, seed)}
 
 
-def check_dose_folders(out: Path, plan: VerdictPlan) -> None:
-    """Refuse, before anything is written, a results folder whose arms hold dose runs that
-    also searched their own points of no return (``fork_every`` above 0: this study's dose
-    runs before 2 December 2026), naming what to remove to redo only those runs."""
-    arms = Path(out) / "arms"
-    for name, _ in plan.arms:
+def check_dose_folders(scenario: Any, plan: VerdictPlan, table: dict[str, Any],
+                       out: Path) -> None:
+    """Every arm's dose folder checked, before anything is written, against the runs its
+    dose study would add (the folder's own check, :func:`storage.check_manifest`), so that
+    a folder of other parameter values is refused at once, not after the regime's runs;
+    one line names the first such folder and how many more there are."""
+    refused = []
+    for name, overrides in plan.arms:
+        arm = _arm_scenario(scenario, overrides, table)
         try:
-            stored = json.loads((arms / name / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # none, or not this study's: the folder's own checks say so
-        every = (stored.get("params") or {}).get("fork_every") if isinstance(stored, dict) else 0
-        if every:
-            raise storage.ResultsFolderError(
-                f"{arms}: holds dose runs of an earlier version, which also searched their "
-                f"own points of no return (fork_every = {every}); remove {arms} to redo only "
-                "the dose runs (the regime and fork runs are kept), or choose another --out")
+            storage.check_manifest(Path(out) / "arms" / name,
+                                   tipping.study_manifest(arm, tipping.plan_from(arm)))
+        except storage.ResultsFolderError as error:
+            refused.append(str(error))
+    if refused:
+        more = len(refused) - 1
+        raise storage.ResultsFolderError(refused[0] + (
+            f" (as do {more} more arm folder{'s' * (more != 1)} in {Path(out) / 'arms'})"
+            if more else ""))
 
 
 def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | None = None,
@@ -255,7 +257,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    check_dose_folders(out, plan)
+    check_dose_folders(scenario, plan, table, out)
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
