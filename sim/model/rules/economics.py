@@ -1,8 +1,9 @@
 """Utility, pricing, serving and accounting (M6, M7, M9): plain functions, no Mesa.
 
 ``purchase_utility`` is compiled (numba) and serves both the week's loop over consumers
-(``sim.model.rules.weekly``) and the factory's offer over arrays; ``serve_in_priority`` is
-the compiled capacity rule behind ``allocate_capacity`` (``serve_listed`` its second round).
+(``sim.model.rules.weekly``, into which it is written rather than called per consumer)
+and the factory's offer over arrays; ``serve_in_priority`` is the compiled capacity rule
+behind ``allocate_capacity`` (``serve_listed`` its second round).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from numba import njit
 NOTHING, FACTORY, PLATFORM = 0, 1, 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def purchase_utility(trust: np.ndarray | float, price: np.ndarray | float,
                      risk: np.ndarray | float, beta_quality: float, beta_price: float,
                      beta_risk: float) -> np.ndarray | float:

@@ -74,7 +74,7 @@ def symmetric_csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, n
     return indptr, indices
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # written into the loops that look entries up
 def position(indptr: np.ndarray, indices: np.ndarray, row: int, col: int) -> int:
     """The stored position of entry (row, col) of a CSR matrix with sorted rows, -1 where
     there is none (a binary search within the row)."""

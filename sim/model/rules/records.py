@@ -22,8 +22,15 @@ def rule(function: Callable) -> Callable:
     A rule only borrows the arrays of the records it is given, never makes one; counted,
     every call for one consumer would count a reference to each array of its records (16
     for the consumers), which costs many times the rule itself.
+
+    A rule called by another rule (a consumer's rule inside the loop over consumers) is
+    written into its caller (numba's ``inline="always"``) rather than called: a call passes
+    each of its records' arrays, and the loop over consumers would pay that once per
+    consumer. The arithmetic is the same, so the results are the same to the bit (the
+    golden baseline); the first hop of the referral paths (``referral_paths.best_ties``)
+    takes 2.3 ms instead of 3.0 at 100,000 consumers (``docs/performance.md``).
     """
-    return njit(cache=True, _nrt=False)(function)
+    return njit(cache=True, _nrt=False, inline="always")(function)
 
 
 class ConsumerArrays(NamedTuple):

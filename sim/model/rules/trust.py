@@ -4,9 +4,11 @@ Trust is the expected chance that a transaction turns out well, kept as beta evi
 (successes, failures) in the beta reputation system of Josang & Ismail (2002): evidence from
 another source is discounted by the trust placed in that source before it is added.
 
-The scalar rules here are compiled (numba) and called by the week's loops over consumers
-(``sim.model.rules.weekly``); ``beta_mean`` also takes arrays. Referral propagation over the
-tie layers (M2) runs here, on the compiled row loops of ``sim.model.rules.referral_paths``.
+The scalar rules here are compiled (numba) and written into the week's loops over
+consumers (``sim.model.rules.weekly``) rather than called once per consumer
+(``inline="always"``, as :func:`sim.model.rules.records.rule` does); ``beta_mean`` also
+takes arrays. Referral propagation over the tie layers (M2) runs here, on the compiled
+row loops of ``sim.model.rules.referral_paths``.
 """
 
 from __future__ import annotations
@@ -20,33 +22,33 @@ from sim.model.rules.records import TieLayer
 PRIOR = 1.0  # Beta(1, 1) prior: no evidence means trust 0.5
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def beta_mean(successes: np.ndarray | float, failures: np.ndarray | float,
               prior: float = PRIOR) -> np.ndarray | float:
     """Expected chance of a good outcome under a Beta(prior + s, prior + f) belief."""
     return (successes + prior) / (successes + failures + 2.0 * prior)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def beta_mean_around(successes: float, failures: float, mean: float) -> float:
     """:func:`beta_mean` with the prior's mean at ``mean`` instead of one half (the same
     weight, ``2 * PRIOR``): what a consumer who knows the vendors' mean quality expects."""
     return (successes + 2.0 * PRIOR * mean) / (successes + failures + 2.0 * PRIOR)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def observe(good: float, bad: float, went_well: bool) -> tuple[float, float]:
     """The evidence after one more outcome, good or bad (M3)."""
     return (good + 1.0, bad) if went_well else (good, bad + 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def discount(good: float, bad: float, weight: float) -> tuple[float, float]:
     """Evidence passed on by a source trusted with ``weight`` (Josang discounting, M2)."""
     return good * weight, bad * weight
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def decayed(value: float, keep: float, floor: float) -> float:
     """Evidence not renewed this week: a share ``1 - keep`` is forgotten, never below
     ``floor``; a value already below its floor stays where it is (M5)."""
@@ -55,7 +57,7 @@ def decayed(value: float, keep: float, floor: float) -> float:
     return new if new > low else low
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def mediated_evidence(rating: float, platform_trust: float, weight: float
                       ) -> tuple[float, float]:
     """Evidence a vendor's shown rating is worth to a consumer who trusts the platform so
