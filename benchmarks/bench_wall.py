@@ -1,6 +1,6 @@
 """The wall time a user waits for the two studies of the Makefile, against their targets.
 
-    python benchmarks/bench_wall.py [--skip-worlds] [--warm] [--json]
+    python benchmarks/bench_wall.py [--skip-worlds] [--warm] [--keep DIR] [--json]
 
 ``make run`` (the verdict study of ``scenarios/essay_claim.toml`` and its figures: target at
 most 3 minutes on 2 cores) and ``make worlds`` (the worlds study of
@@ -11,13 +11,16 @@ By default they run in a fresh ``git clone`` of this tree's last commit, as a ne
 first ``make run`` does: numba's compiled kernels are not cached there yet, so their
 compilation is counted. ``--warm`` runs them in this tree instead (the kernels cached).
 Uncommitted changes are not in the clone; the benchmark says so. The wall time is the
-machine's: the load average before and after is printed beside it.
+machine's: the load average before and after is printed beside it. ``--keep DIR`` copies the
+results (``DIR/essay_claim``, ``DIR/worlds``) out of the temporary folder before it goes;
+``DIR`` must not exist yet.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,8 +51,12 @@ def main() -> None:
     parser.add_argument("--skip-worlds", action="store_true", help="time make run only")
     parser.add_argument("--warm", action="store_true",
                         help="run in this tree (kernels cached), not in a fresh clone")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="copy the results to DIR (a folder that does not exist yet)")
     parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
     args = parser.parse_args()
+    if args.keep is not None and args.keep.exists():
+        parser.error(f"--keep {args.keep}: exists already; choose a folder that does not")
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         tree = ROOT
@@ -82,6 +89,9 @@ def main() -> None:
             print(f"make worlds (128 worlds): {figures['make_worlds_s'] / 60:.1f} min, "
                   f"target at most {WORLDS_S / 60:.0f}: "
                   f"{verdict(figures['make_worlds_s'], WORLDS_S)}")
+        if args.keep is not None:
+            shutil.copytree(out, args.keep)
+            print(f"results copied to {args.keep}")
     print(f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("wall", {"fresh_clone": not args.warm, "load_before": load,
