@@ -1,6 +1,7 @@
 """Would the worlds' regimes move with more runs of the natural course?
 
     python scripts/more_regime_runs.py [SCENARIO] [--runs 8] [--out DIR] [--workers 2]
+        [--forks DIR]
 
 The worlds study places each world in its regime from ``regime_runs`` runs of the natural
 course (and as many at the largest push). This draws the same worlds from the scenario
@@ -10,6 +11,12 @@ study's regime runs can be reused with ``--out results/worlds/regime``; the rest
 through the batch runner, resumable. It prints how many worlds the rule of at least half
 the natural runs falling calls platform-dominant with the study's runs and with
 ``--runs``, and how many change side.
+
+``--forks DIR`` also runs the worlds study's runs at the largest push (``DIR/pushed``) and
+its fork runs (``DIR/forks``) in each world that leaves the platform-dominant regime with
+``--runs`` (a threshold world if its largest push still brings the fall in at least half
+its runs), with the study's seeds, and prints each one's tipping share of the gross and
+verdict, as the study would report them.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--out", type=Path, default=Path("results/worlds_more_regime_runs"))
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--forks", type=Path, default=None, metavar="DIR",
+                        help="run the fork runs of the worlds that become threshold worlds")
     args = parser.parse_args()
 
     from sim.experiments import scenarios, storage
@@ -57,7 +66,60 @@ def main() -> None:
           f"({int((dominant_few & ~dominant_many).sum())} leave it, "
           f"{int((~dominant_few & dominant_many).sum())} join it). Runs stored in "
           f"{args.out} ({len(storage.load_runs(args.out))} in all).")
+    if args.forks is not None:
+        left = sorted(int(point) // 2 for point in few.index[dominant_few & ~dominant_many])
+        fork_runs(scenario, plan, worlds, left, fell, args.forks, args.workers)
 
+
+def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural_runs,
+              out: Path, workers: int | None) -> None:
+    """The worlds study's runs at the largest push (``out/pushed``) and fork runs
+    (``out/forks``) in worlds ``chosen``, with the study's seeds: each world's regime with
+    all its natural runs and, in a threshold world, its tipping share of the gross and
+    verdict."""
+    import pandas as pd
+
+    from sim.studies.fork_study import FORK_POINT, fork_specs, run_fork_specs
+    from sim.studies.verdict.arms import tipping_summary
+    from sim.studies.verdict.decision import decide
+    from sim.studies.verdict.regime import regime
+    from sim.studies.verdict.study import regime_specs, run_regime_specs
+
+    def world(w: int):
+        return dataclasses.replace(scenario, params={**scenario.params, **worlds[w]})
+
+    specs = [s for w in chosen for s in regime_specs(world(w), {}, plan.largest_push,
+                                                     plan.regime_runs, point=2 * w)
+             if s.point_id == 2 * w + 1]  # the largest push
+    pushed = run_regime_specs(scenario, specs, plan.largest_push, out / "pushed",
+                              workers=workers)
+    threshold = []
+    for w in chosen:
+        kind = regime(natural_runs[natural_runs["point_id"] == 2 * w],
+                      pushed[pushed["point_id"] == 2 * w + 1], plan.largest_push,
+                      scenario.steps, plan.level)["regime"]
+        if kind == "threshold":
+            threshold.append(w)
+        else:
+            print(f"world {w}: {kind} with these runs, no fork runs")
+    if not threshold:
+        return
+    specs = [s for w in threshold for s in fork_specs(world(w), "trust_market", {},
+                                                      plan.fork_plan, "release",
+                                                      point=FORK_POINT + w)]
+    stored = run_fork_specs(scenario, specs, plan.fork_plan, "release", out / "forks",
+                            workers=workers)
+    rows = []
+    for w in threshold:
+        tip = tipping_summary(stored[stored["point_id"] == FORK_POINT + w], plan.level)
+        rows.append({"world": w, "tipping_share_gross": tip["estimate"],
+                     "ci_low": tip["ci_low"], "ci_high": tip["ci_high"],
+                     "reached": f"{tip['reached']} of {tip['runs']}",
+                     "verdict": decide(tip["ci_low"], tip["ci_high"], plan.claim,
+                                       plan.margin)})
+    print(f"Fork runs ({plan.fork_plan.runs} per world, release) in the {len(threshold)} "
+          f"worlds that become threshold worlds, stored in {out / 'forks'}:")
+    print(pd.DataFrame(rows).to_string(index=False))
 
 if __name__ == "__main__":
     main()
