@@ -121,5 +121,6 @@ def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural_run
           f"worlds that become threshold worlds, stored in {out / 'forks'}:")
     print(pd.DataFrame(rows).to_string(index=False))
 
+
 if __name__ == "__main__":
     main()
