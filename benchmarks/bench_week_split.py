@@ -11,6 +11,9 @@ timed through the run, each as ``bench_model.py`` times one, gives the week in m
 once with each rule timed (the median week of each part). Figures are medians over
 repeats, in CPU time of this single-threaded process (on a shared machine wall time also
 counts the time others hold the cores).
+It also splits the week into what any market pays and what each consumer adds: markets of
+100 and 2,000 consumers are timed in turn (the same seeds), and the line through their
+median weeks gives the fixed part and the part per consumer.
 ``--json`` writes them to ``benchmarks/results.json`` (section ``week_split``).
 """
 
@@ -100,6 +103,23 @@ def measure(n: int, weeks: int, repeats: int, committed_share: float) -> dict[st
             "split_ms": ms, "split_share": {k: v / total for k, v in ms.items()}}
 
 
+def fixed_and_per_consumer(weeks: int, repeats: int, committed_share: float,
+                           sizes: tuple[int, int] = (100, 2_000)) -> dict[str, float]:
+    """A week's cost as a fixed part plus a part per consumer: the line through the median
+    weeks of markets of ``sizes`` consumers, timed in turn with the same seeds (so the
+    machine's drift falls on both), in microseconds."""
+    weeks_us: dict[int, list[float]] = {n: [] for n in sizes}
+    for seed in range(1, repeats + 1):
+        for n in sizes:
+            weeks_us[n].append(1e3 * plain_run(n, weeks, committed_share, seed)["week_ms"])
+    small, large = (statistics.median(weeks_us[n]) for n in sizes)
+    per_consumer = (large - small) / (sizes[1] - sizes[0])
+    fixed = small - sizes[0] * per_consumer
+    return {"fixed_us": fixed, "per_consumer_us": per_consumer,
+            f"fixed_share_at_{sizes[1]}": fixed / large,
+            **{f"week_us_{n}": statistics.median(weeks_us[n]) for n in sizes}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 100_000])
@@ -133,13 +153,18 @@ def main() -> None:
         print(f"\nconsumer-weeks/s at 100,000 over those at 2,000: {ratio:.2f}, target at "
               f"most {RATE_RATIO}: {verdict(ratio, RATE_RATIO + 1e-9)}")
         sizes["rate_ratio_100000_over_2000"] = ratio
+    split = fixed_and_per_consumer(args.weeks, args.repeats, args.committed_share)
+    print(f"\na week = {split['fixed_us']:.0f} microseconds + {1e3 * split['per_consumer_us']:.0f}"
+          f" ns per consumer (markets of 100 and 2,000 timed in turn); the fixed part is "
+          f"{split['fixed_share_at_2000']:.0%} of the 2,000-consumer week")
     print("many small markets stepped as one ensemble, each to the bit: not built, NOT met "
           "(the rate above is a single market's; docs/performance.md, 'Ensembles of small "
           "markets')")
     print(f"load average {os.getloadavg()[0]:.1f} after")
     if args.json:
         record("week_split", {"committed_share": args.committed_share, "load_before": load,
-                              "sizes": sizes, "ensemble": "not built"})
+                              "sizes": sizes, "fixed_and_per_consumer": split,
+                              "ensemble": "not built"})
 
 
 if __name__ == "__main__":
