@@ -230,18 +230,16 @@ def summarize_arm(result: dict[str, Any], runs: pd.DataFrame, forks: pd.DataFram
                                                         low, high, plan.boot, seed)}
 
 
-def check_dose_folders(scenario: Any, plan: VerdictPlan, table: dict[str, Any],
-                       out: Path) -> None:
+def check_dose_folders(arms: dict[str, tuple[Any, Any]], out: Path) -> None:
     """Every arm's dose folder checked, before anything is written, against the runs its
-    dose study would add (the folder's own check, :func:`storage.check_manifest`), so that
-    a folder of other parameter values is refused at once, not after the regime's runs;
-    one line names the first such folder and how many more there are."""
+    dose study would add (``arms``: name -> the arm's scenario and dose plan; the folder's
+    own check, :func:`storage.check_manifest`), so that a folder of other parameter values
+    is refused at once, not after the regime's runs; one line names the first such folder
+    and how many more there are."""
     refused = []
-    for name, overrides in plan.arms:
-        arm = _arm_scenario(scenario, overrides, table)
+    for name, (arm, aplan) in arms.items():
         try:
-            storage.check_manifest(Path(out) / "arms" / name,
-                                   tipping.study_manifest(arm, tipping.plan_from(arm)))
+            storage.check_manifest(Path(out) / "arms" / name, tipping.study_manifest(arm, aplan))
         except storage.ResultsFolderError as error:
             refused.append(str(error))
     if refused:
@@ -257,12 +255,16 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     ``out/tipping.json``; each step is logged (INFO)."""
     begin = time.perf_counter()
     plan, table = plan_from(scenario)
-    check_dose_folders(scenario, plan, table, out)
+    arm_plans = {}  # name -> the arm's dose study and its plan
+    for name, overrides in plan.arms:
+        arm = _arm_scenario(scenario, overrides, table)
+        arm_plans[name] = (arm, tipping.plan_from(arm))
+    check_dose_folders(arm_plans, out)
     out = results.study_folder(out, scenario, "verdict", model=MODEL)
     batch = {"workers": workers, "dask": dask, "progress": progress}
     main = "full" if "full" in dict(plan.arms) else plan.arms[-1][0]
     main_overrides = dict(plan.arms)[main]
-    tplan = tipping.plan_from(_arm_scenario(scenario, main_overrides, table))
+    tplan = arm_plans[main][1]
     largest = plan.largest_push if plan.largest_push is not None else tplan.high
     LOG.info("Regime: %d runs of the natural course and %d at %.0f%% committed",
              plan.regime_runs, plan.regime_runs, 100 * largest)
@@ -273,8 +275,7 @@ def run_study(scenario: Any, out: Path, workers: int | None = None, dask: str | 
     dose: dict[str, dict[str, Any]] = {}
     variants: dict[str, Any] = {}
     for name, overrides in plan.arms:
-        arm = _arm_scenario(scenario, overrides, table)
-        aplan = tipping.plan_from(arm)
+        arm, aplan = arm_plans[name]
         LOG.info("Arm %s (%s): dose study of %s, up to %d runs", name,
                  overrides or "the full model", aplan.variable, aplan.budget)
         dose[name] = tipping.run_study(arm, out / "arms" / name, **batch)
