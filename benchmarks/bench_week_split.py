@@ -12,9 +12,9 @@ once with each rule timed (the median week of each part). The plain runs of the 
 made in turn, seed by seed, and the rate ratio of 100,000 to 2,000 consumers is the median
 of each seed's. Figures are medians over repeats, in CPU time of this single-threaded
 process (on a shared machine wall time also counts the time others hold the cores).
-It also splits the week into what any market pays and what each consumer adds: markets of
-100 and 2,000 consumers are timed in turn (the same seeds), and the line through their
-median weeks gives the fixed part and the part per consumer.
+It also splits the week into what any market pays and what each consumer adds: the line
+through the median plain weeks of markets of 100 and 2,000 consumers (run in turn with the
+other sizes) gives the fixed part and the part per consumer.
 ``--json`` writes them to ``benchmarks/results.json`` (section ``week_split``).
 """
 
@@ -92,43 +92,44 @@ def split_run(n: int, weeks: int, committed_share: float, seed: int) -> dict[str
     return {name: statistics.median(per_week[name]) * 1e3 for name in PARTS}
 
 
-def measure(sizes: list[int], weeks: int, repeats: int, committed_share: float
-            ) -> dict[int, dict[str, Any]]:
-    """For each size, medians over ``repeats`` of the plain run's figures and of each part's
-    ms, with each part's share of their sum, and each plain run's consumer-weeks per second
-    (``rates``). The plain runs of all sizes are made in turn, seed by seed, so that the
+FIT_SIZES = (100, 2_000)  # the two markets whose weeks give the fixed and per-consumer parts
+
+
+def plain_runs(sizes: list[int], weeks: int, repeats: int, committed_share: float
+               ) -> dict[int, list[dict[str, float]]]:
+    """Each size's plain runs, one per seed, made in turn seed by seed, so that the
     machine's drift falls on every size alike."""
-    plain: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
+    runs: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
     for seed in range(1, repeats + 1):
         for n in sizes:
-            plain[n].append(plain_run(n, weeks, committed_share, seed))
-    out = {}
-    for n in sizes:
-        split = [split_run(n, weeks, committed_share, seed) for seed in range(1, repeats + 1)]
-        ms = {name: statistics.median(r[name] for r in split) for name in PARTS}
-        total = sum(ms.values())
-        out[n] = {"n": n, "weeks": weeks, "repeats": repeats,
-                  **{k: statistics.median(r[k] for r in plain[n]) for k in plain[n][0]},
-                  "rates": [r["consumer_weeks_per_s"] for r in plain[n]],
-                  "split_ms": ms, "split_share": {k: v / total for k, v in ms.items()}}
-    return out
+            runs[n].append(plain_run(n, weeks, committed_share, seed))
+    return runs
 
 
-def fixed_and_per_consumer(weeks: int, repeats: int, committed_share: float,
-                           sizes: tuple[int, int] = (100, 2_000)) -> dict[str, float]:
-    """A week's cost as a fixed part plus a part per consumer: the line through the median
-    weeks of markets of ``sizes`` consumers, timed in turn with the same seeds (so the
-    machine's drift falls on both), in microseconds."""
-    weeks_us: dict[int, list[float]] = {n: [] for n in sizes}
-    for seed in range(1, repeats + 1):
-        for n in sizes:
-            weeks_us[n].append(1e3 * plain_run(n, weeks, committed_share, seed)["week_ms"])
-    small, large = (statistics.median(weeks_us[n]) for n in sizes)
-    per_consumer = (large - small) / (sizes[1] - sizes[0])
-    fixed = small - sizes[0] * per_consumer
+def measure(n: int, plain: list[dict[str, float]], weeks: int, repeats: int,
+            committed_share: float) -> dict[str, Any]:
+    """Medians of size ``n``'s ``plain`` runs' figures, each run's consumer-weeks per second
+    (``rates``), and the medians over ``repeats`` of each part's ms (split runs), with each
+    part's share of their sum."""
+    split = [split_run(n, weeks, committed_share, seed) for seed in range(1, repeats + 1)]
+    ms = {name: statistics.median(r[name] for r in split) for name in PARTS}
+    total = sum(ms.values())
+    return {"n": n, "weeks": weeks, "repeats": repeats,
+            **{k: statistics.median(r[k] for r in plain) for k in plain[0]},
+            "rates": [r["consumer_weeks_per_s"] for r in plain],
+            "split_ms": ms, "split_share": {k: v / total for k, v in ms.items()}}
+
+
+def fixed_and_per_consumer(plain: dict[int, list[dict[str, float]]]) -> dict[str, float]:
+    """A week's cost as a fixed part plus a part per consumer, in microseconds: the line
+    through the median weeks of the plain runs of the two :data:`FIT_SIZES`."""
+    small_n, large_n = FIT_SIZES
+    small, large = (1e3 * statistics.median(r["week_ms"] for r in plain[n]) for n in FIT_SIZES)
+    per_consumer = (large - small) / (large_n - small_n)
+    fixed = small - small_n * per_consumer
     return {"fixed_us": fixed, "per_consumer_us": per_consumer,
-            f"fixed_share_at_{sizes[1]}": fixed / large,
-            **{f"week_us_{n}": statistics.median(weeks_us[n]) for n in sizes}}
+            f"fixed_share_at_{large_n}": fixed / large,
+            f"week_us_{small_n}": small, f"week_us_{large_n}": large}
 
 
 def main() -> None:
@@ -144,8 +145,11 @@ def main() -> None:
           f"{args.committed_share}, {args.repeats} repeats (seeds 1..{args.repeats}), CPU "
           f"time; load average {load:.1f} before")
     plain_run(2_000, 3, args.committed_share, 1)  # compile (or load) the kernels untimed
+    plain = plain_runs(sorted(set(args.sizes) | set(FIT_SIZES)), args.weeks, args.repeats,
+                       args.committed_share)
     sizes = {}
-    for n, med in measure(args.sizes, args.weeks, args.repeats, args.committed_share).items():
+    for n in args.sizes:
+        med = measure(n, plain[n], args.weeks, args.repeats, args.committed_share)
         sizes[str(n)] = med
         print(f"\n{n:,} consumers: week {med['week_ms']:.3f} ms = {med['week_matvecs']:.1f} "
               f"mat-vecs ({med['matvec_ms']:.4f} ms each), "
@@ -165,7 +169,7 @@ def main() -> None:
               f"two sizes run in turn): {ratio:.2f}, target at most {RATE_RATIO}: "
               f"{verdict(ratio, RATE_RATIO + 1e-9)}")
         sizes["rate_ratio_100000_over_2000"] = ratio
-    split = fixed_and_per_consumer(args.weeks, args.repeats, args.committed_share)
+    split = fixed_and_per_consumer(plain)
     print(f"\na week = {split['fixed_us']:.0f} microseconds + {1e3 * split['per_consumer_us']:.0f}"
           f" ns per consumer (markets of 100 and 2,000 timed in turn); the fixed part is "
           f"{split['fixed_share_at_2000']:.0%} of the 2,000-consumer week")
