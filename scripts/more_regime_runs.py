@@ -49,8 +49,8 @@ def main() -> None:
     _, worlds = plan.draw(scenario.seed)
     specs = []
     for w, world in enumerate(worlds):
-        mine = dataclasses.replace(scenario, params={**scenario.params, **world})
-        specs += [s for s in regime_specs(mine, {}, plan.largest_push, args.runs, point=2 * w)
+        specs += [s for s in regime_specs(world_scenario(scenario, world), {},
+                                          plan.largest_push, args.runs, point=2 * w)
                   if s.point_id == 2 * w]  # the natural course only
     runs = run_regime_specs(scenario, specs, plan.largest_push, args.out,
                             workers=args.workers)
@@ -68,58 +68,60 @@ def main() -> None:
           f"{args.out} ({len(storage.load_runs(args.out))} in all).")
     if args.forks is not None:
         left = sorted(int(point) // 2 for point in few.index[dominant_few & ~dominant_many])
-        fork_runs(scenario, plan, worlds, left, fell, args.forks, args.workers)
+        fork_runs(scenario, plan, worlds, left, runs, args.out, args.forks, args.workers)
 
 
-def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural_runs,
+def world_scenario(scenario, world: dict):
+    """The scenario with one world's parameter values (as the worlds study runs it)."""
+    return dataclasses.replace(scenario, params={**scenario.params, **world})
+
+
+def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, regime_out: Path,
               out: Path, workers: int | None) -> None:
     """The worlds study's runs at the largest push (``out/pushed``) and fork runs
-    (``out/forks``) in worlds ``chosen``, with the study's seeds: each world's regime with
-    all its natural runs and, in a threshold world, its tipping share of the gross and
-    verdict."""
+    (``out/forks``) in worlds ``chosen``, with the study's seeds, and each world's row as
+    the study summarizes it (:func:`sim.studies.worlds.measure.summarize`), with all its
+    ``natural`` runs (their series in ``regime_out``)."""
     import pandas as pd
 
+    from sim.experiments import storage
     from sim.studies.fork_study import FORK_POINT, fork_specs, run_fork_specs
-    from sim.studies.verdict.arms import tipping_summary
-    from sim.studies.verdict.decision import decide
-    from sim.studies.verdict.regime import regime
     from sim.studies.verdict.study import regime_specs, run_regime_specs
+    from sim.studies.worlds.measure import summarize
 
-    def world(w: int):
-        return dataclasses.replace(scenario, params={**scenario.params, **worlds[w]})
-
-    specs = [s for w in chosen for s in regime_specs(world(w), {}, plan.largest_push,
-                                                     plan.regime_runs, point=2 * w)
+    specs = [s for w in chosen for s in regime_specs(world_scenario(scenario, worlds[w]), {},
+                                                     plan.largest_push, plan.regime_runs,
+                                                     point=2 * w)
              if s.point_id == 2 * w + 1]  # the largest push
     pushed = run_regime_specs(scenario, specs, plan.largest_push, out / "pushed",
                               workers=workers)
-    threshold = []
+    series = pd.concat([storage.load_series(regime_out), storage.load_series(out / "pushed")],
+                       ignore_index=True)
+    rows = {w: summarize(natural[natural["point_id"] == 2 * w],
+                         pushed[pushed["point_id"] == 2 * w + 1], None, series, plan,
+                         scenario.steps) for w in chosen}
+    threshold = [w for w in chosen if rows[w]["regime"] == "threshold"]
     for w in chosen:
-        kind = regime(natural_runs[natural_runs["point_id"] == 2 * w],
-                      pushed[pushed["point_id"] == 2 * w + 1], plan.largest_push,
-                      scenario.steps, plan.level)["regime"]
-        if kind == "threshold":
-            threshold.append(w)
-        else:
-            print(f"world {w}: {kind} with these runs, no fork runs")
-    if not threshold:
-        return
-    specs = [s for w in threshold for s in fork_specs(world(w), "trust_market", {},
-                                                      plan.fork_plan, "release",
-                                                      point=FORK_POINT + w)]
-    stored = run_fork_specs(scenario, specs, plan.fork_plan, "release", out / "forks",
-                            workers=workers)
-    rows = []
-    for w in threshold:
-        tip = tipping_summary(stored[stored["point_id"] == FORK_POINT + w], plan.level)
-        rows.append({"world": w, "tipping_share_gross": tip["estimate"],
-                     "ci_low": tip["ci_low"], "ci_high": tip["ci_high"],
-                     "reached": f"{tip['reached']} of {tip['runs']}",
-                     "verdict": decide(tip["ci_low"], tip["ci_high"], plan.claim,
-                                       plan.margin)})
-    print(f"Fork runs ({plan.fork_plan.runs} per world, release) in the {len(threshold)} "
-          f"worlds that become threshold worlds, stored in {out / 'forks'}:")
-    print(pd.DataFrame(rows).to_string(index=False))
+        if w not in threshold:
+            print(f"world {w}: {rows[w]['regime']} with these runs, no fork runs")
+    if threshold:
+        specs = [s for w in threshold for s in fork_specs(
+            world_scenario(scenario, worlds[w]), "trust_market", {}, plan.fork_plan,
+            "release", point=FORK_POINT + w)]
+        stored = run_fork_specs(scenario, specs, plan.fork_plan, "release", out / "forks",
+                                workers=workers)
+        for w in threshold:
+            rows[w] = summarize(natural[natural["point_id"] == 2 * w],
+                                pushed[pushed["point_id"] == 2 * w + 1],
+                                stored[stored["point_id"] == FORK_POINT + w], series, plan,
+                                scenario.steps)
+        print(f"Fork runs ({plan.fork_plan.runs} per world, release) in the "
+              f"{len(threshold)} worlds that become threshold worlds, stored in "
+              f"{out / 'forks'}:")
+    columns = ["regime", "natural_falls", "natural_runs", "tipping_share_gross", "ci_low",
+               "ci_high", "fork_runs_reached", "verdict"]
+    print(pd.DataFrame([{"world": w, **{k: rows[w][k] for k in columns}} for w in chosen]
+                       ).to_string(index=False))
 
 
 if __name__ == "__main__":
