@@ -27,8 +27,8 @@ def rule(function: Callable) -> Callable:
     written into its caller (numba's ``inline="always"``) rather than called: a call passes
     each of its records' arrays, and the loop over consumers would pay that once per
     consumer. The arithmetic is the same, so the results are the same to the bit (the
-    golden baseline); the first hop of the referral paths (``referral_paths.best_ties``)
-    takes 2.3 ms instead of 3.0 at 100,000 consumers (``docs/performance.md``).
+    golden baseline); what it saves is measured in ``docs/performance.md``, "A fourth
+    round".
     """
     return njit(cache=True, _nrt=False, inline="always")(function)
 
