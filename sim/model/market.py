@@ -138,17 +138,17 @@ class TrustMarket(Controls, mesa.Model):
             return Referral(none, np.zeros(n), np.zeros(n), none, none)
         said = Recommendation(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
                               strength=np.empty(n))
-        self.week["referrals_made"] = weekly.recommend(c, self.vendors.active,
-                                                       from_params(Talk, p),
-                                                       self.rng.random(n), said)
+        self.week["referrals_made"] = weekly.recommend.entry(c, self.vendors.active,
+                                                             from_params(Talk, p),
+                                                             self.rng.random(n), said)
         looking = np.empty(n, bool)
-        weekly.looking_around(c, self.rng.random(n), float(p["search_rate"]), looking)
+        weekly.looking_around.entry(c, self.rng.random(n), float(p["search_rate"]), looking)
         weight, source, via = trust.propagate_referrals(
             TieLayer.of(self.ties.strong), TieLayer.of(self.ties.weak), said.strength,
             p["referral_hops"], p["hop_discount"], asking=looking)
         referral = Referral(vendor=np.empty(n, np.int64), good=np.empty(n), bad=np.empty(n),
                             via=via, source=source)
-        weekly.take_referrals(weight, said, looking, referral)
+        weekly.take_referrals.entry(weight, said, looking, referral)
         return referral
 
     def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, Referral]:
@@ -159,30 +159,30 @@ class TrustMarket(Controls, mesa.Model):
         """
         p, c = self.p, self.consumers
         n = p["n_consumers"]
-        weekly.forget_closed(c, self.vendors.active)
+        weekly.forget_closed.entry(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
         use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
-        weekly.pick_candidates(c, referral, use_ref, candidate)
+        weekly.pick_candidates.entry(c, referral, use_ref, candidate)
         active = np.flatnonzero(self.vendors.active)
         listing = candidate < 0
         if active.size:
             candidate[listing] = weekly.uniform_choice(self.rng, active, int(listing.sum()))
         u_platform, tastes = np.empty(n), from_params(Tastes, p)
-        weekly.platform_utilities(c, referral, use_ref, candidate, self._listing(),
-                                  self.platform_trust, tastes, u_platform)
+        weekly.platform_utilities.entry(c, referral, use_ref, candidate, self._listing(),
+                                        self.platform_trust, tastes, u_platform)
         adoption = Adoption(self.platform_use(), *self.platform_evidence())
         strong = self.ties.strong.adjacency  # whose endorsements count (M6)
         self._contested, weights = np.empty(n, bool), np.empty((n, 3))
-        weekly.gate_and_weigh(c, adoption, Adjacency(strong.indptr, strong.indices, strong.data),
-                              candidate, u_platform, self._offer(), tastes, self._contested,
-                              weights)
+        graph = Adjacency(strong.indptr, strong.indices, strong.data)
+        weekly.gate_and_weigh.entry(c, adoption, graph, candidate, u_platform, self._offer(),
+                                    tastes, self._contested, weights)
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
         vendor = np.empty(n, np.int64)
         acted = Referral(np.empty(n, np.int64), referral.good, referral.bad,
                          np.empty(n, np.int64), np.empty(n, np.int64))
-        weekly.take_choices(choice, need, c, candidate, use_ref, referral, vendor, acted)
+        weekly.take_choices.entry(choice, need, c, candidate, use_ref, referral, vendor, acted)
         return vendor, acted
 
     def trade(self, vendor: np.ndarray) -> Sales:
@@ -202,14 +202,14 @@ class TrustMarket(Controls, mesa.Model):
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
         sold = VendorBooks(sales=np.zeros(len(v), np.int64),
                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
-        weekly.settle_sales(week, self._listing(), self.rng.random(n), sold)
-        unserved, buyers, contested, went_well, went_wrong = books.book_buyers(
+        weekly.settle_sales.entry(week, self._listing(), self.rng.random(n), sold)
+        unserved, buyers, contested, went_well, went_wrong = books.book_buyers.entry(
             c, week, self._offer(), self._contested)
         v.sales = sold.sales
         vendor_revenue, fees = np.empty(len(v)), np.empty(len(v))
-        books.book_vendors(sold, Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
-                           float(p["platform_fee"]), float(p["vendor_fixed_cost"]),
-                           vendor_revenue, fees)
+        accounts = Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad)
+        books.book_vendors.entry(sold, accounts, float(p["platform_fee"]),
+                                 float(p["vendor_fixed_cost"]), vendor_revenue, fees)
         spent = week.spent
         paid = spent[served].sum()
         self.week = Week(platform_sales=paid, vendor_revenue=vendor_revenue.sum(),
@@ -227,11 +227,11 @@ class TrustMarket(Controls, mesa.Model):
         referrers gain or lose their will to refer (M12)."""
         p, c = self.p, self.consumers
         rate = p["evidence_decay"]
-        weekly.learn_from_sales(c, sales, from_params(Learning, p))
+        weekly.learn_from_sales.entry(c, sales, from_params(Learning, p))
         self._refresh_platform_trust()
         self.ties.decay(p["tie_decay"])
         well, wrong = np.empty(p["n_consumers"], np.int64), np.empty(p["n_consumers"], np.int64)
-        k, m = referrals.credit_referrals(c, sales, acted, 1.0 - rate, well, wrong)
+        k, m = referrals.credit_referrals.entry(c, sales, acted, 1.0 - rate, well, wrong)
         if k:  # the ties that carried a referral that went well are restored
             self.ties.reactivate(well[:k], acted.via[well[:k]])
         if m:  # and those that carried one that went wrong lose trust

@@ -60,7 +60,7 @@ def exits(model: TrustMarket) -> dict[str, int]:
     """Vendors leave when badly rated, out of cash, or idle too long; returns the counts."""
     p, v, c = model.p, model.vendors, model.consumers
     left = np.empty(len(v), bool)
-    counts = dict(zip(EXITS, books.exits(
+    counts = dict(zip(EXITS, books.exits.entry(
         Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
         float(p["rating_inflation"]), float(p["vendor_min_stars"]),
         float(p["vendor_idle_weeks"]), left), strict=True))

@@ -112,6 +112,6 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     every = np.ones(n, dtype=bool)
     asking = every if asking is None else np.asarray(asking, dtype=bool)
     first = asking if hops == 1 else every  # the rows the first hop computes
-    referral_paths.propagate(strong, weak, strength, hops, hop_discount, first, asking,
-                             weight, source, via, np.empty(n), np.empty(n, dtype=np.int64))
+    referral_paths.propagate.entry(strong, weak, strength, hops, hop_discount, first, asking,
+                                   weight, source, via, np.empty(n), np.empty(n, dtype=np.int64))
     return weight, source, via
