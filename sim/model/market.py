@@ -110,8 +110,9 @@ class TrustMarket(Controls, mesa.Model):
         """One week: the rules in the order of docs/ODD.md."""
         need = self.draw_needs()
         referral = self.ask_network()
-        vendor, acted = self.choose(need, referral)
-        sales = self.trade(vendor)
+        seen = self._listing(), self._offer()  # the vendors and the factory as buyers see them
+        vendor, acted = self.choose(need, referral, *seen)
+        sales = self.trade(vendor, *seen)
         self.update_trust(sales, acted)
         self.account()
         self.enter_and_exit()
@@ -151,31 +152,36 @@ class TrustMarket(Controls, mesa.Model):
         weekly.take_referrals.entry(weight, said, looking, referral)
         return referral
 
-    def choose(self, need: np.ndarray, referral: Referral) -> tuple[np.ndarray, Referral]:
+    def choose(self, need: np.ndarray, referral: Referral, listing: Listing | None = None,
+               offer: Offer | None = None) -> tuple[np.ndarray, Referral]:
         """Each consumer with a need picks nothing, the factory or a platform vendor (M6).
 
         Returns the vendor each platform buyer asks (-1 for everyone else) and the referral
-        each one acted on (-1 where its choice did not follow one).
+        each one acted on (-1 where its choice did not follow one). ``listing`` and
+        ``offer``: the vendors and the factory's offer this week (read now if not given).
         """
         p, c = self.p, self.consumers
+        listing = self._listing() if listing is None else listing
+        offer = self._offer() if offer is None else offer
         n = p["n_consumers"]
         weekly.forget_closed.entry(c, self.vendors.active)
         # the candidate vendor: favourite, referred, or one found on the listing
         use_ref, candidate = np.empty(n, bool), np.empty(n, np.int64)
         weekly.pick_candidates.entry(c, referral, use_ref, candidate)
-        active = np.flatnonzero(self.vendors.active)
-        listing = candidate < 0
+        active = self.vendors.active.nonzero()[0]
+        unreferred = candidate < 0
         if active.size:
-            candidate[listing] = weekly.uniform_choice(self.rng, active, int(listing.sum()))
+            candidate[unreferred] = weekly.uniform_choice(self.rng, active,
+                                                          int(unreferred.sum()))
         u_platform, tastes = np.empty(n), from_params(Tastes, p)
-        weekly.platform_utilities.entry(c, referral, use_ref, candidate, self._listing(),
+        weekly.platform_utilities.entry(c, referral, use_ref, candidate, listing,
                                         self.platform_trust, tastes, u_platform)
         adoption = Adoption(self.platform_use(), *self.platform_evidence())
         strong = self.ties.strong.adjacency  # whose endorsements count (M6)
         self._contested, weights = np.empty(n, bool), np.empty((n, 3))
         graph = Adjacency(strong.indptr, strong.indices, strong.data)
-        weekly.gate_and_weigh.entry(c, adoption, graph, candidate, u_platform, self._offer(),
-                                    tastes, self._contested, weights)
+        weekly.gate_and_weigh.entry(c, adoption, graph, candidate, u_platform, offer, tastes,
+                                    self._contested, weights)
         np.exp(weights, out=weights)
         choice = np.empty(n, np.int64)
         weekly.draw_from_weights(weights, self.rng.random(n), choice)
@@ -185,11 +191,15 @@ class TrustMarket(Controls, mesa.Model):
         weekly.take_choices.entry(choice, need, c, candidate, use_ref, referral, vendor, acted)
         return vendor, acted
 
-    def trade(self, vendor: np.ndarray) -> Sales:
+    def trade(self, vendor: np.ndarray, listing: Listing | None = None,
+              offer: Offer | None = None) -> Sales:
         """Platform buyers are served up to each vendor's capacity; the rest try one more
         vendor with room, then go without. Vendors and the platform book the week. Returns
-        each consumer's sale: from whom, served or not, gone well or not, what it spent."""
+        each consumer's sale: from whom, served or not, gone well or not, what it spent.
+        ``listing`` and ``offer`` as in :meth:`choose` (nothing changes them in between)."""
         p, v, c, n = self.p, self.vendors, self.consumers, self.p["n_consumers"]
+        listing = self._listing() if listing is None else listing
+        offer = self._offer() if offer is None else offer
         wants = (c.choice == PLATFORM)
         served, room = np.zeros(n, bool), np.empty(len(v), np.int64)
         economics.serve_in_priority(vendor, v.capacity, self.rng.random(n), served, room)
@@ -202,9 +212,9 @@ class TrustMarket(Controls, mesa.Model):
         week = Sales(vendor=vendor, served=served, good=np.empty(n, bool), spent=np.empty(n))
         sold = VendorBooks(sales=np.zeros(len(v), np.int64),
                            good_sales=np.zeros(len(v), np.int64), revenue=np.zeros(len(v)))
-        weekly.settle_sales.entry(week, self._listing(), self.rng.random(n), sold)
+        weekly.settle_sales.entry(week, listing, self.rng.random(n), sold)
         unserved, buyers, contested, went_well, went_wrong = books.book_buyers.entry(
-            c, week, self._offer(), self._contested)
+            c, week, offer, self._contested)
         v.sales = sold.sales
         vendor_revenue, fees = np.empty(len(v)), np.empty(len(v))
         accounts = Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad)

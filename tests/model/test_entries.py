@@ -59,7 +59,8 @@ def test_an_entry_returns_what_its_rule_returns_and_writes_what_it_writes():
 
     def propagate(call):
         n = model.p["n_consumers"]
-        outs = (np.zeros(n), np.full(n, -1), np.full(n, -1), np.empty(n), np.empty(n, np.int64))
+        outs = (np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n),
+                np.empty(n, np.int64))
         strength = np.random.default_rng(1).random(n)
         asking = np.random.default_rng(2).random(n) < 0.3
         result = call(TieLayer.of(strong), TieLayer.of(model.ties.weak), strength, 3, 0.7,

@@ -104,8 +104,10 @@ def propagate(strong: TieLayer, weak: TieLayer, strength: np.ndarray, hops: int,
     rows ``first``, the weak layer's first hand below its cap (its scale folded into the
     values, which ``spare_weight`` holds), the source of each path, then ``hops - 1``
     rounds of relaying (:func:`relay`) for the rows ``asking`` in the last. ``weight``,
-    ``source`` and ``via`` start at 0, -1 and -1; ``hops`` is at least 1."""
+    ``source`` and ``via`` are set to 0, -1 and -1 first; ``hops`` is at least 1."""
     n = strong.indptr.size - 1
+    for i in range(n):
+        weight[i], source[i], via[i] = 0.0, -1, -1
     best_ties(strong, strength, first, weight, via)
     if weak.stored.size:
         top = 0.0  # strength.max(initial=0.0)

@@ -103,15 +103,13 @@ def propagate_referrals(strong: TieLayer, weak: TieLayer, strength: np.ndarray, 
     results are those of the hop before.
     """
     n = strong.indptr.size - 1
-    weight = np.zeros(n)
-    source = np.full(n, -1, dtype=np.int64)
-    via = np.full(n, -1, dtype=np.int64)
     if hops <= 0:
-        return weight, source, via
+        return np.zeros(n), np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     strength = np.asarray(strength, dtype=float)
     every = np.ones(n, dtype=bool)
     asking = every if asking is None else np.asarray(asking, dtype=bool)
     first = asking if hops == 1 else every  # the rows the first hop computes
+    weight, source, via = np.empty(n), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     referral_paths.propagate.entry(strong, weak, strength, hops, hop_discount, first, asking,
                                    weight, source, via, np.empty(n), np.empty(n, dtype=np.int64))
     return weight, source, via
