@@ -68,7 +68,8 @@ def main() -> None:
           f"{args.out} ({len(storage.load_runs(args.out))} in all).")
     if args.forks is not None:
         left = sorted(int(point) // 2 for point in few.index[dominant_few & ~dominant_many])
-        fork_runs(scenario, plan, worlds, left, runs, args.out, args.forks, args.workers)
+        print(fork_runs(scenario, plan, worlds, left, runs, args.out, args.forks,
+                        args.workers).to_string(index=False))
 
 
 def world_scenario(scenario, world: dict):
@@ -77,10 +78,10 @@ def world_scenario(scenario, world: dict):
 
 
 def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, regime_out: Path,
-              out: Path, workers: int | None) -> None:
+              out: Path, workers: int | None):
     """The worlds study's runs at the largest push (``out/pushed``) and fork runs
-    (``out/forks``) in worlds ``chosen``, with the study's seeds, and each world's row as
-    the study summarizes it (:func:`sim.studies.worlds.measure.summarize`), with all its
+    (``out/forks``) in worlds ``chosen``, with the study's seeds; returns each world's row
+    as the study summarizes it (:func:`sim.studies.worlds.measure.summarize`), with all its
     ``natural`` runs (their series in ``regime_out``)."""
     import pandas as pd
 
@@ -120,8 +121,7 @@ def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, re
               f"{out / 'forks'}:")
     columns = ["regime", "natural_falls", "natural_runs", "tipping_share_gross", "ci_low",
                "ci_high", "fork_runs_reached", "verdict"]
-    print(pd.DataFrame([{"world": w, **{k: rows[w][k] for k in columns}} for w in chosen]
-                       ).to_string(index=False))
+    return pd.DataFrame([{"world": w, **{k: rows[w][k] for k in columns}} for w in chosen])
 
 
 if __name__ == "__main__":
