@@ -46,7 +46,7 @@ MODEL_REPORTERS = {
     "factory_profit": lambda m: m.factory.profit,
     "factory_cash": lambda m: m.factory.cash,
     "n_vendors": lambda m: int(np.count_nonzero(m.vendors.active)),
-    "platform_trust": lambda m: float(m.platform_trust.sum() / m.platform_trust.size),
+    "platform_trust": lambda m: float(m.platform_trust.sum() / m.platform_trust.size),  # mean
     "share_ever_used_platform": lambda m: _share(m.consumers.ever_used),
     "gross": lambda m: m.week["gross"],
     "unserved": lambda m: m.week["unserved"],

@@ -8,15 +8,17 @@ import importlib
 import inspect
 import pkgutil
 import typing
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from numba.core.dispatcher import Dispatcher
 
 import sim.model.rules
 from sim.model.market import TrustMarket
 from sim.model.rules import referral_paths, weekly
 from sim.model.rules.python_source import python_source
-from sim.model.rules.records import TieLayer
+from sim.model.rules.records import TieLayer, entry
 
 
 def _rules() -> dict[str, Dispatcher]:
@@ -132,3 +134,33 @@ def test_a_parameter_record_holds_each_value_as_the_type_its_field_names():
     learning = from_params(Learning, resolve({}))
     assert learning.trust_channels is True
     assert [type(v) for v in learning] == [float, bool, float]
+
+
+class _One(NamedTuple):
+    x: np.ndarray
+
+
+class _Renamed(NamedTuple):  # the same types as _One, another field
+    y: np.ndarray
+
+
+def _reader(kind: type) -> Dispatcher:
+    def read(r):
+        return r[0][0]
+
+    read.__annotations__ = {"r": kind, "return": float}
+    return njit(read)
+
+
+def test_an_entry_cached_for_a_records_fields_is_not_taken_for_other_fields():
+    """Numba keys a cached entry on its arguments' types (plain tuples, which do not name
+    their fields) and checks it against the rule's own file: a record whose fields change
+    in records.py must give its rules' entries other cache entries, which their names do."""
+    def cached_as(rule: Dispatcher) -> str:
+        return entry(rule).__globals__["ENTRY"].py_func.__name__
+
+    one, again, renamed = (cached_as(_reader(kind)) for kind in (_One, _One, _Renamed))
+    assert one == again and one.startswith("read_entry_")
+    assert renamed != one and renamed.startswith("read_entry_")
+    x = np.arange(3.0)
+    assert entry(_reader(_One))(_One(x)) == entry(_reader(_Renamed))(_Renamed(x)) == 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
+import zlib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -36,7 +37,7 @@ def rule(function: Callable) -> Callable:
     the same arguments.
     """
     compiled = njit(cache=True, _nrt=False, inline="always")(function)
-    function.entry = function  # run from its Python source (``python_source``), the same
+    function.entry = function  # under ``python_source``, the Python source is its own entry
     compiled.entry = entry(compiled)
     return compiled
 
@@ -64,7 +65,12 @@ def entry(compiled: Callable) -> Callable:
     arguments = ", ".join(names)
     rebuilt = ", ".join(f"{kinds[k].__name__}(*{k})" if k in kinds else k for k in names)
     flattened = ", ".join(f"tuple({k})" if k in kinds else k for k in names)
-    name = f"{function.__name__}_entry"
+    # Numba keys a cached entry on its arguments' types, which as plain tuples do not name
+    # the fields, and checks it against the rule's file only: the records' fields are in
+    # the entry's name, so that a record changed in this file is never read by an entry
+    # cached for its old fields.
+    fields = repr([(kind.__name__, typing.get_type_hints(kind)) for kind in kinds.values()])
+    name = f"{function.__name__}_entry_{zlib.crc32(fields.encode()):08x}"
     source = (f"def {name}({arguments}):\n    return RULE({rebuilt})\n\n\n"
               f"def {function.__name__}({arguments}):\n    return ENTRY({flattened})\n")
     namespace = {"__name__": function.__module__, "RULE": compiled,
