@@ -149,15 +149,13 @@ def plain_runs(sizes: list[int], weeks: int, repeats: int, committed_share: floa
 
 def measure(n: int, plain: list[dict[str, float]], weeks: int, repeats: int,
             committed_share: float) -> dict[str, Any]:
-    """Medians of size ``n``'s ``plain`` runs' figures, each run's consumer-weeks per second
-    (``rates``), and the medians over ``repeats`` of each part's ms (split runs), with each
-    part's share of their sum."""
+    """Medians of size ``n``'s ``plain`` runs' figures, and the medians over ``repeats`` of
+    each part's ms (split runs), with each part's share of their sum."""
     split = [split_run(n, weeks, committed_share, seed) for seed in range(1, repeats + 1)]
     ms = {name: statistics.median(r[name] for r in split) for name in PARTS}
     total = sum(ms.values())
     return {"n": n, "weeks": weeks, "repeats": repeats,
             **{k: statistics.median(r[k] for r in plain) for k in plain[0]},
-            "rates": [r["consumer_weeks_per_s"] for r in plain],
             "split_ms": ms, "split_share": {k: v / total for k, v in ms.items()}}
 
 

@@ -22,7 +22,6 @@ verdict, as the study would report them.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -43,6 +42,7 @@ def main() -> None:
     from sim.experiments import scenarios, storage
     from sim.studies.verdict.study import regime_specs, run_regime_specs
     from sim.studies.worlds.plan import plan_from
+    from sim.studies.worlds.study import world_scenario
 
     scenario = scenarios.load(args.scenario)
     plan = plan_from(scenario)
@@ -72,11 +72,6 @@ def main() -> None:
                         args.workers).to_string(index=False))
 
 
-def world_scenario(scenario, world: dict):
-    """The scenario with one world's parameter values (as the worlds study runs it)."""
-    return dataclasses.replace(scenario, params={**scenario.params, **world})
-
-
 def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, regime_out: Path,
               out: Path, workers: int | None):
     """The worlds study's runs at the largest push (``out/pushed``) and fork runs
@@ -89,6 +84,7 @@ def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, re
     from sim.studies.fork_study import FORK_POINT, fork_specs, run_fork_specs
     from sim.studies.verdict.study import regime_specs, run_regime_specs
     from sim.studies.worlds.measure import summarize
+    from sim.studies.worlds.study import world_scenario
 
     specs = [s for w in chosen for s in regime_specs(world_scenario(scenario, worlds[w]), {},
                                                      plan.largest_push, plan.regime_runs,

@@ -41,7 +41,8 @@ LOG = logging.getLogger(__name__)
 TABLE = "worlds.parquet"
 
 
-def _scenario(scenario: Any, world: dict[str, Any]) -> Any:
+def world_scenario(scenario: Any, world: dict[str, Any]) -> Any:
+    """The scenario with one world's parameter values, as the study runs the world."""
     return dataclasses.replace(scenario, params={**scenario.params, **world})
 
 
@@ -50,7 +51,7 @@ def measure_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]]
     """Run every world's regime runs, then the fork runs of its threshold worlds; one row
     per world: its parameters and its answer."""
     specs = [s for w, world in enumerate(worlds) for s in regime_specs(
-        _scenario(scenario, world), {}, plan.largest_push, plan.regime_runs, point=2 * w)]
+        world_scenario(scenario, world), {}, plan.largest_push, plan.regime_runs, point=2 * w)]
     LOG.info("Regime: %d worlds, %d natural-course and %d largest-push runs each (%d runs)",
              len(worlds), plan.regime_runs, plan.regime_runs, len(specs))
     regime = run_regime_specs(scenario, specs, plan.largest_push, out / "regime", **batch)
@@ -64,7 +65,7 @@ def measure_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]]
     if threshold:
         forks = plan.fork_plan
         specs = [s for w in threshold for s in fork_specs(
-            _scenario(scenario, worlds[w]), "trust_market", {}, forks, "release",
+            world_scenario(scenario, worlds[w]), "trust_market", {}, forks, "release",
             point=FORK_POINT + w)]
         LOG.info("Forks (release): %d threshold worlds, %d runs each (%d runs)",
                  len(threshold), forks.runs, len(specs))
