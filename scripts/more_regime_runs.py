@@ -76,15 +76,13 @@ def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, re
               out: Path, workers: int | None):
     """The worlds study's runs at the largest push (``out/pushed``) and fork runs
     (``out/forks``) in worlds ``chosen``, with the study's seeds; returns each world's row
-    as the study summarizes it (:func:`sim.studies.worlds.measure.summarize`), with all its
+    as the study answers it (:func:`sim.studies.worlds.study.answer_worlds`), with all its
     ``natural`` runs (their series in ``regime_out``)."""
     import pandas as pd
 
     from sim.experiments import storage
-    from sim.studies.fork_study import FORK_POINT, fork_specs, run_fork_specs
     from sim.studies.verdict.study import regime_specs, run_regime_specs
-    from sim.studies.worlds.measure import summarize
-    from sim.studies.worlds.study import world_scenario
+    from sim.studies.worlds.study import answer_worlds, world_scenario
 
     specs = [s for w in chosen for s in regime_specs(world_scenario(scenario, worlds[w]), {},
                                                      plan.largest_push, plan.regime_runs,
@@ -94,24 +92,13 @@ def fork_runs(scenario, plan, worlds: list[dict], chosen: list[int], natural, re
                               workers=workers)
     series = pd.concat([storage.load_series(regime_out), storage.load_series(out / "pushed")],
                        ignore_index=True)
-    rows = {w: summarize(natural[natural["point_id"] == 2 * w],
-                         pushed[pushed["point_id"] == 2 * w + 1], None, series, plan,
-                         scenario.steps) for w in chosen}
+    rows = answer_worlds(scenario, plan, worlds, chosen, natural, pushed, series,
+                         out / "forks", workers=workers)
     threshold = [w for w in chosen if rows[w]["regime"] == "threshold"]
     for w in chosen:
         if w not in threshold:
             print(f"world {w}: {rows[w]['regime']} with these runs, no fork runs")
     if threshold:
-        specs = [s for w in threshold for s in fork_specs(
-            world_scenario(scenario, worlds[w]), "trust_market", {}, plan.fork_plan,
-            "release", point=FORK_POINT + w)]
-        stored = run_fork_specs(scenario, specs, plan.fork_plan, "release", out / "forks",
-                                workers=workers)
-        for w in threshold:
-            rows[w] = summarize(natural[natural["point_id"] == 2 * w],
-                                pushed[pushed["point_id"] == 2 * w + 1],
-                                stored[stored["point_id"] == FORK_POINT + w], series, plan,
-                                scenario.steps)
         print(f"Fork runs ({plan.fork_plan.runs} per world, release) in the "
               f"{len(threshold)} worlds that become threshold worlds, stored in "
               f"{out / 'forks'}:")

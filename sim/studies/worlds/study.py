@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,24 @@ def measure_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]]
     regime = run_regime_specs(scenario, specs, plan.largest_push, out / "regime", **batch)
     series = storage.load_series(out / "regime")
     series = series[series["run_id"].isin(set(regime["run_id"]))]
-    by_world = {w: (regime[regime["point_id"] == 2 * w], regime[regime["point_id"] == 2 * w + 1])
-                for w in range(len(worlds))}
-    rows = [summarize(nat, push, None, series, plan, scenario.steps)
-            for nat, push in by_world.values()]
-    threshold = [w for w, row in enumerate(rows) if row["regime"] == "threshold"]
+    rows = answer_worlds(scenario, plan, worlds, range(len(worlds)), regime, regime, series,
+                         out / "forks", **batch)
+    return pd.DataFrame([{"world": w, **world, **rows[w]} for w, world in enumerate(worlds)])
+
+
+def answer_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]],
+                  chosen: Iterable[int], natural: pd.DataFrame, pushed: pd.DataFrame,
+                  series: pd.DataFrame, forks_out: Path, **batch: Any
+                  ) -> dict[int, dict[str, Any]]:
+    """The rows (:func:`summarize`) of worlds ``chosen`` from their natural-course runs
+    (point ``2w`` of ``natural``) and largest-push runs (point ``2w + 1`` of ``pushed``),
+    whose platform shares ``series`` holds; in those that are threshold worlds, after the
+    fork runs with ``release`` (point ``FORK_POINT + w``, into ``forks_out``)."""
+    by_world = {w: (natural[natural["point_id"] == 2 * w], pushed[pushed["point_id"] == 2 * w + 1])
+                for w in chosen}
+    rows = {w: summarize(nat, push, None, series, plan, scenario.steps)
+            for w, (nat, push) in by_world.items()}
+    threshold = [w for w, row in rows.items() if row["regime"] == "threshold"]
     if threshold:
         forks = plan.fork_plan
         specs = [s for w in threshold for s in fork_specs(
@@ -69,13 +83,11 @@ def measure_worlds(scenario: Any, plan: WorldsPlan, worlds: list[dict[str, Any]]
             point=FORK_POINT + w)]
         LOG.info("Forks (release): %d threshold worlds, %d runs each (%d runs)",
                  len(threshold), forks.runs, len(specs))
-        stored = run_fork_specs(scenario, specs, forks, "release", out / "forks", **batch)
+        stored = run_fork_specs(scenario, specs, forks, "release", forks_out, **batch)
         for w in threshold:
-            nat, push = by_world[w]
-            rows[w] = summarize(nat, push, stored[stored["point_id"] == FORK_POINT + w],
+            rows[w] = summarize(*by_world[w], stored[stored["point_id"] == FORK_POINT + w],
                                 series, plan, scenario.steps)
-    return pd.DataFrame([{"world": w, **world, **row}
-                         for w, (world, row) in enumerate(zip(worlds, rows, strict=True))])
+    return rows
 
 
 def _boxes(x: pd.DataFrame, y: np.ndarray, what: str, none: str, every: str,
