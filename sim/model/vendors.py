@@ -64,8 +64,8 @@ def exits(model: TrustMarket) -> dict[str, int]:
         Accounts(v.active, v.unit_cost, v.cash, v.idle, v.good, v.bad),
         float(p["rating_inflation"]), float(p["vendor_min_stars"]),
         float(p["vendor_idle_weeks"]), left), strict=True))
-    gone = np.flatnonzero(left)
-    if gone.size:
+    if any(counts.values()):  # in most weeks no vendor leaves
+        gone = left.nonzero()[0]
         for index in gone:
             model.vendor_agents.pop(int(index)).remove()
         v.active &= ~left
