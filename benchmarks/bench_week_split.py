@@ -171,6 +171,13 @@ def fixed_and_per_consumer(plain: dict[int, list[dict[str, float]]]) -> dict[str
             f"week_us_{small_n}": small, f"week_us_{large_n}": large}
 
 
+def ensemble_floor(split: dict[str, float], matvec_ms: float, n: int = 2_000) -> float:
+    """The part of a week of ``n`` consumers that grows with them (``split``'s part per
+    consumer times ``n``), in mat-vecs of ``matvec_ms``: what a week of ``n`` would still cost
+    if an ensemble of such markets shared all of what each market pays whatever its size."""
+    return split["per_consumer_us"] * n / (1e3 * matvec_ms)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2_000, 100_000])
@@ -215,6 +222,12 @@ def main() -> None:
     print(f"\na week = {split['fixed_us']:.0f} microseconds + {1e3 * split['per_consumer_us']:.0f}"
           f" ns per consumer (markets of 100 and 2,000 timed in turn); the fixed part is "
           f"{split['fixed_share_at_2000']:.0%} of the 2,000-consumer week")
+    if "2000" in sizes:
+        floor = ensemble_floor(split, sizes["2000"]["matvec_ms"])
+        split["ensemble_floor_matvecs_2000"] = floor
+        print(f"the part per consumer alone, at 2,000 consumers: {floor:.1f} mat-vecs of its "
+              f"strong ties, the least a week of 2,000 could cost in an ensemble that shared "
+              f"every fixed cost (target {WEEK_MATVECS[2_000]:.0f})")
     print("many small markets stepped as one ensemble, each to the bit: not built, NOT met "
           "(the rate above is a single market's; docs/performance.md, 'Ensembles of small "
           "markets')")
