@@ -283,7 +283,10 @@ def _bits(x: np.uint64) -> int:
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+    x = x + (x >> np.uint64(8))  # the bytes' counts summed into the lowest byte, without
+    x = x + (x >> np.uint64(16))  # the wrapping multiplication (numpy warns of it when the
+    x = x + (x >> np.uint64(32))  # rule runs as Python)
+    return int(x & np.uint64(0x7F))
 
 
 @njit(cache=True)
