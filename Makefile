@@ -38,15 +38,16 @@ stress-browser: install browser
 chaos: install
 	$(PY) -m pytest -m chaos --chaos -s tests/experiments/test_chaos.py
 
-# Every performance figure with its target, written to benchmarks/results.json (about 55 min:
+# Every performance figure with its target, written to benchmarks/results.json (about 60 min:
 # the 1,000,000-consumer run takes about 10, the week's split at 100,000 about 4, Dask against
-# local processes about 5, make run and make worlds from a fresh clone about 15).
+# local processes, with and without Dask's profiler on the workers, about 8, make run and make
+# worlds from a fresh clone about 15).
 bench: install
 	$(PY) benchmarks/bench_model.py --json
 	$(PY) benchmarks/bench_week_split.py --json
 	$(PY) benchmarks/bench_study.py --json
 	$(PY) benchmarks/bench_sweep.py --memory-runs 0 --json
-	$(PY) benchmarks/bench_worlds.py --worlds 0 1 3 8 2 4 --json
+	$(PY) benchmarks/bench_worlds.py --worlds 0 1 3 8 2 4 --with-profiler --json
 	$(PY) benchmarks/bench_wall.py --json
 
 bench-sweep: install

@@ -10,9 +10,13 @@ runs per threshold world), into a new temporary folder each time:
 
 * on 2 local worker processes, and
 * on a Dask ``LocalCluster`` of 2 single-threaded worker processes (``--dask`` as a
-  cluster user would pass it),
+  cluster user would pass it), started without Dask's sampling profiler, as
+  docs/cluster.md asks of a cluster's workers (``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED
+  =False``), and, with ``--with-profiler``, also on one with it (Dask's default),
 
-alternating ``--repeats`` times so both see the same machine load. It prints the runs per
+alternating ``--repeats`` times so all see the same machine load; each Dask measurement has
+a cluster of its own, started before its clock starts (its workers load the compiled
+kernels on their first run, in the clock, as local workers do in each batch). It prints the runs per
 minute of each (median), their ratio (target: Dask within 10% of local processes), and the
 wall time per regime run and per fork run on 2 workers, from which ``make worlds``'s time
 follows for any share of threshold worlds.
@@ -21,6 +25,7 @@ follows for any share of threshold worlds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import statistics
 import sys
@@ -61,34 +66,61 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worlds", type=int, nargs="+", default=[0, 1, 2, 4])
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--with-profiler", action="store_true",
+                        help="also measure a cluster whose workers run Dask's sampling "
+                             "profiler (Dask's default)")
     parser.add_argument("--json", action="store_true", help="write benchmarks/results.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    from distributed import LocalCluster
+    import warnings
 
-    local, dask = [], []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster:
-        for _ in range(args.repeats):
-            local.append(measure(args.worlds, None, 2))
-            dask.append(measure(args.worlds, cluster.scheduler_address, None))
+    from sim.experiments.batch import DaskProfilerWarning
+
+    warnings.simplefilter("ignore", DaskProfilerWarning)  # measured here on purpose
+    arms = {"local": None, "dask": False, **({"dask_profiler": True} if args.with_profiler
+                                            else {})}
+    measured: dict[str, list[dict[str, float]]] = {name: [] for name in arms}
+    for _ in range(args.repeats):
+        for name, profiler in arms.items():
+            if profiler is None:
+                measured[name].append(measure(args.worlds, None, 2))
+                continue
+            with dask_cluster(profiler) as address:
+                measured[name].append(measure(args.worlds, address, None))
+    local = measured["local"]
     runs = local[0]["regime_runs"] + local[0]["fork_runs"]
     rate = {name: statistics.median(60 * runs / m["seconds"] for m in ms)
-            for name, ms in (("local", local), ("dask", dask))}
+            for name, ms in measured.items()}
     gap = 1 - rate["dask"] / rate["local"]
     print(f"worlds {args.worlds}: {local[0]['threshold_worlds']} threshold, "
           f"{local[0]['regime_runs']} regime runs and {local[0]['fork_runs']} fork runs")
     print(f"  local processes (2): {rate['local']:.1f} runs/min; Dask LocalCluster (2 "
-          f"workers): {rate['dask']:.1f} runs/min; Dask slower by {gap:+.1%} "
-          f"(target at most {DASK_WITHIN:.0%}): {verdict(gap, DASK_WITHIN)}")
-    print("  wall seconds on 2 local workers: "
-          + ", ".join(f"{m['seconds']:.0f}" for m in local)
-          + "; on Dask: " + ", ".join(f"{m['seconds']:.0f}" for m in dask))
+          f"workers, no sampling profiler): {rate['dask']:.1f} runs/min; Dask slower by "
+          f"{gap:+.1%} (target at most {DASK_WITHIN:.0%}): {verdict(gap, DASK_WITHIN)}")
+    if "dask_profiler" in rate:
+        print(f"  with Dask's sampling profiler on the workers (Dask's default): "
+              f"{rate['dask_profiler']:.1f} runs/min, "
+              f"{1 - rate['dask_profiler'] / rate['local']:+.1%} against local processes")
+    for name, ms in measured.items():
+        print(f"  wall seconds, {name}: " + ", ".join(f"{m['seconds']:.0f}" for m in ms))
     if args.json:
-        record("worlds", {"worlds": args.worlds, "local": local, "dask": dask,
-                          "runs_per_minute": rate, "dask_slower_by": gap,
+        record("worlds", {"worlds": args.worlds, **measured, "runs_per_minute": rate,
+                          "dask_slower_by": gap, "dask_worker_profiler": False,
                           "target_dask_within": DASK_WITHIN})
+
+
+@contextlib.contextmanager
+def dask_cluster(profiler: bool):
+    """A LocalCluster of 2 single-threaded worker processes on 127.0.0.1, its workers
+    sampling their stacks (Dask's profiler) or not; yields its scheduler's address."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": profiler}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         host="127.0.0.1", dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
 
 
 if __name__ == "__main__":

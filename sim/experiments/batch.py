@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -152,6 +153,30 @@ class _Buffer:
         self.since = time.monotonic()
 
 
+class DaskProfilerWarning(UserWarning):
+    """The Dask workers run Dask's sampling profiler, which slows CPU-bound runs."""
+
+
+def _samples_stacks(dask_worker: Any = None) -> bool:
+    """Run on a Dask worker: whether it samples its threads' stacks (Dask's profiler)."""
+    return "profile" in getattr(dask_worker, "periodic_callbacks", {})
+
+
+def _sampling_workers(client: Any) -> int:
+    """How many of ``client``'s workers sample their stacks (0 where it cannot be asked).
+
+    Dask's statistical profiler (on by default) reads every worker thread's stack every
+    10 ms on the worker's event loop, holding the GIL while it walks the frames: for runs
+    that are mostly Python and numba, it made six worlds of the worlds study 7 to 24%
+    slower on a local Dask cluster of 2 workers than local processes, and no slower without it
+    (``benchmarks/bench_worlds.py --with-profiler``, docs/performance.md). The runner
+    does not switch it off on a cluster it did not start; it says so, once."""
+    try:
+        return sum(bool(v) for v in client.run(_samples_stacks).values())
+    except Exception:  # a cluster that refuses client.run: nothing to say
+        return 0
+
+
 # imported by the forkserver, once
 PRELOAD = ("sim.experiments.batch", "mesa", "sim.experiments.kernel_preload")
 
@@ -169,6 +194,14 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
                                   ) from None
         executor: Executor = client.get_executor(pure=False)
         slots = max(1, sum(client.nthreads().values()))
+        sampling = _sampling_workers(client)
+        if sampling:
+            warnings.warn(DaskProfilerWarning(
+                f"{sampling} of {len(client.nthreads())} Dask workers at {dask} sample their "
+                "stacks every few milliseconds (Dask's profiler, distributed.worker.profile."
+                "enabled), which made the worlds study 7 to 24% slower on 2 workers "
+                "(docs/cluster.md); start them with "
+                "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"), stacklevel=1)
     else:
         client = None
         slots = workers or len(os.sched_getaffinity(0))
