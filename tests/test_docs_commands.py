@@ -75,7 +75,8 @@ SKIPPED: dict[str, str] = {
     ".venv/bin/python run.py worlds scenarios/worlds.toml --workers 2": LONG,
     ".venv/bin/python run.py worlds scenarios/worlds.toml --dask tcp://10.0.0.1:8786": CLUSTER,
     "dask scheduler --host 10.0.0.1 --port 8786": CLUSTER,
-    "dask worker tcp://10.0.0.1:8786 --nworkers 8 --nthreads 1": CLUSTER,
+    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False dask worker tcp://10.0.0.1:8786 "
+    "--nworkers 8 --nthreads 1": CLUSTER,
 }
 
 
