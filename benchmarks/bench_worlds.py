@@ -73,11 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    import warnings
-
-    from sim.experiments.batch import DaskProfilerWarning
-
-    warnings.simplefilter("ignore", DaskProfilerWarning)  # measured here on purpose
+    logging.getLogger("sim.experiments.batch").setLevel(logging.ERROR)  # the profiler arm
     arms = {"local": None, "dask": False, **({"dask_profiler": True} if args.with_profiler
                                             else {})}
     measured: dict[str, list[dict[str, float]]] = {name: [] for name in arms}

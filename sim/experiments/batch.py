@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import sys
 import time
-import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -32,6 +32,8 @@ from tqdm import tqdm
 from sim.experiments import storage
 from sim.experiments.results import SEED_RULE  # noqa: F401 (recorded by the studies)
 from sim.model.registry import MODELS, outcome_types, resolve_params
+
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,7 @@ class _Buffer:
         self.since = time.monotonic()
 
 
-class DaskProfilerWarning(UserWarning):
-    """The Dask workers run Dask's sampling profiler, which slows CPU-bound runs."""
+_NAMED: set[str] = set()  # the schedulers whose sampling workers this process has named
 
 
 def _samples_stacks(dask_worker: Any = None) -> bool:
@@ -170,7 +171,8 @@ def _sampling_workers(client: Any) -> int:
     that are mostly Python and numba, it made six worlds of the worlds study 7 to 24%
     slower on a local Dask cluster of 2 workers than local processes, and no slower without it
     (``benchmarks/bench_worlds.py --with-profiler``, docs/performance.md). The runner
-    does not switch it off on a cluster it did not start; it says so, once."""
+    does not switch it off on a cluster it did not start; it says so (a warning in the
+    log), once per scheduler in a process."""
     try:
         return sum(bool(v) for v in client.run(_samples_stacks).values())
     except Exception:  # a cluster that refuses client.run: nothing to say
@@ -195,13 +197,13 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
         executor: Executor = client.get_executor(pure=False)
         slots = max(1, sum(client.nthreads().values()))
         sampling = _sampling_workers(client)
-        if sampling:
-            warnings.warn(DaskProfilerWarning(
-                f"{sampling} of {len(client.nthreads())} Dask workers at {dask} sample their "
-                "stacks every few milliseconds (Dask's profiler, distributed.worker.profile."
-                "enabled), which made the worlds study 7 to 24% slower on 2 workers "
-                "(docs/cluster.md); start them with "
-                "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"), stacklevel=1)
+        if sampling and dask not in _NAMED:
+            _NAMED.add(dask)
+            LOG.warning("%d of %d Dask workers at %s sample their stacks every few "
+                        "milliseconds (Dask's profiler), which made the worlds study 7 to 24%% "
+                        "slower on 2 workers (docs/cluster.md); start them with "
+                        "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False",
+                        sampling, len(client.nthreads()), dask)
     else:
         client = None
         slots = workers or len(os.sched_getaffinity(0))
@@ -252,10 +254,10 @@ def run_batch(specs: list[RunSpec], out: Path, manifest: dict[str, Any],
             model = todo[0].model
             schema = storage.runs_schema(resolve_params(model, {}), outcome_types(model))
             buffer = _Buffer(out, schema, part_size, flush_seconds)
-            bar = tqdm(total=len(specs), initial=report.n_skipped, unit="run",
-                       file=sys.stderr, disable=not progress, mininterval=0.5,
-                       dynamic_ncols=True)
-            with bar, _executor(workers, dask) as (executor, slots):
+            # the bar after the executor, so that what connecting says comes before it
+            with _executor(workers, dask) as (executor, slots), tqdm(
+                    total=len(specs), initial=report.n_skipped, unit="run", file=sys.stderr,
+                    disable=not progress, mininterval=0.5, dynamic_ncols=True) as bar:
                 try:
                     # Local processes share one queue, so two runs per slot keep them fed;
                     # Dask places a task on a worker when it is submitted, so runs queued
