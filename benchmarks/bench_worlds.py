@@ -16,10 +16,9 @@ runs per threshold world), into a new temporary folder each time:
 
 alternating ``--repeats`` times so all see the same machine load; each Dask measurement has
 a cluster of its own, started before its clock starts (its workers load the compiled
-kernels on their first run, in the clock, as local workers do in each batch). It prints the runs per
-minute of each (median), their ratio (target: Dask within 10% of local processes), and the
-wall time per regime run and per fork run on 2 workers, from which ``make worlds``'s time
-follows for any share of threshold worlds.
+kernels on their first run, in the clock, as local workers do in each batch). It prints
+the runs per minute of each (median), their ratio (target: Dask within 10% of local
+processes), and the wall time of each measurement.
 """
 
 from __future__ import annotations

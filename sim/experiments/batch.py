@@ -168,9 +168,10 @@ def _sampling_workers(client: Any) -> int:
 
     Dask's statistical profiler (on by default) reads every worker thread's stack every
     10 ms on the worker's event loop, holding the GIL while it walks the frames: for runs
-    that are mostly Python and numba, it made six worlds of the worlds study 7 to 24%
-    slower on a local Dask cluster of 2 workers than local processes, and no slower without it
-    (``benchmarks/bench_worlds.py --with-profiler``, docs/performance.md). The runner
+    that are mostly Python and numba, it made six worlds of the worlds study take 7 to 24%
+    longer on a local Dask cluster of 2 workers than on local processes, against a median
+    4% without it (``benchmarks/bench_worlds.py --with-profiler``, docs/performance.md). The
+    runner
     does not switch it off on a cluster it did not start; it says so (a warning in the
     log), once per scheduler in a process."""
     try:
@@ -196,8 +197,8 @@ def _executor(workers: int | None, dask: str | None) -> Iterator[tuple[Executor,
                                   ) from None
         executor: Executor = client.get_executor(pure=False)
         slots = max(1, sum(client.nthreads().values()))
-        sampling = _sampling_workers(client)
-        if sampling and dask not in _NAMED:
+        sampling = 0 if dask in _NAMED else _sampling_workers(client)  # asked until named
+        if sampling:
             _NAMED.add(dask)
             LOG.warning("%d of %d Dask workers at %s sample their stacks every few "
                         "milliseconds (Dask's profiler), which made the worlds study 7 to 24%% "
